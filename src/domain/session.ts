@@ -1,0 +1,120 @@
+import type { AlertId, IssueType, Severity } from './alert.js';
+
+export const SESSION_STATUSES = ['active', 'completed', 'failed', 'cancelled', 'expired'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+export type EndedStatus = Exclude<SessionStatus, 'active'>;
+
+export interface LocalServerConfig {
+  enabled: boolean;
+  tools: string[];
+}
+
+export interface AgentConfig {
+  githubApp: string | null;
+  cli: string | null;
+  model: string | null;
+  tools: { remote: string[]; localServers: Record<string, LocalServerConfig> };
+}
+
+export interface CtoConfig {
+  agents: Record<string, AgentConfig>;
+}
+
+export interface Task {
+  id: string;
+  title: string;
+  agent_hint: string | null;
+  dependencies: string[];
+  priority: number;
+}
+
+/** What the MCP server sends to start a session, after validation and normalisation. */
+export interface SessionStart {
+  play_id: string;
+  repository: string;
+  service: string | null;
+  namespace: string;
+  cto_config: CtoConfig;
+  tasks: Task[];
+}
+
+export type PreflightState = 'pending' | 'passed' | 'failed' | 'unknown';
+export type ChecklistState = 'passed' | 'failed' | 'unknown';
+
+export interface PreflightItem {
+  id: string;
+  label: string;
+  state: ChecklistState;
+  evidence: string | null;
+}
+
+export interface SessionAgent {
+  name: string;
+  stage: string;
+  github_app: string | null;
+  pod: string | null;
+  coderun: string | null;
+  phase: string;
+  started_at: string | null;
+  preflight: { state: PreflightState; items: PreflightItem[] };
+}
+
+export type IncidentState = 'open' | 'remediating' | 'resolved' | 'escalated' | 'silenced';
+
+/** What was detected for a play; keeps the original system's field names. */
+export interface SessionIssue {
+  detected_at: string;
+  issue_type: IssueType;
+  severity: Severity;
+  description: string;
+  agent: string | null;
+  task_id: string | null;
+  remediation_spawned: boolean;
+  github_issue: string | null;
+  alert: AlertId;
+  incident_id: string;
+  occurrences: number;
+  last_seen: string;
+  evidence: string[];
+  state: IncidentState;
+}
+
+export interface PrSummary {
+  number: number;
+  url: string;
+  state: string;
+  mergeable: boolean | null;
+  checks: { passed: number; failed: number; pending: number };
+}
+
+export interface Session extends SessionStart {
+  status: SessionStatus;
+  started_at: string;
+  last_updated: string;
+  ended_at: string | null;
+  end_reason: string | null;
+  agents: SessionAgent[];
+  issues: SessionIssue[];
+  pr: PrSummary | null;
+}
+
+/** The row of the list endpoints. */
+export interface SessionSummary {
+  play_id: string;
+  repository: string;
+  status: SessionStatus;
+  task_count: number;
+  issue_count: number;
+  started_at: string;
+  last_updated: string;
+}
+
+export const summarise = (s: Session): SessionSummary => ({
+  play_id: s.play_id,
+  repository: s.repository,
+  status: s.status,
+  task_count: s.tasks.length,
+  issue_count: s.issues.length,
+  started_at: s.started_at,
+  last_updated: s.last_updated,
+});
