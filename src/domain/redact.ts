@@ -185,6 +185,10 @@ const CONTEXT_RULES: Rule[] = [
     source: String.raw`(?<envpair_pre>\bname(?:\\?["'])?[ \t]*:[ \t]*(?:\\?["'])?(?<envpair_key>${KEY})(?:\\?["'])?[ \t]*,?\s*?(?:-[ \t]*)?(?:\\?["'])?value(?:\\?["'])?[ \t]*:[ \t]*)(?:${value('envpair', false)})`,
   },
   {
+    name: 'xml',
+    source: String.raw`(?<xml_pre><(?<xml_key>${KEY})>)(?<xml_val>[^<\r\n]+)(?=</)`,
+  },
+  {
     name: 'kvcolon',
     source: String.raw`(?<kvcolon_pre>(?<![A-Za-z0-9_.-])(?<kvcolon_key>${KEY})(?:\\?["'])?[ \t]*:[ \t]*)(?:${value('kvcolon', true)})`,
   },
@@ -262,6 +266,7 @@ function replaceMatch(match: string, g: Groups): string {
     'userinfo',
     'query',
     'envpair',
+    'xml',
     'kvcolon',
     'kveq',
   ]) {

@@ -1,0 +1,77 @@
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  jsonSchemaTransform,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { SessionService } from './sessions/service.js';
+import type { Metrics } from './observability/metrics.js';
+import type { Readiness } from './observability/readiness.js';
+import { registerErrorHandling } from './routes/errors.js';
+import { registerAuth } from './routes/auth.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { healthRoutes } from './routes/health.js';
+import { VERSION } from './version.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface AppDeps {
+  sessions: SessionService;
+  metrics: Metrics;
+  readiness: Readiness;
+  logger?: Logger | false;
+  apiToken?: string | undefined;
+  protectReads?: boolean;
+}
+
+/** Builds the HTTP app from its parts; nothing here starts background work or listens. */
+export async function buildApp(deps: AppDeps) {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: false }),
+    bodyLimit: BODY_LIMIT,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // Per-request logs are chatter; the metrics count requests.
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { maxParamLength: 512 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Response schemas document the API; bodies are built by typed code, so serialise without re-validating.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  registerErrorHandling(app);
+  registerAuth(app, { token: deps.apiToken, protectReads: deps.protectReads ?? false });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpRequests.inc({ route, method: req.method, status: String(reply.statusCode) });
+    deps.metrics.httpDuration.observe({ route, method: req.method }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Healer',
+        version: VERSION,
+        description:
+          'Self-healing watchdog of the CTO platform: session API for the MCP server, incidents, silences.',
+      },
+      servers: [{ url: 'http://localhost:8083' }],
+      tags: [
+        { name: 'sessions', description: 'Plays Healer watches' },
+        { name: 'operations', description: 'Health, readiness, metrics' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  await app.register(healthRoutes({ version: VERSION, readiness: deps.readiness, metrics: deps.metrics }));
+  await app.register(sessionRoutes(deps.sessions));
+  return app;
+}

@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import { ConfigError, loadConfig } from '../config/index.js';
+import { createLogger } from '../observability/logger.js';
+import { openStore } from '../sessions/open-store.js';
+import { createHealer } from '../pipeline.js';
+import { CliError } from './io.js';
+
+/** `healer serve`: the service. Resolves when the process should exit, with its code. */
+export async function serve(opts: { config?: string }): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(opts.config ? { configPath: opts.config } : {});
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(err.message, 1);
+    throw err;
+  }
+  const logger = createLogger(config.env.LOG_LEVEL);
+  let store;
+  try {
+    store = openStore(config.store);
+  } catch (err) {
+    logger.error({ err }, err instanceof Error ? err.message : String(err));
+    throw new CliError(err instanceof Error ? err.message : String(err), 1);
+  }
+
+  const healer = await createHealer({ config, logger, store });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled promise rejection; exiting');
+    process.exit(1);
+  });
+
+  await healer.app.listen({ host: config.env.HEALER_HOST, port: config.env.HEALER_PORT });
+  logger.info(
+    { url: `http://${config.env.HEALER_HOST}:${config.env.HEALER_PORT}`, store: config.store.kind },
+    'Healer listening',
+  );
+  await healer.start();
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting at once');
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info({ signal }, 'shutting down: draining requests');
+      const force = setTimeout(() => {
+        logger.error('shutdown took longer than 25 s; exiting');
+        process.exit(1);
+      }, 25_000);
+      force.unref();
+      healer.stop().then(
+        () => {
+          logger.info('stopped cleanly');
+          resolve(0);
+        },
+        (err: unknown) => {
+          logger.error({ err }, 'error while stopping');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}
+
+export function registerServe(program: Command, run: (p: Promise<number>) => void): void {
+  program
+    .command('serve', { isDefault: true })
+    .description('run the Healer service (the default command)')
+    .option('--config <file>', 'heal-config.json to use (default: HEALER_CONFIG or ./heal-config.json)')
+    .action((opts: { config?: string }) => run(serve(opts)));
+}

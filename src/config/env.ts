@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const seconds = (def: number) => z.coerce.number().positive().max(86_400).default(def);
+
+const optionalUrl = z.url().optional();
+
+const storeSpec = z
+  .string()
+  .regex(/^(sqlite:.+|memory|kubernetes)$/, 'must be sqlite:<path>, memory or kubernetes')
+  .default('sqlite:./data/healer.db');
+
+/** Every environment variable Healer reads (operations.md §1). */
+export const envSchema = z
+  .object({
+    HEALER_HOST: z.string().min(1).default('0.0.0.0'),
+    HEALER_PORT: z.coerce.number().int().min(0).max(65_535).default(8083),
+    HEALER_NAMESPACES: z
+      .string()
+      .default('cto')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(z.string().regex(/^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/, 'not a namespace name'))
+          .min(1, 'at least one namespace or *'),
+      ),
+    HEALER_STORE: storeSpec,
+    KUBECONFIG: z.string().optional(),
+    /** Set by Kubernetes inside a pod; with the service account files it means in-cluster credentials. */
+    KUBERNETES_SERVICE_HOST: z.string().optional(),
+    KUBERNETES_SERVICE_PORT: z.string().optional(),
+    HOME: z.string().optional(),
+    LOKI_URL: optionalUrl,
+    GITHUB_TOKEN: z.string().min(1).optional(),
+    GITHUB_APP_ID: z.string().regex(/^\d+$/, 'must be a number').optional(),
+    GITHUB_APP_PRIVATE_KEY: z.string().min(1).optional(),
+    GITHUB_APP_INSTALLATION_ID: z.string().regex(/^\d+$/, 'must be a number').optional(),
+    GITHUB_API_URL: z.url().default('https://api.github.com'),
+    HEALER_GITHUB_POLL_SECONDS: seconds(30),
+    HEALER_LOKI_POLL_SECONDS: seconds(5),
+    HEALER_RULE_TICK_SECONDS: seconds(15),
+    DISCORD_WEBHOOK_URL: optionalUrl,
+    HEALER_WEBHOOK_URL: optionalUrl,
+    HEALER_CONFIG: z.string().min(1).optional(),
+    HEALER_PROMPTS_DIR: z.string().min(1).default('./prompts'),
+    HEALER_API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+    HEALER_API_TOKEN_READS: bool.default(false),
+    HEALER_SESSION_TTL_HOURS: z.coerce.number().positive().default(48),
+    HEALER_SESSION_RETENTION_DAYS: z.coerce.number().positive().default(7),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    const app = [env.GITHUB_APP_ID, env.GITHUB_APP_PRIVATE_KEY, env.GITHUB_APP_INSTALLATION_ID];
+    const set = app.filter((v) => v !== undefined).length;
+    if (set > 0 && set < 3) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GITHUB_APP_ID'],
+        message:
+          'GitHub App auth needs GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID together',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+export const ENV_KEYS = Object.keys(envSchema.shape) as (keyof Env)[];

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { DEFAULT_AGENT_STAGES, DEFAULT_STAGE_ORDER } from '../domain/stages.js';
+
+/** `heal-config.json`: shape and defaults of the original system (remediation.md §2.2, detection.md §3). */
+const memorySchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    agentName: z.string().min(1).default('healer-remediation'),
+    sessionPrefix: z.string().min(1).default('heal-remediation'),
+    retrieveOnStart: z.boolean().default(true),
+    persistOnComplete: z.boolean().default(true),
+  })
+  .prefault({});
+
+const coderunSchema = z
+  .object({
+    namespace: z.string().min(1).default('cto'),
+    githubApp: z.string().min(1).default('5DLabs-Rex'),
+    model: z.string().min(1).default('claude-opus-4-5-20251101'),
+    repositoryUrl: z.url().default('https://github.com/5dlabs/cto'),
+    docsRepositoryUrl: z.url().default('https://github.com/5dlabs/cto'),
+    docsProjectDirectory: z.string().default('docs'),
+    docsBranch: z.string().min(1).default('main'),
+    workingDirectory: z.string().min(1).default('.'),
+    service: z.string().min(1).default('heal'),
+    runType: z.string().min(1).default('implementation'),
+    enableDocker: z.boolean().default(true),
+    remoteTools: z
+      .array(z.string().min(1))
+      .default([
+        'mcp_tools_github_*',
+        'mcp_tools_kubernetes_*',
+        'mcp_tools_argocd_*',
+        'mcp_tools_cto_*',
+        'mcp_tools_context7_*',
+        'mcp_tools_firecrawl_*',
+        'mcp_tools_grafana_*',
+        'mcp_tools_openmemory_*',
+      ]),
+    localTools: z.array(z.string().min(1)).default([]),
+    cliConfig: z
+      .object({
+        cliType: z.string().min(1).default('factory'),
+        model: z.string().min(1).default('claude-opus-4-5-20251101'),
+        settings: z.record(z.string(), z.unknown()).default({ template: 'heal/factory' }),
+      })
+      .prefault({}),
+    /** Model of the evaluation run in `evaluate-then-fix` mode. */
+    evaluationModel: z.string().min(1).optional(),
+    memory: memorySchema,
+  })
+  .prefault({});
+
+const minutes = z.number().positive();
+
+const alertsSchema = z
+  .object({
+    staleProgressMinutes: minutes.default(15),
+    approvalLoopThreshold: z.number().int().min(1).default(2),
+    stuckCodeRunMinutes: minutes.default(10),
+    stepTimeoutMinutes: z
+      .record(z.string(), minutes)
+      .default({ implementation: 45, quality: 15, testing: 30, security: 15, integration: 20 }),
+    defaultStepTimeoutMinutes: minutes.default(60),
+    startupGraceSeconds: z.number().nonnegative().default(30),
+    terminatedTooLongSeconds: z.number().nonnegative().default(60),
+    restartThreshold: z.number().int().min(1).default(3),
+    preflightWindowSeconds: z.number().positive().default(60),
+    /** Alerts switched off entirely, e.g. `["A1"]`. */
+    disabled: z.array(z.string()).default([]),
+  })
+  .prefault({});
+
+const remediationSchema = z
+  .object({
+    mode: z.enum(['issue-and-fix', 'evaluate-then-fix', 'issue-only', 'observe']).default('issue-and-fix'),
+    maxIterations: z.number().int().min(1).max(20).default(3),
+    cooldownMinutes: z.number().nonnegative().default(10),
+    maxConcurrent: z.number().int().min(1).default(5),
+  })
+  .prefault({});
+
+const dedupSchema = z
+  .object({
+    issueWindowMinutes: z.number().nonnegative().default(30),
+  })
+  .prefault({});
+
+export const DEFAULT_EXCLUDED_PREFIXES = [
+  'healer',
+  'cto-tools',
+  'cto-controller',
+  'vault-mcp-server',
+  'openmemory',
+  'event-cleaner',
+  'workspace-pvc-cleaner',
+  'tweakcn',
+  'atlas-guardian',
+  'atlas-batch-integration',
+];
+
+const exclusionsSchema = z
+  .object({
+    prefixes: z.array(z.string().min(1)).default(DEFAULT_EXCLUDED_PREFIXES),
+    label: z.string().min(1).default('healer.platform/exclude'),
+  })
+  .prefault({});
+
+const stagesSchema = z
+  .object({
+    order: z.array(z.string().min(1)).min(1).default([...DEFAULT_STAGE_ORDER]),
+    agents: z.record(z.string(), z.string().min(1)).default(DEFAULT_AGENT_STAGES),
+  })
+  .prefault({});
+
+const issuesSchema = z
+  .object({
+    /** `owner/repo` for every issue; required for platform incidents. Unset → the session's repository. */
+    repository: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/repo')
+      .nullable()
+      .default(null),
+    dashboardUrl: z.url().nullable().default(null),
+  })
+  .prefault({});
+
+const patternsSchema = z
+  .object({
+    /** Path of a catalogue file replacing the shipped one. */
+    file: z.string().min(1).nullable().default(null),
+  })
+  .prefault({});
+
+export const healConfigSchema = z
+  .object({
+    coderun: coderunSchema,
+    alerts: alertsSchema,
+    remediation: remediationSchema,
+    dedup: dedupSchema,
+    exclusions: exclusionsSchema,
+    stages: stagesSchema,
+    issues: issuesSchema,
+    patterns: patternsSchema,
+  })
+  .strict();
+
+export type HealConfig = z.infer<typeof healConfigSchema>;

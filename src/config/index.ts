@@ -1,0 +1,117 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import { envSchema, ENV_KEYS, type Env } from './env.js';
+import { healConfigSchema, type HealConfig } from './heal-config.js';
+
+export type { Env } from './env.js';
+export type { HealConfig } from './heal-config.js';
+export { healConfigSchema } from './heal-config.js';
+
+/** One configuration problem and where it came from (an env var or a file and the path inside it). */
+export interface ConfigProblem {
+  source: string;
+  message: string;
+}
+
+export type StoreSpec = { kind: 'sqlite'; path: string } | { kind: 'memory' } | { kind: 'kubernetes' };
+
+export interface Config {
+  env: Env;
+  heal: HealConfig;
+  /** The heal-config file that was read, or null when defaults were used. */
+  healConfigPath: string | null;
+  store: StoreSpec;
+  /** Watch every namespace (`HEALER_NAMESPACES=*`). */
+  clusterWide: boolean;
+  namespaces: string[];
+  github: { enabled: boolean; auth: 'token' | 'app' | null };
+}
+
+export class ConfigError extends Error {
+  readonly problems: ConfigProblem[];
+  constructor(problems: ConfigProblem[]) {
+    super(
+      `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p.source}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export interface LoadOptions {
+  /** The environment; the service passes `process.env`, tests pass their own. */
+  env?: Record<string, string | undefined>;
+  /** Overrides HEALER_CONFIG (the CLI's `--config`). */
+  configPath?: string;
+  cwd?: string;
+}
+
+const formatPath = (path: readonly PropertyKey[]): string =>
+  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
+
+function issues(error: z.ZodError, sourceOf: (path: string) => string): ConfigProblem[] {
+  return error.issues.map((i) => ({ source: sourceOf(formatPath(i.path)), message: i.message }));
+}
+
+/** Reads env and `heal-config.json`, validates both, and lists every problem at once. */
+export function loadConfig(opts: LoadOptions = {}): Config {
+  // The one place that reads process.env (style.md: nothing else does).
+  const rawEnv = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const problems: ConfigProblem[] = [];
+
+  const envInput: Record<string, string> = {};
+  for (const key of ENV_KEYS) {
+    const v = rawEnv[key];
+    if (v !== undefined && v !== '') envInput[key] = v;
+  }
+  const envResult = envSchema.safeParse(envInput);
+  if (!envResult.success) problems.push(...issues(envResult.error, (p) => p || 'environment'));
+
+  const explicit = opts.configPath ?? rawEnv.HEALER_CONFIG;
+  const candidate = resolve(cwd, explicit ?? 'heal-config.json');
+  let healInput: unknown = {};
+  let healConfigPath: string | null = null;
+  if (explicit !== undefined || existsSync(candidate)) {
+    healConfigPath = candidate;
+    try {
+      healInput = JSON.parse(readFileSync(candidate, 'utf8'));
+    } catch (err) {
+      const reason =
+        err instanceof SyntaxError ? `not valid JSON: ${err.message}` : `cannot be read: ${errMsg(err)}`;
+      problems.push({ source: candidate, message: reason });
+      healInput = undefined;
+    }
+  }
+  let heal: HealConfig | undefined;
+  if (healInput !== undefined) {
+    const healResult = healConfigSchema.safeParse(healInput);
+    if (healResult.success) heal = healResult.data;
+    else problems.push(...issues(healResult.error, (p) => `${healConfigPath ?? 'heal-config'}: ${p || '(root)'}`));
+  }
+
+  if (problems.length > 0 || !envResult.success || !heal) throw new ConfigError(problems);
+  const env = envResult.data;
+  return {
+    env,
+    heal,
+    healConfigPath,
+    store: parseStore(env.HEALER_STORE),
+    clusterWide: env.HEALER_NAMESPACES.includes('*'),
+    namespaces: env.HEALER_NAMESPACES.filter((n) => n !== '*'),
+    github: {
+      enabled: Boolean(env.GITHUB_TOKEN ?? env.GITHUB_APP_ID),
+      auth: env.GITHUB_TOKEN ? 'token' : env.GITHUB_APP_ID ? 'app' : null,
+    },
+  };
+}
+
+function parseStore(spec: string): StoreSpec {
+  if (spec === 'memory') return { kind: 'memory' };
+  if (spec === 'kubernetes') return { kind: 'kubernetes' };
+  return { kind: 'sqlite', path: spec.slice('sqlite:'.length) };
+}
+
+const errMsg = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -1,0 +1,14 @@
+import pino, { type Logger } from 'pino';
+
+/** JSON logs (pino); human-readable when stdout is a terminal. */
+export function createLogger(level: string, opts: { pretty?: boolean } = {}): Logger {
+  const pretty = opts.pretty ?? Boolean(process.stdout.isTTY);
+  return pino({
+    level,
+    base: { service: 'healer' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    ...(pretty
+      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } }
+      : {}),
+  });
+}

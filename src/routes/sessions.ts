@@ -1,0 +1,140 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { SessionService } from '../sessions/service.js';
+import {
+  errorEnvelopeSchema,
+  sessionStartSchema,
+  startResponseSchema,
+} from './schemas/session-start.js';
+import {
+  completeBodySchema,
+  completeResponseSchema,
+  listQuerySchema,
+  listResponseSchema,
+  playIdParamsSchema,
+  sessionNotFoundSchema,
+  sessionResponseSchema,
+} from './schemas/session.js';
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The compatibility routes the MCP server calls (api.md), plus `complete`. */
+export const sessionRoutes =
+  (sessions: SessionService): FastifyPluginAsyncZod =>
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async (app) => {
+    app.post(
+      '/api/v1/session/start',
+      {
+        schema: {
+          summary: 'Start watching a Play',
+          description:
+            'Called by the MCP server when it starts a Play. Replaces an ended session with the same play id; ' +
+            'answers only after the session is durably stored.',
+          operationId: 'startSession',
+          tags: ['sessions'],
+          body: sessionStartSchema,
+          response: {
+            200: startResponseSchema,
+            400: errorEnvelopeSchema,
+            401: errorEnvelopeSchema,
+            409: errorEnvelopeSchema,
+            413: errorEnvelopeSchema,
+            415: errorEnvelopeSchema,
+            503: errorEnvelopeSchema,
+          },
+        },
+      },
+      async (req) => {
+        const s = await sessions.start(req.body);
+        const agents = Object.keys(s.cto_config.agents).length;
+        return {
+          status: 'ok' as const,
+          session_id: s.play_id,
+          message: `Session started with ${plural(s.tasks.length, 'task')} and ${plural(agents, 'agent configuration')}`,
+        };
+      },
+    );
+
+    app.get(
+      '/api/v1/session/:play_id',
+      {
+        schema: {
+          summary: 'One session',
+          operationId: 'getSession',
+          tags: ['sessions'],
+          params: playIdParamsSchema,
+          response: { 200: sessionResponseSchema, 404: sessionNotFoundSchema },
+        },
+      },
+      async (req, reply) => {
+        const session = await sessions.get(req.params.play_id);
+        if (!session) {
+          return reply.code(404).send({
+            status: 'error',
+            session: null,
+            message: `Session not found: ${req.params.play_id}`,
+          });
+        }
+        return { status: 'ok' as const, session, message: null };
+      },
+    );
+
+    const list = (active: boolean) =>
+      ({
+        schema: {
+          summary: active ? 'Active sessions' : 'All sessions',
+          description: 'Newest started_at first. Page with ?limit= and the next_cursor of the previous page.',
+          operationId: active ? 'listActiveSessions' : 'listSessions',
+          tags: ['sessions'],
+          querystring: listQuerySchema,
+          response: { 200: listResponseSchema, 400: errorEnvelopeSchema },
+        },
+      }) as const;
+
+    const listHandler = (active: boolean) => async (req: { query: { limit: number; cursor?: string | undefined } }) => {
+      const page = await sessions.list({
+        limit: req.query.limit,
+        ...(req.query.cursor ? { cursor: req.query.cursor } : {}),
+        ...(active ? { status: 'active' as const } : {}),
+      });
+      return {
+        status: 'ok' as const,
+        count: page.sessions.length,
+        sessions: page.sessions,
+        ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
+      };
+    };
+    app.get('/api/v1/sessions', list(false), listHandler(false));
+    app.get('/api/v1/sessions/active', list(true), listHandler(true));
+
+    app.post(
+      '/api/v1/session/:play_id/complete',
+      {
+        schema: {
+          summary: 'End an active session',
+          description: 'Marks the Play completed, failed or cancelled; Healer stops watching it.',
+          operationId: 'completeSession',
+          tags: ['sessions'],
+          params: playIdParamsSchema,
+          body: completeBodySchema,
+          response: {
+            200: completeResponseSchema,
+            400: errorEnvelopeSchema,
+            401: errorEnvelopeSchema,
+            404: errorEnvelopeSchema,
+            409: errorEnvelopeSchema,
+            415: errorEnvelopeSchema,
+          },
+        },
+      },
+      async (req) => {
+        const s = await sessions.end(req.params.play_id, req.body.status, req.body.reason ?? null);
+        return {
+          status: 'ok' as const,
+          session_id: s.play_id,
+          message: `Session ${s.status}`,
+          session: s,
+        };
+      },
+    );
+  };

@@ -1,0 +1,83 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+interface Pending {
+  fn: () => unknown;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Runs synchronous write functions in batches: everything queued before the next turn of the
+ * event loop commits in one transaction (one fsync), each function inside its own savepoint so a
+ * failing one rolls back alone. Callers' promises settle after COMMIT returns.
+ */
+export class GroupCommit {
+  readonly #db: DatabaseSync;
+  #queue: Pending[] = [];
+  #scheduled = false;
+  #idle: Promise<void> = Promise.resolve();
+  #markIdle: (() => void) | undefined;
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  run<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        this.#idle = new Promise((r) => (this.#markIdle = r));
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  /** Resolves once every queued write has been committed or rejected. */
+  drain(): Promise<void> {
+    return this.#idle;
+  }
+
+  #flush(): void {
+    const batch = this.#queue;
+    this.#queue = [];
+    this.#scheduled = false;
+    const results: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.#db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      this.#done();
+      return;
+    }
+    for (const p of batch) {
+      this.#db.exec('SAVEPOINT w');
+      try {
+        results.push({ ok: true, value: p.fn() });
+        this.#db.exec('RELEASE w');
+      } catch (err) {
+        this.#db.exec('ROLLBACK TO w');
+        this.#db.exec('RELEASE w');
+        results.push({ ok: false, value: err });
+      }
+    }
+    try {
+      this.#db.exec('COMMIT');
+    } catch (err) {
+      try {
+        this.#db.exec('ROLLBACK');
+      } catch {
+        // the failed COMMIT may already have rolled back
+      }
+      for (const p of batch) p.reject(err);
+      this.#done();
+      return;
+    }
+    batch.forEach((p, i) => (results[i]!.ok ? p.resolve(results[i]!.value) : p.reject(results[i]!.value)));
+    this.#done();
+  }
+
+  #done(): void {
+    if (!this.#scheduled) this.#markIdle?.();
+  }
+}

@@ -1,0 +1,139 @@
+import type { EndedStatus, Session, SessionStatus } from '../domain/session.js';
+import { summarise } from '../domain/session.js';
+import {
+  decodeCursor,
+  emptyCounts,
+  encodeCursor,
+  listOrder,
+  type EndResult,
+  type ListPage,
+  type ListQuery,
+  type StartResult,
+  type Store,
+} from './store.js';
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+/** In-process store for tests: same contract as sqlite, nothing survives the process. */
+export class MemoryStore implements Store {
+  readonly kind = 'memory' as const;
+  readonly #sessions = new Map<string, Session>();
+  readonly #cursors = new Map<string, string>();
+  #closed = false;
+
+  startSession(session: Session): Promise<StartResult> {
+    this.#check();
+    const existing = this.#sessions.get(session.play_id);
+    if (existing?.status === 'active') return resolved({ outcome: 'conflict', session: clone(existing) });
+    this.#sessions.set(session.play_id, clone(session));
+    return resolved({ outcome: 'started', session: clone(session), replaced: existing?.status ?? null });
+  }
+
+  getSession(playId: string): Promise<Session | undefined> {
+    this.#check();
+    const s = this.#sessions.get(playId);
+    return resolved(s && clone(s));
+  }
+
+  listSessions(query: ListQuery): Promise<ListPage> {
+    this.#check();
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const rows = [...this.#sessions.values()]
+      .filter((s) => !query.status || s.status === query.status)
+      .map(summarise)
+      .sort(listOrder)
+      .filter((s) => !after || listOrder(s, after as typeof s) > 0);
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return resolved({
+      sessions: page,
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+    });
+  }
+
+  activeSessions(): Promise<Session[]> {
+    this.#check();
+    return resolved([...this.#sessions.values()].filter((s) => s.status === 'active').map(clone));
+  }
+
+  updateSession(
+    playId: string,
+    change: (current: Session) => Session | undefined,
+  ): Promise<Session | undefined> {
+    this.#check();
+    const current = this.#sessions.get(playId);
+    if (!current) return resolved(undefined);
+    const next = change(clone(current));
+    if (next) this.#sessions.set(playId, clone(next));
+    return resolved(clone(next ?? current));
+  }
+
+  endSession(playId: string, status: EndedStatus, reason: string | null, at: Date): Promise<EndResult> {
+    this.#check();
+    const current = this.#sessions.get(playId);
+    if (!current) return resolved({ outcome: 'not_found' });
+    if (current.status !== 'active') return resolved({ outcome: 'already_ended', session: clone(current) });
+    const iso = at.toISOString();
+    const ended: Session = { ...current, status, end_reason: reason, ended_at: iso, last_updated: iso };
+    this.#sessions.set(playId, ended);
+    return resolved({ outcome: 'ended', session: clone(ended) });
+  }
+
+  async expireInactive(cutoff: Date, at: Date): Promise<Session[]> {
+    const stale = [...this.#sessions.values()].filter(
+      (s) => s.status === 'active' && s.last_updated < cutoff.toISOString(),
+    );
+    const out: Session[] = [];
+    for (const s of stale) {
+      const r = await this.endSession(s.play_id, 'expired', 'no activity within the session TTL', at);
+      if (r.outcome === 'ended') out.push(r.session);
+    }
+    return out;
+  }
+
+  purgeEnded(cutoff: Date): Promise<number> {
+    this.#check();
+    let n = 0;
+    for (const [id, s] of this.#sessions) {
+      if (s.ended_at && s.ended_at < cutoff.toISOString()) {
+        this.#sessions.delete(id);
+        n++;
+      }
+    }
+    return resolved(n);
+  }
+
+  countByStatus(): Promise<Record<SessionStatus, number>> {
+    this.#check();
+    const counts = emptyCounts();
+    for (const s of this.#sessions.values()) counts[s.status]++;
+    return resolved(counts);
+  }
+
+  getCursor(key: string): Promise<string | undefined> {
+    this.#check();
+    return resolved(this.#cursors.get(key));
+  }
+
+  setCursor(key: string, value: string): Promise<void> {
+    this.#check();
+    this.#cursors.set(key, value);
+    return resolved(undefined);
+  }
+
+  ping(): Promise<void> {
+    this.#check();
+    return resolved(undefined);
+  }
+
+  close(): Promise<void> {
+    this.#closed = true;
+    return resolved(undefined);
+  }
+
+  #check(): void {
+    if (this.#closed) throw new Error('store is closed');
+  }
+}
+
+const resolved = <T>(v: T): Promise<T> => Promise.resolve(v);

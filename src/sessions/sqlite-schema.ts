@@ -1,0 +1,41 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+/** Schema migrations, applied in order inside one transaction; `user_version` records the level. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE sessions (
+     play_id TEXT PRIMARY KEY,
+     status TEXT NOT NULL,
+     repository TEXT NOT NULL,
+     started_at TEXT NOT NULL,
+     last_updated TEXT NOT NULL,
+     ended_at TEXT,
+     task_count INTEGER NOT NULL,
+     issue_count INTEGER NOT NULL,
+     doc TEXT NOT NULL
+   );
+   CREATE INDEX sessions_list ON sessions (started_at DESC, play_id DESC);
+   CREATE INDEX sessions_status ON sessions (status, last_updated);
+   CREATE TABLE cursors (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+];
+
+export function migrate(db: DatabaseSync): void {
+  const { user_version: level } = db.prepare('PRAGMA user_version').get() as { user_version: number };
+  if (level > MIGRATIONS.length) {
+    throw new Error(
+      `database schema version ${level} is newer than this Healer understands (${MIGRATIONS.length})`,
+    );
+  }
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    for (let v = level; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
+    db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
+    db.prepare(
+      "INSERT INTO meta (key, value) VALUES ('opened_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    ).run(new Date().toISOString());
+    db.exec('COMMIT');
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
+}

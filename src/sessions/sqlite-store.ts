@@ -1,0 +1,224 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { EndedStatus, Session, SessionStatus, SessionSummary } from '../domain/session.js';
+import { HealerError } from '../domain/errors.js';
+import {
+  decodeCursor,
+  emptyCounts,
+  encodeCursor,
+  type EndResult,
+  type ListPage,
+  type ListQuery,
+  type StartResult,
+  type Store,
+} from './store.js';
+import { GroupCommit } from './group-commit.js';
+import { migrate } from './sqlite-schema.js';
+
+interface SessionRow {
+  doc: string;
+}
+
+/**
+ * The default store: one SQLite file in WAL mode (Node's built-in `node:sqlite`).
+ * Writes are queued and committed together (group commit): each caller's change runs in its own
+ * savepoint inside one transaction, and every promise resolves after that transaction is on disk
+ * (`synchronous=FULL`), so a 200 is only ever sent for a durable write.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly #db: DatabaseSync;
+  readonly #writes: GroupCommit;
+  readonly #stmt: Record<string, StatementSync>;
+
+  private constructor(db: DatabaseSync) {
+    this.#db = db;
+    this.#writes = new GroupCommit(db);
+    const p = (sql: string) => db.prepare(sql);
+    this.#stmt = {
+      get: p('SELECT doc FROM sessions WHERE play_id = ?'),
+      status: p('SELECT status FROM sessions WHERE play_id = ?'),
+      upsert: p(`INSERT INTO sessions (play_id, status, repository, started_at, last_updated, ended_at,
+                   task_count, issue_count, doc)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT(play_id) DO UPDATE SET status = excluded.status,
+                   repository = excluded.repository, started_at = excluded.started_at,
+                   last_updated = excluded.last_updated, ended_at = excluded.ended_at,
+                   task_count = excluded.task_count, issue_count = excluded.issue_count, doc = excluded.doc`),
+      active: p("SELECT doc FROM sessions WHERE status = 'active'"),
+      staleActive: p("SELECT play_id FROM sessions WHERE status = 'active' AND last_updated < ?"),
+      purge: p('DELETE FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?'),
+      counts: p('SELECT status, COUNT(*) AS n FROM sessions GROUP BY status'),
+      getCursor: p('SELECT value FROM cursors WHERE key = ?'),
+      setCursor: p(
+        'INSERT INTO cursors (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ),
+      ping: p('SELECT 1 AS ok'),
+    };
+  }
+
+  /** Opens (creating if needed) and checks the database; a corrupt or unwritable file throws. */
+  static open(path: string): SqliteStore {
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      const db = new DatabaseSync(path);
+      try {
+        db.exec('PRAGMA busy_timeout = 5000');
+        db.exec('PRAGMA journal_mode = WAL');
+        db.exec('PRAGMA synchronous = FULL');
+        const check = db.prepare('PRAGMA quick_check').all() as { quick_check: string }[];
+        if (check[0]?.quick_check !== 'ok') {
+          throw new Error(`integrity check failed: ${check.map((r) => r.quick_check).join('; ')}`);
+        }
+        migrate(db); // also a write probe: fails on a read-only file or directory
+        return new SqliteStore(db);
+      } catch (err) {
+        db.close();
+        throw err;
+      }
+    } catch (err) {
+      throw new HealerError(
+        'STORE_UNAVAILABLE',
+        503,
+        `cannot open the sqlite store at ${path}: ${err instanceof Error ? err.message : String(err)}` +
+          ' (fix or move the file, or choose another HEALER_STORE; nothing was changed)',
+        { cause: err },
+      );
+    }
+  }
+
+  startSession(session: Session): Promise<StartResult> {
+    return this.#writes.run((): StartResult => {
+      const existing = this.#read(session.play_id);
+      if (existing?.status === 'active') return { outcome: 'conflict', session: existing };
+      this.#write(session);
+      return { outcome: 'started', session, replaced: existing?.status ?? null };
+    });
+  }
+
+  getSession(playId: string): Promise<Session | undefined> {
+    return Promise.resolve(this.#read(playId));
+  }
+
+  listSessions(query: ListQuery): Promise<ListPage> {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (query.status) {
+      where.push('status = ?');
+      args.push(query.status);
+    }
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    if (after) {
+      where.push('(started_at < ? OR (started_at = ? AND play_id < ?))');
+      args.push(after.started_at, after.started_at, after.play_id);
+    }
+    const sql = `SELECT play_id, repository, status, task_count, issue_count, started_at, last_updated
+                 FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY started_at DESC, play_id DESC LIMIT ?`;
+    const rows = this.#db.prepare(sql).all(...args, query.limit + 1) as unknown as SessionSummary[];
+    const page = rows.slice(0, query.limit).map((r) => ({ ...r }));
+    const last = page[page.length - 1];
+    return Promise.resolve({
+      sessions: page,
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+    });
+  }
+
+  activeSessions(): Promise<Session[]> {
+    const rows = this.#stmt.active!.all() as unknown as SessionRow[];
+    return Promise.resolve(rows.map((r) => JSON.parse(r.doc) as Session));
+  }
+
+  updateSession(
+    playId: string,
+    change: (current: Session) => Session | undefined,
+  ): Promise<Session | undefined> {
+    return this.#writes.run(() => {
+      const current = this.#read(playId);
+      if (!current) return undefined;
+      const next = change(structuredClone(current));
+      if (!next) return current;
+      this.#write(next);
+      return next;
+    });
+  }
+
+  endSession(playId: string, status: EndedStatus, reason: string | null, at: Date): Promise<EndResult> {
+    return this.#writes.run(() => this.#end(playId, status, reason, at));
+  }
+
+  expireInactive(cutoff: Date, at: Date): Promise<Session[]> {
+    return this.#writes.run(() => {
+      const ids = this.#stmt.staleActive!.all(cutoff.toISOString()) as { play_id: string }[];
+      const out: Session[] = [];
+      for (const { play_id } of ids) {
+        const r = this.#end(play_id, 'expired', 'no activity within the session TTL', at);
+        if (r.outcome === 'ended') out.push(r.session);
+      }
+      return out;
+    });
+  }
+
+  purgeEnded(cutoff: Date): Promise<number> {
+    return this.#writes.run(() => Number(this.#stmt.purge!.run(cutoff.toISOString()).changes));
+  }
+
+  countByStatus(): Promise<Record<SessionStatus, number>> {
+    const counts = emptyCounts();
+    for (const row of this.#stmt.counts!.all() as { status: SessionStatus; n: number }[]) {
+      counts[row.status] = row.n;
+    }
+    return Promise.resolve(counts);
+  }
+
+  getCursor(key: string): Promise<string | undefined> {
+    const row = this.#stmt.getCursor!.get(key) as { value: string } | undefined;
+    return Promise.resolve(row?.value);
+  }
+
+  setCursor(key: string, value: string): Promise<void> {
+    return this.#writes.run(() => {
+      this.#stmt.setCursor!.run(key, value);
+    });
+  }
+
+  ping(): Promise<void> {
+    this.#stmt.ping!.get();
+    return Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    await this.#writes.drain();
+    if (this.#db.isOpen) this.#db.close();
+  }
+
+  #end(playId: string, status: EndedStatus, reason: string | null, at: Date): EndResult {
+    const current = this.#read(playId);
+    if (!current) return { outcome: 'not_found' };
+    if (current.status !== 'active') return { outcome: 'already_ended', session: current };
+    const iso = at.toISOString();
+    const ended: Session = { ...current, status, end_reason: reason, ended_at: iso, last_updated: iso };
+    this.#write(ended);
+    return { outcome: 'ended', session: ended };
+  }
+
+  #read(playId: string): Session | undefined {
+    const row = this.#stmt.get!.get(playId) as SessionRow | undefined;
+    return row ? (JSON.parse(row.doc) as Session) : undefined;
+  }
+
+  #write(s: Session): void {
+    this.#stmt.upsert!.run(
+      s.play_id,
+      s.status,
+      s.repository,
+      s.started_at,
+      s.last_updated,
+      s.ended_at,
+      s.tasks.length,
+      s.issues.length,
+      JSON.stringify(s),
+    );
+  }
+}
