@@ -174,7 +174,7 @@ const CONTEXT_RULES: Rule[] = [
   },
   {
     name: 'userinfo',
-    source: String.raw`(?<userinfo_pre>\b[a-z][a-z0-9+.-]{1,20}://[^\s:@/?#"'<>]*:)(?<userinfo_val>[^\s@/?#"'<>]+)(?=@)`,
+    source: String.raw`(?<userinfo_pre>\b[a-z][a-z0-9+.-]{1,20}://[^\s:@/?#"'<>[\]]*:)(?<userinfo_val>[^\s@/?#"'<>[\]]+)(?=@)`,
   },
   {
     name: 'query',
@@ -325,7 +325,13 @@ export function redact(text: string): string {
   });
 }
 
+/** Header-named keys whose whole value is a credential (`{"Authorization": "Bearer …"}`). */
+const HEADER_KEY = /^(?:proxy-)?authorization$|^(?:set-)?cookie$/i;
+
 function redactEntry(key: string, v: unknown): unknown {
+  if (HEADER_KEY.test(key) && typeof v === 'string') {
+    return redact(`${key}: ${v}`).slice(key.length + 2);
+  }
   if (!isSecretKey(key)) return redactDeep(v);
   const kind = kindForKey(key);
   if (typeof v === 'string') {
