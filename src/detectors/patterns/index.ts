@@ -1,0 +1,24 @@
+export { Classifier, union } from './classifier.js';
+export { ChecklistScanner, foldChecklist, markOf, preflightState } from './checklist.js';
+export type { ChecklistMark } from './checklist.js';
+export { CHECKLIST_ITEMS } from './checklist-items.js';
+export type { ChecklistItemId } from './checklist-items.js';
+export { exampleProblems } from './examples.js';
+export { CatalogueError, DEFAULT_CATALOGUE_PATH, loadCatalogue, parseCatalogue } from './load.js';
+export { logqlEscape, lokiLineFilter, lokiUnion } from './loki.js';
+export { applyPreflight, inPreflightWindow, PREFLIGHT_WINDOW_MS } from './preflight.js';
+export type { PreflightFinding } from './preflight.js';
+export { LOG_ALERTS } from './schema.js';
+export type {
+  Catalogue,
+  ChecklistEntry,
+  ChecklistRef,
+  Entry,
+  Filter,
+  Finding,
+  LogAlert,
+} from './schema.js';
+export { expectedToolsFor, missingExpectedTools, parseToolInventory } from './tool-inventory.js';
+export type { ToolInventory } from './tool-inventory.js';
+export { patternProblem, structuralProblems } from './validate.js';
+export type { CatalogueProblem } from './validate.js';
