@@ -7,3 +7,5 @@ export type { DeleteOptions } from './operations.js';
 export type { KubeObject, ObjectMeta, Status, StoredObject } from './types.js';
 export { RESOURCES } from './resources.js';
 export type { ResourceType } from './resources.js';
+export { codeRunManifest, podManifest, waitFor } from './fixtures.js';
+export type { Wire } from './fixtures.js';
