@@ -39,6 +39,8 @@ export async function buildApp(deps: AppDeps) {
     routerOptions: { maxParamLength: 512 },
   }).withTypeProvider<ZodTypeProvider>();
 
+  // JSON only: a text/plain body answers 415 like every other non-JSON type.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API; bodies are built by typed code, so serialise without re-validating.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

@@ -34,10 +34,9 @@ export async function serve(opts: { config?: string }): Promise<number> {
   });
 
   await healer.app.listen({ host: config.env.HEALER_HOST, port: config.env.HEALER_PORT });
-  logger.info(
-    { url: `http://${config.env.HEALER_HOST}:${config.env.HEALER_PORT}`, store: config.store.kind },
-    'Healer listening',
-  );
+  const address = healer.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.env.HEALER_PORT;
+  logger.info({ url: `http://${config.env.HEALER_HOST}:${port}`, port, store: config.store.kind }, 'Healer listening');
   await healer.start();
 
   return new Promise<number>((resolve) => {

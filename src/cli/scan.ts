@@ -1,0 +1,188 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { Classifier, DEFAULT_CATALOGUE_PATH, loadCatalogue } from '../detectors/patterns/index.js';
+import type { Finding } from '../detectors/patterns/index.js';
+
+export interface ScanOptions {
+  files: string[];
+  json: boolean;
+  all: boolean;
+  /** Another catalogue file instead of the shipped one. */
+  catalogue?: string;
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** Reading stops at this many characters of pending text per pass (streams stay bounded). */
+const CHUNK = 1 << 20;
+
+class ReadError extends Error {}
+
+/** Splits a stream into blocks of whole lines; numbering is left to the caller. */
+async function* lineBlocks(input: NodeJS.ReadableStream): AsyncGenerator<string> {
+  let carry = '';
+  for await (const part of input) {
+    carry += typeof part === 'string' ? part : String(part);
+    if (carry.length < CHUNK) continue;
+    const cut = carry.lastIndexOf('\n');
+    if (cut === -1) continue;
+    yield carry.slice(0, cut);
+    carry = carry.slice(cut + 1);
+  }
+  if (carry.length > 0) yield carry.endsWith('\n') ? carry.slice(0, -1) : carry;
+}
+
+const lineCount = (block: string): number => {
+  let n = 1;
+  for (let i = block.indexOf('\n'); i !== -1; i = block.indexOf('\n', i + 1)) n++;
+  return n;
+};
+
+const writeLine = (out: NodeJS.WritableStream, text: string): Promise<void> =>
+  new Promise((resolve) => {
+    if (out.write(`${text}\n`)) resolve();
+    else out.once('drain', resolve);
+  });
+
+function describe(f: Finding, name: string | null): string {
+  const where = name === null ? `${f.line}` : `${name}:${f.line}`;
+  return `${where}: ${f.severity} ${f.alert} ${f.patternId}: ${f.text}`;
+}
+
+/** Classifies one input, writing as it goes; returns the number of findings. */
+async function scanOne(
+  classifier: Classifier,
+  input: NodeJS.ReadableStream,
+  name: string | null,
+  opts: ScanOptions,
+): Promise<number> {
+  let lineNo = 1;
+  let count = 0;
+  input.setEncoding('utf8');
+  for await (const block of lineBlocks(input)) {
+    const findings = classifier.classifyChunk(block, lineNo);
+    count += findings.length;
+    if (opts.all) {
+      const byLine = new Map(findings.map((f) => [f.line, f]));
+      for (let i = 0, n = lineCount(block); i < n; i++) {
+        const f = byLine.get(lineNo + i);
+        const row = {
+          ...(name !== null && opts.files.length > 1 ? { file: name } : {}),
+          line: lineNo + i,
+          alert: f?.alert ?? null,
+          severity: f?.severity ?? null,
+          pattern: f?.patternId ?? null,
+        };
+        await writeLine(opts.stdout, JSON.stringify(row));
+      }
+    } else {
+      for (const f of findings) {
+        const text = opts.json
+          ? JSON.stringify({
+              ...(name !== null ? { file: name } : {}),
+              line: f.line,
+              alert: f.alert,
+              severity: f.severity,
+              pattern: f.patternId,
+              priority: f.priority,
+              issueType: f.issueType,
+              family: f.family,
+              text: f.text,
+            })
+          : describe(f, name);
+        await writeLine(opts.stdout, text);
+      }
+    }
+    lineNo += lineCount(block);
+  }
+  return count;
+}
+
+/** Why a file cannot be scanned, or null. */
+async function unreadable(file: string): Promise<string | null> {
+  try {
+    const s = await stat(file);
+    return s.isDirectory() ? 'is a directory' : null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'no such file' : (err as Error).message;
+  }
+}
+
+/**
+ * `healer scan [FILE…]`: runs the log classifier over files (or stdin) and prints the findings:
+ * text by default, `--json` one object per finding, `--all` one object per input line.
+ * Resolves with the exit code: 0 whether or not anything matched, 2 when an input cannot be read.
+ */
+export async function runScan(opts: ScanOptions): Promise<number> {
+  const fail = (message: string): number => {
+    opts.stderr.write(`healer scan: ${message}\n`);
+    return 2;
+  };
+  for (const file of opts.files) {
+    const why = await unreadable(file);
+    if (why) return fail(`cannot read ${file}: ${why}`);
+  }
+  let classifier: Classifier;
+  try {
+    classifier = new Classifier(loadCatalogue(opts.catalogue ?? DEFAULT_CATALOGUE_PATH));
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  let total = 0;
+  try {
+    if (opts.files.length === 0) total = await scanOne(classifier, opts.stdin, null, opts);
+    for (const file of opts.files) {
+      const input = createReadStream(file, { encoding: 'utf8' });
+      input.on('error', () => undefined); // surfaced by the iterator below
+      try {
+        total += await scanOne(classifier, input, file, opts);
+      } catch (err) {
+        throw new ReadError(`cannot read ${file}: ${(err as Error).message}`);
+      }
+    }
+  } catch (err) {
+    if (err instanceof ReadError) return fail(err.message);
+    throw err;
+  }
+  if (!opts.json && !opts.all) opts.stderr.write(`${total} finding${total === 1 ? '' : 's'}\n`);
+  return 0;
+}
+
+interface Io {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+}
+
+/**
+ * Registers `healer scan` on the program. With `run`, the exit code is handed to it (the way the
+ * main CLI collects its commands' results); without, it becomes `process.exitCode`.
+ */
+export function registerScan(
+  program: Command,
+  io: Io = { out: process.stdout, err: process.stderr },
+  run?: (p: Promise<number>) => void,
+): void {
+  program
+    .command('scan')
+    .description('classify log lines with the pattern catalogue (files, or stdin when none)')
+    .argument('[files...]', 'log files to scan')
+    .option('--json', 'print one JSON object per finding')
+    .option('--all', 'print one JSON object for every input line: {line, alert, severity, pattern}')
+    .option('--catalogue <file>', 'use this catalogue instead of the shipped patterns/catalogue.yaml')
+    .action(async (files: string[], flags: { json?: boolean; all?: boolean; catalogue?: string }) => {
+      const p = runScan({
+        files,
+        json: flags.json ?? false,
+        all: flags.all ?? false,
+        ...(flags.catalogue ? { catalogue: flags.catalogue } : {}),
+        stdin: process.stdin,
+        stdout: io.out,
+        stderr: io.err,
+      });
+      if (run) run(p);
+      else process.exitCode = await p;
+    });
+}

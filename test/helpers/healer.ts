@@ -1,0 +1,58 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../src/config/index.js';
+import { ManualClock, type Clock } from '../../src/domain/clock.js';
+import { MemoryStore } from '../../src/sessions/memory-store.js';
+import type { Store } from '../../src/sessions/store.js';
+import { createHealer } from '../../src/pipeline.js';
+
+export const silentLogger = () => pino({ level: 'silent' });
+
+export const tmpDir = (prefix = 'healer-test-') => mkdtempSync(join(tmpdir(), prefix));
+
+/** A Healer wired like production, with an in-memory store, no cluster and a manual clock. */
+export async function testHealer(
+  opts: { store?: Store; clock?: Clock; env?: Record<string, string> } = {},
+) {
+  const config = loadConfig({ env: { HEALER_STORE: 'memory', ...opts.env }, cwd: tmpDir() });
+  const store = opts.store ?? new MemoryStore();
+  const clock = opts.clock ?? new ManualClock('2026-11-21T10:00:00Z');
+  const healer = await createHealer({
+    config,
+    logger: silentLogger(),
+    store,
+    clock,
+    kube: { kc: null, reason: 'no cluster in tests' },
+  });
+  return { healer, app: healer.app, store, clock, config };
+}
+
+/** The MCP server's exact start payload (api.md). */
+export const MCP_FIXTURE = {
+  play_id: 'play-mcp-format-test',
+  repository: '5dlabs/cto-parallel-test',
+  service: 'test-service',
+  namespace: 'cto',
+  cto_config: {
+    agents: {
+      rex: {
+        githubApp: '5DLabs-Rex',
+        cli: 'claude',
+        model: 'claude-sonnet-4-5-20250514',
+        tools: { remote: ['context7_resolve_library_id', 'firecrawl_scrape'], localServers: {} },
+      },
+      bolt: {
+        githubApp: '5DLabs-Bolt',
+        cli: 'claude',
+        model: 'claude-sonnet-4-5-20250514',
+        tools: {
+          remote: ['kubernetes_listResources', 'argocd_list_applications'],
+          localServers: { filesystem: { enabled: true, tools: ['read_file', 'write_file'] } },
+        },
+      },
+    },
+  },
+  tasks: [{ id: '1', title: 'Task 1', dependencies: [] }],
+};
