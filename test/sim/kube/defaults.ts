@@ -22,7 +22,10 @@ function defaultContainer(c: Obj): Obj {
 }
 
 function qosClass(spec: Obj): string {
-  const containers = [...((spec.containers as Obj[] | undefined) ?? []), ...((spec.initContainers as Obj[] | undefined) ?? [])];
+  const containers = [
+    ...((spec.containers as Obj[] | undefined) ?? []),
+    ...((spec.initContainers as Obj[] | undefined) ?? []),
+  ];
   let any = false;
   let guaranteed = containers.length > 0;
   for (const c of containers) {
@@ -43,7 +46,8 @@ function qosClass(spec: Obj): string {
 function podDefaults(obj: KubeObject): void {
   const spec = { ...((obj.spec ?? {}) as Obj) };
   spec.containers = ((spec.containers as Obj[] | undefined) ?? []).map(defaultContainer);
-  if (Array.isArray(spec.initContainers)) spec.initContainers = (spec.initContainers as Obj[]).map(defaultContainer);
+  if (Array.isArray(spec.initContainers))
+    spec.initContainers = (spec.initContainers as Obj[]).map(defaultContainer);
   obj.spec = {
     restartPolicy: 'Always',
     terminationGracePeriodSeconds: 30,
@@ -53,8 +57,18 @@ function podDefaults(obj: KubeObject): void {
     securityContext: {},
     schedulerName: 'default-scheduler',
     tolerations: [
-      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      {
+        key: 'node.kubernetes.io/not-ready',
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 300,
+      },
+      {
+        key: 'node.kubernetes.io/unreachable',
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 300,
+      },
     ],
     priority: 0,
     enableServiceLinks: true,

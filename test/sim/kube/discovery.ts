@@ -53,7 +53,13 @@ function resourceEntries(r: ResourceType): Record<string, unknown>[] {
   if (r.categories) main.categories = r.categories;
   const out = [main];
   if (r.statusSubresource) {
-    out.push({ name: `${r.plural}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] });
+    out.push({
+      name: `${r.plural}/status`,
+      singularName: '',
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: ['get', 'patch', 'update'],
+    });
   }
   if (r.kind === 'Pod' && r.group === '') {
     out.push({ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] });
@@ -67,5 +73,10 @@ export function apiResourceList(registry: Registry, group: string, version: stri
   const resources = types.flatMap(resourceEntries);
   // The core list carries no apiVersion on a real server; group lists do.
   if (!group) return { kind: 'APIResourceList', groupVersion: version, resources };
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${group}/${version}`, resources };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: `${group}/${version}`,
+    resources,
+  };
 }

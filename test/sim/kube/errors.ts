@@ -22,8 +22,21 @@ export class KubeApiError extends Error {
   }
 }
 
-export function failure(code: number, reason: string, message: string, details?: Status['details']): Status {
-  const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+export function failure(
+  code: number,
+  reason: string,
+  message: string,
+  details?: Status['details'],
+): Status {
+  const s: Status = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    code,
+  };
   if (details) s.details = details;
   return s;
 }
@@ -45,12 +58,19 @@ export function namespaceNotFound(ns: string): KubeApiError {
 }
 
 export function unknownPath(): KubeApiError {
-  return new KubeApiError(failure(404, 'NotFound', 'the server could not find the requested resource', {}));
+  return new KubeApiError(
+    failure(404, 'NotFound', 'the server could not find the requested resource', {}),
+  );
 }
 
 export function alreadyExists(r: ResourceType, name: string): KubeApiError {
   return new KubeApiError(
-    failure(409, 'AlreadyExists', `${qualifiedResource(r)} "${name}" already exists`, details(r, name)),
+    failure(
+      409,
+      'AlreadyExists',
+      `${qualifiedResource(r)} "${name}" already exists`,
+      details(r, name),
+    ),
   );
 }
 
@@ -66,7 +86,8 @@ export function conflict(r: ResourceType, name: string): KubeApiError {
 }
 
 export interface FieldError {
-  reason: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueTypeInvalid' | 'FieldValueForbidden';
+  reason:
+    'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueTypeInvalid' | 'FieldValueForbidden';
   field: string;
   /** The part after `field: ` in the aggregated message, e.g. `Required value`. */
   message: string;
@@ -79,7 +100,9 @@ export function invalid(r: ResourceType, name: string, errors: FieldError[]): Ku
   const d: NonNullable<Status['details']> = { name, kind: r.kind };
   if (r.group) d.group = r.group;
   d.causes = errors.map((e) => ({ reason: e.reason, message: e.message, field: e.field }));
-  return new KubeApiError(failure(422, 'Invalid', `${qualifiedKind(r)} "${name}" is invalid: ${summary}`, d));
+  return new KubeApiError(
+    failure(422, 'Invalid', `${qualifiedKind(r)} "${name}" is invalid: ${summary}`, d),
+  );
 }
 
 export function badRequest(message: string): KubeApiError {
@@ -88,7 +111,12 @@ export function badRequest(message: string): KubeApiError {
 
 export function methodNotAllowed(): KubeApiError {
   return new KubeApiError(
-    failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {}),
+    failure(
+      405,
+      'MethodNotAllowed',
+      'the server does not allow this method on the requested resource',
+      {},
+    ),
   );
 }
 
@@ -112,7 +140,9 @@ export function injected(code: number, retryAfterSeconds: number): KubeApiError 
   switch (code) {
     case 429:
       return new KubeApiError(
-        failure(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds }),
+        failure(429, 'TooManyRequests', 'Too many requests, please try again later.', {
+          retryAfterSeconds,
+        }),
         { 'Retry-After': String(retryAfterSeconds) },
       );
     case 500:
@@ -130,10 +160,22 @@ export function injected(code: number, retryAfterSeconds: number): KubeApiError 
       );
     case 504:
       return new KubeApiError(
-        failure(504, 'Timeout', 'the server was unable to return a response in the time allotted, but may still be processing the request', {}),
+        failure(
+          504,
+          'Timeout',
+          'the server was unable to return a response in the time allotted, but may still be processing the request',
+          {},
+        ),
       );
     default:
-      return new KubeApiError(failure(code, 'Unknown', `the server responded with the status code ${code} but did not return more information`, {}));
+      return new KubeApiError(
+        failure(
+          code,
+          'Unknown',
+          `the server responded with the status code ${code} but did not return more information`,
+          {},
+        ),
+      );
   }
 }
 

@@ -3,10 +3,18 @@ import type { KubeObject } from './types.js';
 
 export function podManifest(
   name: string,
-  opts: { namespace?: string; labels?: Record<string, string>; containers?: string[]; nodeName?: string } = {},
+  opts: {
+    namespace?: string;
+    labels?: Record<string, string>;
+    containers?: string[];
+    nodeName?: string;
+  } = {},
 ): KubeObject {
   const spec: Record<string, unknown> = {
-    containers: (opts.containers ?? ['main']).map((c) => ({ name: c, image: `ghcr.io/5dlabs/${c}:1.0.0` })),
+    containers: (opts.containers ?? ['main']).map((c) => ({
+      name: c,
+      image: `ghcr.io/5dlabs/${c}:1.0.0`,
+    })),
   };
   if (opts.nodeName) spec.nodeName = opts.nodeName;
   return {
@@ -19,7 +27,11 @@ export function podManifest(
 
 export function codeRunManifest(
   name: string,
-  opts: { namespace?: string; labels?: Record<string, string>; spec?: Record<string, unknown> } = {},
+  opts: {
+    namespace?: string;
+    labels?: Record<string, string>;
+    spec?: Record<string, unknown>;
+  } = {},
 ): KubeObject {
   return {
     apiVersion: 'agents.platform/v1',
@@ -41,13 +53,18 @@ export function codeRunManifest(
 /** Poll `check` every `intervalMs` until it returns a truthy value or `timeoutMs` passes. */
 export async function waitFor<T>(
   check: () => T | Promise<T>,
-  { timeoutMs = 5000, intervalMs = 10, what = 'condition' }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+  {
+    timeoutMs = 5000,
+    intervalMs = 10,
+    what = 'condition',
+  }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -2,7 +2,14 @@
 // deletecollection, status subresources and pod logs.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { KubeApiError, badRequest, failure, methodNotAllowed, notFound, unsupportedMediaType } from './errors.js';
+import {
+  KubeApiError,
+  badRequest,
+  failure,
+  methodNotAllowed,
+  notFound,
+  unsupportedMediaType,
+} from './errors.js';
 import type { LogQuery, LogStore } from './logs.js';
 import type { DeleteOptions, Operations } from './operations.js';
 import { PATCH_TYPES } from './patch.js';
@@ -69,10 +76,13 @@ function encodeContinue(rv: number, start: string): string {
 function decodeContinue(token: string): ContinueToken {
   try {
     const t = JSON.parse(Buffer.from(token, 'base64url').toString()) as ContinueToken;
-    if (t.v !== 'meta.k8s.io/v1' || typeof t.rv !== 'number' || typeof t.start !== 'string') throw new Error('bad');
+    if (t.v !== 'meta.k8s.io/v1' || typeof t.rv !== 'number' || typeof t.start !== 'string')
+      throw new Error('bad');
     return t;
   } catch {
-    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+    throw badRequest(
+      'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+    );
   }
 }
 
@@ -87,7 +97,12 @@ function includeObject(q: URLSearchParams): IncludeObject {
   return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
-function list(ctx: SimContext, rt: ResourceRoute, q: URLSearchParams, accept: string | undefined): Answer {
+function list(
+  ctx: SimContext,
+  rt: ResourceRoute,
+  q: URLSearchParams,
+  accept: string | undefined,
+): Answer {
   const { r } = rt;
   const matches = matcher(r, q);
   let items = ctx.store.list(r, rt.namespace).filter(matches);
@@ -97,7 +112,11 @@ function list(ctx: SimContext, rt: ResourceRoute, q: URLSearchParams, accept: st
     const t = decodeContinue(cont);
     if (t.rv < ctx.store.oldestWatchableRv()) {
       throw new KubeApiError(
-        failure(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue value from the response.'),
+        failure(
+          410,
+          'Expired',
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue value from the response.',
+        ),
       );
     }
     rv = t.rv;
@@ -108,18 +127,37 @@ function list(ctx: SimContext, rt: ResourceRoute, q: URLSearchParams, accept: st
   if (limit !== undefined && limit > 0 && items.length > limit) {
     const next = items[limit];
     metadata.continue = encodeContinue(rv, objKey(next));
-    if (!q.get('labelSelector') && !q.get('fieldSelector')) metadata.remainingItemCount = items.length - limit;
+    if (!q.get('labelSelector') && !q.get('fieldSelector'))
+      metadata.remainingItemCount = items.length - limit;
     items = items.slice(0, limit);
   }
   if (wantsTable(accept)) {
-    const table = toTable(r, items, { resourceVersion: String(rv), include: includeObject(q), now: ctx.now() }) as Record<string, unknown>;
+    const table = toTable(r, items, {
+      resourceVersion: String(rv),
+      include: includeObject(q),
+      now: ctx.now(),
+    }) as Record<string, unknown>;
     table.metadata = metadata;
     return { status: 200, body: table };
   }
-  return { status: 200, body: { kind: `${r.kind}List`, apiVersion: apiVersionOf(r), metadata, items: items.map((o) => listItem(r, o)) } };
+  return {
+    status: 200,
+    body: {
+      kind: `${r.kind}List`,
+      apiVersion: apiVersionOf(r),
+      metadata,
+      items: items.map((o) => listItem(r, o)),
+    },
+  };
 }
 
-function watch(ctx: SimContext, rt: ResourceRoute, q: URLSearchParams, accept: string | undefined, res: ServerResponse): void {
+function watch(
+  ctx: SimContext,
+  rt: ResourceRoute,
+  q: URLSearchParams,
+  accept: string | undefined,
+  res: ServerResponse,
+): void {
   const { r } = rt;
   const matches = matcher(r, q);
   const rv = q.get('resourceVersion') ?? undefined;
@@ -136,7 +174,8 @@ function watch(ctx: SimContext, rt: ResourceRoute, q: URLSearchParams, accept: s
       allowBookmarks: flag(q, 'allowWatchBookmarks'),
       ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
       sendInitialEvents: flag(q, 'sendInitialEvents'),
-      render: (o, type) => (table && type !== 'BOOKMARK' ? toTable(r, [o], { include, now: ctx.now() }) : o),
+      render: (o, type) =>
+        table && type !== 'BOOKMARK' ? toTable(r, [o], { include, now: ctx.now() }) : o,
     },
     res,
   );
@@ -147,34 +186,54 @@ function parseBody(req: IncomingMessage, body: Buffer): KubeObject {
   const text = body.toString('utf8');
   if (!text.trim()) throw badRequest('the body of the request was empty');
   try {
-    if (ct === 'application/yaml' || ct === 'application/x-yaml') return parseYaml(text) as KubeObject;
-    if (ct === 'application/json' || ct === '*/*' || ct === '') return JSON.parse(text) as KubeObject;
+    if (ct === 'application/yaml' || ct === 'application/x-yaml')
+      return parseYaml(text) as KubeObject;
+    if (ct === 'application/json' || ct === '*/*' || ct === '')
+      return JSON.parse(text) as KubeObject;
   } catch (e) {
     throw badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
   }
-  throw unsupportedMediaType(ct, ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf']);
+  throw unsupportedMediaType(ct, [
+    'application/json',
+    'application/yaml',
+    'application/vnd.kubernetes.protobuf',
+  ]);
 }
 
-function patch(ctx: SimContext, rt: ResourceRoute, req: IncomingMessage, body: Buffer, dryRun: boolean): Answer {
+function patch(
+  ctx: SimContext,
+  rt: ResourceRoute,
+  req: IncomingMessage,
+  body: Buffer,
+  dryRun: boolean,
+): Answer {
   const { r } = rt;
   const ct = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   const accepted = r.custom
     ? [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.apply]
     : [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.apply, PATCH_TYPES.strategic];
-  if (!accepted.includes(ct as (typeof accepted)[number]) || ct === PATCH_TYPES.apply) throw unsupportedMediaType(ct, accepted);
+  if (!accepted.includes(ct as (typeof accepted)[number]) || ct === PATCH_TYPES.apply)
+    throw unsupportedMediaType(ct, accepted);
   let patchBody: unknown;
   try {
     patchBody = JSON.parse(body.toString('utf8'));
   } catch (e) {
     throw badRequest(`error decoding patch: ${(e as Error).message}`);
   }
-  const opts = { dryRun, ...(rt.subresource === 'status' ? { subresource: 'status' as const } : {}) };
+  const opts = {
+    dryRun,
+    ...(rt.subresource === 'status' ? { subresource: 'status' as const } : {}),
+  };
   return { status: 200, body: ctx.ops.patch(r, rt.namespace, rt.name!, ct, patchBody, opts) };
 }
 
 function deleteOptions(q: URLSearchParams, body: Buffer, dryRun: boolean): DeleteOptions {
   const opts: DeleteOptions = { dryRun };
-  let parsed: { gracePeriodSeconds?: number; preconditions?: DeleteOptions['preconditions']; dryRun?: string[] } = {};
+  let parsed: {
+    gracePeriodSeconds?: number;
+    preconditions?: DeleteOptions['preconditions'];
+    dryRun?: string[];
+  } = {};
   if (body.length > 0) {
     try {
       parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
@@ -190,7 +249,11 @@ function deleteOptions(q: URLSearchParams, body: Buffer, dryRun: boolean): Delet
 }
 
 function logQuery(q: URLSearchParams): LogQuery {
-  const out: LogQuery = { follow: flag(q, 'follow'), previous: flag(q, 'previous'), timestamps: flag(q, 'timestamps') };
+  const out: LogQuery = {
+    follow: flag(q, 'follow'),
+    previous: flag(q, 'previous'),
+    timestamps: flag(q, 'timestamps'),
+  };
   const container = q.get('container');
   if (container) out.container = container;
   const tail = intParam(q, 'tailLines');
@@ -200,7 +263,8 @@ function logQuery(q: URLSearchParams): LogQuery {
   const sinceTime = q.get('sinceTime');
   if (sinceTime) {
     const d = new Date(sinceTime);
-    if (Number.isNaN(d.getTime())) throw badRequest(`parsing time "${sinceTime}" as "2006-01-02T15:04:05Z07:00": cannot parse`);
+    if (Number.isNaN(d.getTime()))
+      throw badRequest(`parsing time "${sinceTime}" as "2006-01-02T15:04:05Z07:00": cannot parse`);
     out.sinceTime = d;
   }
   const limitBytes = intParam(q, 'limitBytes');
@@ -231,14 +295,25 @@ export function handleResource(
   }
   if (rt.name === undefined) {
     if (method === 'POST' && (rt.namespace !== undefined || !r.namespaced)) {
-      return { status: 201, body: ctx.ops.create(r, rt.namespace, parseBody(req, body), { dryRun }) };
+      return {
+        status: 201,
+        body: ctx.ops.create(r, rt.namespace, parseBody(req, body), { dryRun }),
+      };
     }
     if (method === 'DELETE' && (rt.namespace !== undefined || !r.namespaced)) {
       const matches = matcher(r, q);
       const doomed = ctx.store.list(r, rt.namespace).filter(matches);
       const opts = deleteOptions(q, body, dryRun);
       for (const o of doomed) ctx.ops.delete(r, o.metadata.namespace, o.metadata.name, opts);
-      return { status: 200, body: { kind: `${r.kind}List`, apiVersion: apiVersionOf(r), metadata: { resourceVersion: String(ctx.store.currentRv()) }, items: doomed.map((o) => listItem(r, o)) } };
+      return {
+        status: 200,
+        body: {
+          kind: `${r.kind}List`,
+          apiVersion: apiVersionOf(r),
+          metadata: { resourceVersion: String(ctx.store.currentRv()) },
+          items: doomed.map((o) => listItem(r, o)),
+        },
+      };
     }
     throw methodNotAllowed();
   }
@@ -259,16 +334,30 @@ export function handleResource(
       }
       const o = ctx.store.get(r, rt.namespace, name);
       if (!o) throw notFound(r, name);
-      if (wantsTable(accept)) return { status: 200, body: toTable(r, [o], { resourceVersion: o.metadata.resourceVersion, include: includeObject(q), now: ctx.now() }) };
+      if (wantsTable(accept))
+        return {
+          status: 200,
+          body: toTable(r, [o], {
+            resourceVersion: o.metadata.resourceVersion,
+            include: includeObject(q),
+            now: ctx.now(),
+          }),
+        };
       return { status: 200, body: o };
     }
     case 'PUT':
-      return { status: 200, body: ctx.ops.update(r, rt.namespace, name, parseBody(req, body), { dryRun, ...sub }) };
+      return {
+        status: 200,
+        body: ctx.ops.update(r, rt.namespace, name, parseBody(req, body), { dryRun, ...sub }),
+      };
     case 'PATCH':
       return patch(ctx, rt, req, body, dryRun);
     case 'DELETE':
       if (rt.subresource) throw methodNotAllowed();
-      return { status: 200, body: ctx.ops.delete(r, rt.namespace, name, deleteOptions(q, body, dryRun)) };
+      return {
+        status: 200,
+        body: ctx.ops.delete(r, rt.namespace, name, deleteOptions(q, body, dryRun)),
+      };
     default:
       throw methodNotAllowed();
   }

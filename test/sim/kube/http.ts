@@ -2,7 +2,13 @@
 // and Status answers for every error.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.js';
+import {
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  SERVER_VERSION,
+} from './discovery.js';
 import { KubeApiError, failure, unauthorized, unknownPath } from './errors.js';
 import type { FaultState } from './faults.js';
 import type { Answer, SimContext } from './handlers.js';
@@ -41,7 +47,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
       if (size <= MAX_BODY) chunks.push(c);
     });
     req.on('end', () => {
-      if (size > MAX_BODY) reject(new KubeApiError(failure(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728')));
+      if (size > MAX_BODY)
+        reject(
+          new KubeApiError(
+            failure(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'),
+          ),
+        );
       else resolve(Buffer.concat(chunks));
     });
     req.on('error', reject);
@@ -60,7 +71,11 @@ function send(res: ServerResponse, a: Answer, extraHeaders: Record<string, strin
   res.end(text);
 }
 
-function discovery(ctx: SimContext, rt: ReturnType<typeof route>, opts: HttpOptions): Answer | undefined {
+function discovery(
+  ctx: SimContext,
+  rt: ReturnType<typeof route>,
+  opts: HttpOptions,
+): Answer | undefined {
   switch (rt.kind) {
     case 'version':
       return { status: 200, body: SERVER_VERSION };
@@ -88,20 +103,31 @@ export function requestHandler(ctx: SimContext, faults: FaultState, opts: HttpOp
     const method = req.method ?? 'GET';
     const rawUrl = req.url ?? '/';
     res.setHeader('Audit-Id', randomUUID());
-    res.on('finish', () => opts.record({ method, url: rawUrl, status: res.statusCode, at: new Date() }));
+    res.on('finish', () =>
+      opts.record({ method, url: rawUrl, status: res.statusCode, at: new Date() }),
+    );
     try {
       const body = await readBody(req);
       if (faults.delayMs > 0) await sleep(faults.delayMs);
       if (opts.isClosing() || res.destroyed) return;
       const auth = req.headers.authorization;
-      if (auth !== undefined ? auth !== `Bearer ${opts.token}` : opts.requireAuth) throw unauthorized();
+      if (auth !== undefined ? auth !== `Bearer ${opts.token}` : opts.requireAuth)
+        throw unauthorized();
       const injected = faults.check(method, rawUrl);
       if (injected) throw injected;
       const url = new URL(rawUrl, 'http://sim.invalid');
       const rt = route(ctx.registry, url.pathname);
       const doc = discovery(ctx, rt, opts);
       if (doc) {
-        if (method !== 'GET') throw new KubeApiError(failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {}));
+        if (method !== 'GET')
+          throw new KubeApiError(
+            failure(
+              405,
+              'MethodNotAllowed',
+              'the server does not allow this method on the requested resource',
+              {},
+            ),
+          );
         send(res, doc);
         return;
       }
@@ -114,7 +140,12 @@ export function requestHandler(ctx: SimContext, faults: FaultState, opts: HttpOp
         return;
       }
       const message = e instanceof Error ? e.message : String(e);
-      send(res, { status: 500, body: failure(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ reason: '', message }] }) });
+      send(res, {
+        status: 500,
+        body: failure(500, 'InternalError', `Internal error occurred: ${message}`, {
+          causes: [{ reason: '', message }],
+        }),
+      });
     }
   };
 }

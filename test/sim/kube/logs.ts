@@ -103,7 +103,11 @@ export class LogStore {
 
   /** Pick and check the container like the real server; throws 400 Status errors. */
   resolveContainer(pod: KubeObject, q: LogQuery): string {
-    const spec = (pod.spec ?? {}) as { containers?: unknown; initContainers?: unknown; ephemeralContainers?: unknown };
+    const spec = (pod.spec ?? {}) as {
+      containers?: unknown;
+      initContainers?: unknown;
+      ephemeralContainers?: unknown;
+    };
     const name = pod.metadata?.name ?? '';
     const main = names(spec.containers);
     const init = names(spec.initContainers);
@@ -121,22 +125,38 @@ export class LogStore {
     return q.container;
   }
 
-  private selectLines(ns: string, pod: KubeObject, container: string, q: LogQuery, now: Date): LogLine[] {
+  private selectLines(
+    ns: string,
+    pod: KubeObject,
+    container: string,
+    q: LogQuery,
+    now: Date,
+  ): LogLine[] {
     const podName = pod.metadata?.name ?? '';
     const e = this.entry(ns, podName, container);
     if (q.previous && !e.previous) {
-      throw badRequest(`previous terminated container "${container}" in pod "${podName}" not found`);
+      throw badRequest(
+        `previous terminated container "${container}" in pod "${podName}" not found`,
+      );
     }
     let lines = q.previous ? e.previous! : e.current;
     if (!q.previous && lines.length === 0) {
-      const statuses = ((pod.status ?? {}) as { containerStatuses?: unknown[]; initContainerStatuses?: unknown[] });
-      const all = [...(statuses.containerStatuses ?? []), ...(statuses.initContainerStatuses ?? [])] as {
+      const statuses = (pod.status ?? {}) as {
+        containerStatuses?: unknown[];
+        initContainerStatuses?: unknown[];
+      };
+      const all = [
+        ...(statuses.containerStatuses ?? []),
+        ...(statuses.initContainerStatuses ?? []),
+      ] as {
         name?: string;
         state?: { waiting?: { reason?: string } };
       }[];
       const waiting = all.find((s) => s.name === container)?.state?.waiting;
       if (waiting && waiting.reason !== 'CrashLoopBackOff') {
-        throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: ${waiting.reason ?? 'ContainerCreating'}`);
+        throw badRequest(
+          `container "${container}" in pod "${podName}" is waiting to start: ${waiting.reason ?? 'ContainerCreating'}`,
+        );
       }
     }
     if (q.sinceSeconds !== undefined) {
@@ -152,11 +172,13 @@ export class LogStore {
   serve(ns: string, pod: KubeObject, q: LogQuery, res: ServerResponse, now: Date): void {
     const container = this.resolveContainer(pod, q);
     const lines = this.selectLines(ns, pod, container, q, now);
-    const fmt = (l: LogLine): string => (q.timestamps ? `${rfc3339Nano(l.time)} ${l.text}\n` : `${l.text}\n`);
+    const fmt = (l: LogLine): string =>
+      q.timestamps ? `${rfc3339Nano(l.time)} ${l.text}\n` : `${l.text}\n`;
     let budget = q.limitBytes ?? Infinity;
     const emit = (l: LogLine): boolean => {
       let chunk = fmt(l);
-      if (Buffer.byteLength(chunk) > budget) chunk = Buffer.from(chunk).subarray(0, budget).toString();
+      if (Buffer.byteLength(chunk) > budget)
+        chunk = Buffer.from(chunk).subarray(0, budget).toString();
       budget -= Buffer.byteLength(chunk);
       if (chunk) res.write(chunk);
       return budget > 0;

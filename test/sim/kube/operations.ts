@@ -3,7 +3,16 @@
 import { randomUUID } from 'node:crypto';
 import { applyCreateDefaults } from './defaults.js';
 import type { FieldError } from './errors.js';
-import { KubeApiError, alreadyExists, badRequest, conflict, failure, invalid, namespaceNotFound, notFound } from './errors.js';
+import {
+  KubeApiError,
+  alreadyExists,
+  badRequest,
+  conflict,
+  failure,
+  invalid,
+  namespaceNotFound,
+  notFound,
+} from './errors.js';
 import { applyPatch, clone, deepEqual } from './patch.js';
 import type { Registry, ResourceType } from './resources.js';
 import { apiVersionOf } from './resources.js';
@@ -48,37 +57,63 @@ export class Operations {
     if (nsType && !this.store.get(nsType, undefined, ns)) throw namespaceNotFound(ns);
   }
 
-  private checkIdentity(r: ResourceType, ns: string | undefined, body: KubeObject, name?: string): void {
+  private checkIdentity(
+    r: ResourceType,
+    ns: string | undefined,
+    body: KubeObject,
+    name?: string,
+  ): void {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw badRequest('the body of the request was not a valid object');
     }
     if (body.kind !== undefined && body.kind !== r.kind) {
-      throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${r.kind})`);
+      throw badRequest(
+        `the kind in the data (${String(body.kind)}) does not match the expected kind (${r.kind})`,
+      );
     }
     if (body.apiVersion !== undefined && body.apiVersion !== apiVersionOf(r)) {
-      throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersionOf(r)})`);
+      throw badRequest(
+        `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersionOf(r)})`,
+      );
     }
     const bns = body.metadata?.namespace;
     if (r.namespaced && bns && bns !== ns) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     const bname = body.metadata?.name;
     if (name !== undefined && bname && bname !== name) {
-      throw badRequest(`the name of the object (${bname}) does not match the name on the URL (${name})`);
+      throw badRequest(
+        `the name of the object (${bname}) does not match the name on the URL (${name})`,
+      );
     }
   }
 
-  create(r: ResourceType, ns: string | undefined, body: KubeObject, opts: WriteOptions & { keepStatus?: boolean } = {}): StoredObject {
+  create(
+    r: ResourceType,
+    ns: string | undefined,
+    body: KubeObject,
+    opts: WriteOptions & { keepStatus?: boolean } = {},
+  ): StoredObject {
     this.checkIdentity(r, ns, body);
     this.requireNamespace(r, ns);
     const obj = clone(body);
     const meta = { ...(obj.metadata ?? {}) };
     if (meta.resourceVersion) {
-      throw new KubeApiError(failure(500, 'InternalError', 'Internal error occurred: resourceVersion should not be set on objects to be created', {}));
+      throw new KubeApiError(
+        failure(
+          500,
+          'InternalError',
+          'Internal error occurred: resourceVersion should not be set on objects to be created',
+          {},
+        ),
+      );
     }
     if (!meta.name && meta.generateName) {
       let suffix = '';
-      for (let i = 0; i < 5; i++) suffix += GENERATE_CHARS[Math.floor(Math.random() * GENERATE_CHARS.length)];
+      for (let i = 0; i < 5; i++)
+        suffix += GENERATE_CHARS[Math.floor(Math.random() * GENERATE_CHARS.length)];
       meta.name = meta.generateName + suffix;
     }
     if (r.namespaced) meta.namespace = ns;
@@ -115,14 +150,24 @@ export class Operations {
   }
 
   /** PUT semantics; `body` replaces the object (or only its status through the subresource). */
-  update(r: ResourceType, ns: string | undefined, name: string, body: KubeObject, opts: WriteOptions = {}): StoredObject {
+  update(
+    r: ResourceType,
+    ns: string | undefined,
+    name: string,
+    body: KubeObject,
+    opts: WriteOptions = {},
+  ): StoredObject {
     this.checkIdentity(r, ns, body, name);
     const cur = this.existing(r, ns, name);
     const wantRv = body.metadata?.resourceVersion;
     if (wantRv) {
       if (wantRv !== cur.metadata.resourceVersion) throw conflict(r, name);
     } else if (r.requireResourceVersionOnUpdate) {
-      const err: FieldError = { reason: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' };
+      const err: FieldError = {
+        reason: 'FieldValueInvalid',
+        field: 'metadata.resourceVersion',
+        message: 'Invalid value: 0x0: must be specified for an update',
+      };
       throw invalid(r, name, [err]);
     }
     let next: KubeObject;
@@ -150,16 +195,30 @@ export class Operations {
     return this.write(r, cur, next, opts);
   }
 
-  patch(r: ResourceType, ns: string | undefined, name: string, contentType: string, patchBody: unknown, opts: WriteOptions = {}): StoredObject {
+  patch(
+    r: ResourceType,
+    ns: string | undefined,
+    name: string,
+    contentType: string,
+    patchBody: unknown,
+    opts: WriteOptions = {},
+  ): StoredObject {
     const cur = this.existing(r, ns, name);
     const patched = applyPatch(clone(cur), contentType, patchBody) as KubeObject;
-    if (patched === null || typeof patched !== 'object') throw badRequest('the patch did not produce an object');
+    if (patched === null || typeof patched !== 'object')
+      throw badRequest('the patch did not produce an object');
     const body: KubeObject = { ...patched, metadata: { ...(patched.metadata ?? {}) } };
-    if (!body.metadata!.resourceVersion) body.metadata!.resourceVersion = cur.metadata.resourceVersion;
+    if (!body.metadata!.resourceVersion)
+      body.metadata!.resourceVersion = cur.metadata.resourceVersion;
     return this.update(r, ns, name, body, opts);
   }
 
-  private write(r: ResourceType, cur: StoredObject, nextIn: KubeObject, opts: WriteOptions): StoredObject {
+  private write(
+    r: ResourceType,
+    cur: StoredObject,
+    nextIn: KubeObject,
+    opts: WriteOptions,
+  ): StoredObject {
     const next = { ...nextIn, apiVersion: apiVersionOf(r), kind: r.kind } as StoredObject;
     next.metadata = { ...next.metadata, resourceVersion: cur.metadata.resourceVersion };
     if (r.generation && !deepEqual(specPart(r, cur), specPart(r, next))) {
@@ -196,14 +255,33 @@ export class Operations {
   }
 
   /** DELETE: answers the object (pods) or a Success Status (the others), as the real server does. */
-  delete(r: ResourceType, ns: string | undefined, name: string, opts: DeleteOptions = {}): StoredObject | Status {
+  delete(
+    r: ResourceType,
+    ns: string | undefined,
+    name: string,
+    opts: DeleteOptions = {},
+  ): StoredObject | Status {
     const cur = this.existing(r, ns, name);
     const pre = opts.preconditions ?? {};
     if (pre.uid && pre.uid !== cur.metadata.uid) {
-      throw new KubeApiError(failure(409, 'Conflict', `Operation cannot be fulfilled on ${r.group ? `${r.plural}.${r.group}` : r.plural} "${name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`, { name, kind: r.plural }));
+      throw new KubeApiError(
+        failure(
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on ${r.group ? `${r.plural}.${r.group}` : r.plural} "${name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`,
+          { name, kind: r.plural },
+        ),
+      );
     }
     if (pre.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion) {
-      throw new KubeApiError(failure(409, 'Conflict', `Operation cannot be fulfilled on ${r.group ? `${r.plural}.${r.group}` : r.plural} "${name}": Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`, { name, kind: r.plural }));
+      throw new KubeApiError(
+        failure(
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on ${r.group ? `${r.plural}.${r.group}` : r.plural} "${name}": Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`,
+          { name, kind: r.plural },
+        ),
+      );
     }
     if (opts.dryRun) return this.deleteAnswer(r, cur);
     if ((cur.metadata.finalizers ?? []).length > 0) {
@@ -212,7 +290,10 @@ export class Operations {
     if (r.kind === 'Namespace' && r.group === '') return this.deleteNamespace(r, cur);
     let last = cur;
     if (r.kind === 'Pod' && r.group === '') {
-      const spec = (cur.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
+      const spec = (cur.spec ?? {}) as {
+        nodeName?: string;
+        terminationGracePeriodSeconds?: number;
+      };
       const phase = (cur.status as { phase?: string } | undefined)?.phase;
       const grace = opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
       // A scheduled, unfinished pod is deleted gracefully: the kubelet (here: at once) then removes it.
@@ -233,7 +314,13 @@ export class Operations {
     if (r.group) details.group = r.group;
     details.kind = r.plural;
     details.uid = obj.metadata.uid;
-    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details } as unknown as Status;
+    return {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details,
+    } as unknown as Status;
   }
 
   private deleteNamespace(r: ResourceType, ns: StoredObject): StoredObject {

@@ -145,7 +145,9 @@ function addAt(doc: unknown, ptr: string, value: unknown, replace: boolean): unk
     else parent.splice(i, 0, clone(value));
   } else if (isObj(parent)) {
     if (replace && !(key in parent)) {
-      throw jsonPatchError(`replace operation does not apply: doc is missing key: ${ptr}: missing value`);
+      throw jsonPatchError(
+        `replace operation does not apply: doc is missing key: ${ptr}: missing value`,
+      );
     }
     parent[key] = clone(value);
   } else throw jsonPatchError(`doc is missing path: "${ptr}": missing value`);
@@ -154,7 +156,8 @@ function addAt(doc: unknown, ptr: string, value: unknown, replace: boolean): unk
 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
   if (isObj(a) && isObj(b)) {
     const ka = Object.keys(a).filter((k) => a[k] !== undefined);
     const kb = Object.keys(b).filter((k) => b[k] !== undefined);
@@ -166,10 +169,12 @@ export { deepEqual };
 
 /** RFC 6902 on a copy of `doc`. Failures answer 422 like the real server. */
 export function jsonPatch(doc: unknown, ops: unknown): unknown {
-  if (!Array.isArray(ops)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  if (!Array.isArray(ops))
+    throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
   let out = clone(doc);
   for (const raw of ops as JsonPatchOp[]) {
-    if (!isObj(raw) || typeof raw.path !== 'string') throw badRequest('invalid JSON patch operation');
+    if (!isObj(raw) || typeof raw.path !== 'string')
+      throw badRequest('invalid JSON patch operation');
     switch (raw.op) {
       case 'add':
         out = addAt(out, raw.path, raw.value, false);

@@ -24,9 +24,20 @@ export interface ResourceType {
   requireResourceVersionOnUpdate: boolean;
 }
 
-const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const ALL_VERBS = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
 
-function core(r: Partial<ResourceType> & Pick<ResourceType, 'plural' | 'singular' | 'kind'>): ResourceType {
+function core(
+  r: Partial<ResourceType> & Pick<ResourceType, 'plural' | 'singular' | 'kind'>,
+): ResourceType {
   return {
     group: '',
     version: 'v1',
@@ -43,7 +54,10 @@ function core(r: Partial<ResourceType> & Pick<ResourceType, 'plural' | 'singular
   };
 }
 
-function crd(r: Partial<ResourceType> & Pick<ResourceType, 'group' | 'version' | 'plural' | 'singular' | 'kind'>): ResourceType {
+function crd(
+  r: Partial<ResourceType> &
+    Pick<ResourceType, 'group' | 'version' | 'plural' | 'singular' | 'kind'>,
+): ResourceType {
   return core({ custom: true, generation: true, requireResourceVersionOnUpdate: true, ...r });
 }
 
@@ -151,7 +165,8 @@ export class Registry {
 
   groups(): { group: string; version: string }[] {
     const seen = new Map<string, { group: string; version: string }>();
-    for (const t of this.types) if (t.group) seen.set(t.group, { group: t.group, version: t.version });
+    for (const t of this.types)
+      if (t.group) seen.set(t.group, { group: t.group, version: t.version });
     return [...seen.values()];
   }
 
@@ -160,7 +175,9 @@ export class Registry {
   }
 
   byPlural(group: string, version: string, plural: string): ResourceType | undefined {
-    return this.types.find((t) => t.group === group && t.version === version && t.plural === plural);
+    return this.types.find(
+      (t) => t.group === group && t.version === version && t.plural === plural,
+    );
   }
 
   /** Find by apiVersion and any of kind, plural, singular or short name (case-insensitive). */
@@ -169,7 +186,10 @@ export class Registry {
     return this.types.find(
       (t) =>
         apiVersionOf(t) === apiVersion &&
-        (t.kind.toLowerCase() === n || t.plural === n || t.singular === n || t.shortNames.includes(n)),
+        (t.kind.toLowerCase() === n ||
+          t.plural === n ||
+          t.singular === n ||
+          t.shortNames.includes(n)),
     );
   }
 }

@@ -51,7 +51,10 @@ export function route(registry: Registry, pathname: string): Route {
     rest = rest.slice(1);
   }
   let namespace: string | undefined;
-  const nsScoped = rest[0] === 'namespaces' && rest.length >= 3 ? registry.byPlural(group, version, rest[2]) : undefined;
+  const nsScoped =
+    rest[0] === 'namespaces' && rest.length >= 3
+      ? registry.byPlural(group, version, rest[2])
+      : undefined;
   if (nsScoped?.namespaced) {
     namespace = rest[1];
     rest = rest.slice(2);

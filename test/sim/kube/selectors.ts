@@ -12,7 +12,8 @@ interface LabelRequirement {
 
 export type Matcher = (obj: KubeObject) => boolean;
 
-const KEY_RE = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const KEY_RE =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const VALUE_RE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 
 /** Split on commas outside parentheses. */
@@ -34,14 +35,18 @@ function splitTop(s: string): string[] {
 
 function checkKey(key: string, raw: string): string {
   if (!KEY_RE.test(key)) {
-    throw badRequest(`unable to parse requirement: <nil>: Invalid value: "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (found in "${raw}")`);
+    throw badRequest(
+      `unable to parse requirement: <nil>: Invalid value: "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (found in "${raw}")`,
+    );
   }
   return key;
 }
 
 function checkValue(v: string): string {
   if (!VALUE_RE.test(v) || v.length > 63) {
-    throw badRequest(`unable to parse requirement: values[0][${v}]: Invalid value: "${v}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`);
+    throw badRequest(
+      `unable to parse requirement: values[0][${v}]: Invalid value: "${v}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+    );
   }
   return v;
 }
@@ -57,15 +62,25 @@ function parseRequirement(raw: string): LabelRequirement {
   }
   m = /^([^=!<>\s]+)\s*(==|=|!=|>|<)\s*(.*)$/.exec(s);
   if (m) {
-    const opMap: Record<string, LabelOp> = { '=': 'eq', '==': 'eq', '!=': 'neq', '>': 'gt', '<': 'lt' };
+    const opMap: Record<string, LabelOp> = {
+      '=': 'eq',
+      '==': 'eq',
+      '!=': 'neq',
+      '>': 'gt',
+      '<': 'lt',
+    };
     const value = m[3].trim();
     if ((m[2] === '>' || m[2] === '<') && !/^-?\d+$/.test(value)) {
-      throw badRequest(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`);
+      throw badRequest(
+        `unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`,
+      );
     }
     return { key: checkKey(m[1], s), op: opMap[m[2]], values: [checkValue(value)] };
   }
   if (/^\S+$/.test(s)) return { key: checkKey(s, s), op: 'exists', values: [] };
-  throw badRequest(`unable to parse requirement: found '${s}', expected: in, notin, =, ==, !=, gt, lt`);
+  throw badRequest(
+    `unable to parse requirement: found '${s}', expected: in, notin, =, ==, !=, gt, lt`,
+  );
 }
 
 function matchLabel(req: LabelRequirement, labels: Record<string, string>): boolean {

@@ -73,7 +73,12 @@ export interface KubeSimStats {
   count(match: RegExp): number;
 }
 
-type ObjRef = [apiVersion: string, kindOrPlural: string, namespace: string | undefined, name: string];
+type ObjRef = [
+  apiVersion: string,
+  kindOrPlural: string,
+  namespace: string | undefined,
+  name: string,
+];
 
 export interface KubeSim {
   url: string;
@@ -82,7 +87,12 @@ export interface KubeSim {
   /** Create like POST (status dropped where the real server drops it) unless keepStatus seeds it. */
   create(obj: KubeObject, opts?: { keepStatus?: boolean }): StoredObject;
   get(...ref: ObjRef): StoredObject | undefined;
-  list(apiVersion: string, kindOrPlural: string, namespace?: string, opts?: { labelSelector?: string; fieldSelector?: string }): StoredObject[];
+  list(
+    apiVersion: string,
+    kindOrPlural: string,
+    namespace?: string,
+    opts?: { labelSelector?: string; fieldSelector?: string },
+  ): StoredObject[];
   /** PUT semantics: a set metadata.resourceVersion must match (409 otherwise). */
   update(obj: KubeObject): StoredObject;
   /** PUT on the status subresource. */
@@ -140,13 +150,16 @@ class Sim implements KubeSim {
     this.host = opts.host ?? '127.0.0.1';
     this.token = opts.token ?? 'sim-token';
     this.now = opts.now ?? (() => new Date());
-    this.registry = new Registry(opts.withoutArgo ? RESOURCES.filter((r) => r.group !== 'argoproj.io') : RESOURCES);
+    this.registry = new Registry(
+      opts.withoutArgo ? RESOURCES.filter((r) => r.group !== 'argoproj.io') : RESOURCES,
+    );
     this.store = new ObjectStore(opts.historyLimit ?? 10_000);
     this.ops = new Operations(this.store, this.registry, this.now);
     this.watches = new WatchHub(this.store, () => opts.bookmarkIntervalMs ?? 60_000);
     const podType = this.type('v1', 'Pod');
     this.store.subscribe((e) => {
-      if (e.resource === podType && e.type === 'DELETED') this.logs.podGone(e.object.metadata.namespace ?? '', e.object.metadata.name);
+      if (e.resource === podType && e.type === 'DELETED')
+        this.logs.podGone(e.object.metadata.namespace ?? '', e.object.metadata.name);
     });
     for (const ns of new Set([...BASE_NAMESPACES, ...(opts.namespaces ?? [])])) {
       this.ops.create(this.type('v1', 'Namespace'), undefined, { metadata: { name: ns } });
@@ -157,7 +170,14 @@ class Sim implements KubeSim {
   }
 
   private makeServer(): Server {
-    const ctx: SimContext = { registry: this.registry, store: this.store, ops: this.ops, logs: this.logs, watches: this.watches, now: this.now };
+    const ctx: SimContext = {
+      registry: this.registry,
+      store: this.store,
+      ops: this.ops,
+      logs: this.logs,
+      watches: this.watches,
+      now: this.now,
+    };
     const handler = requestHandler(ctx, this.faultState, {
       token: this.token,
       requireAuth: this.opts.requireAuth ?? false,
@@ -198,7 +218,11 @@ class Sim implements KubeSim {
 
   private target(obj: KubeObject): { r: ResourceType; ns: string | undefined; name: string } {
     const r = this.type(obj.apiVersion ?? '', obj.kind ?? '');
-    return { r, ns: r.namespaced ? (obj.metadata?.namespace ?? 'cto') : undefined, name: obj.metadata?.name ?? '' };
+    return {
+      r,
+      ns: r.namespaced ? (obj.metadata?.namespace ?? 'cto') : undefined,
+      name: obj.metadata?.name ?? '',
+    };
   }
 
   kubeconfigYaml(): string {
@@ -214,16 +238,29 @@ class Sim implements KubeSim {
     return structuredClone(this.ops.create(r, ns, obj, opts));
   }
 
-  get(apiVersion: string, kindOrPlural: string, namespace: string | undefined, name: string): StoredObject | undefined {
+  get(
+    apiVersion: string,
+    kindOrPlural: string,
+    namespace: string | undefined,
+    name: string,
+  ): StoredObject | undefined {
     const o = this.store.get(this.type(apiVersion, kindOrPlural), namespace, name);
     return o && structuredClone(o);
   }
 
-  list(apiVersion: string, kindOrPlural: string, namespace?: string, opts: { labelSelector?: string; fieldSelector?: string } = {}): StoredObject[] {
+  list(
+    apiVersion: string,
+    kindOrPlural: string,
+    namespace?: string,
+    opts: { labelSelector?: string; fieldSelector?: string } = {},
+  ): StoredObject[] {
     const r = this.type(apiVersion, kindOrPlural);
     const l = parseLabelSelector(opts.labelSelector);
     const f = parseFieldSelector(opts.fieldSelector, r);
-    return this.store.list(r, namespace).filter((o) => l(o) && f(o)).map((o) => structuredClone(o));
+    return this.store
+      .list(r, namespace)
+      .filter((o) => l(o) && f(o))
+      .map((o) => structuredClone(o));
   }
 
   update(obj: KubeObject): StoredObject {
@@ -236,20 +273,57 @@ class Sim implements KubeSim {
     return structuredClone(this.ops.update(r, ns, name, obj, { subresource: 'status' }));
   }
 
-  patchMerge(apiVersion: string, kind: string, ns: string | undefined, name: string, patch: unknown): StoredObject {
-    return structuredClone(this.ops.patch(this.type(apiVersion, kind), ns, name, PATCH_TYPES.merge, patch));
+  patchMerge(
+    apiVersion: string,
+    kind: string,
+    ns: string | undefined,
+    name: string,
+    patch: unknown,
+  ): StoredObject {
+    return structuredClone(
+      this.ops.patch(this.type(apiVersion, kind), ns, name, PATCH_TYPES.merge, patch),
+    );
   }
 
-  patchStatus(apiVersion: string, kind: string, ns: string | undefined, name: string, patch: unknown): StoredObject {
+  patchStatus(
+    apiVersion: string,
+    kind: string,
+    ns: string | undefined,
+    name: string,
+    patch: unknown,
+  ): StoredObject {
     const r = this.type(apiVersion, kind);
-    return structuredClone(this.ops.patch(r, ns, name, PATCH_TYPES.merge, patch, r.statusSubresource ? { subresource: 'status' } : {}));
+    return structuredClone(
+      this.ops.patch(
+        r,
+        ns,
+        name,
+        PATCH_TYPES.merge,
+        patch,
+        r.statusSubresource ? { subresource: 'status' } : {},
+      ),
+    );
   }
 
-  patchJson(apiVersion: string, kind: string, ns: string | undefined, name: string, ops: unknown[]): StoredObject {
-    return structuredClone(this.ops.patch(this.type(apiVersion, kind), ns, name, PATCH_TYPES.json, ops));
+  patchJson(
+    apiVersion: string,
+    kind: string,
+    ns: string | undefined,
+    name: string,
+    ops: unknown[],
+  ): StoredObject {
+    return structuredClone(
+      this.ops.patch(this.type(apiVersion, kind), ns, name, PATCH_TYPES.json, ops),
+    );
   }
 
-  delete(apiVersion: string, kind: string, ns: string | undefined, name: string, opts?: DeleteOptions): StoredObject | Status {
+  delete(
+    apiVersion: string,
+    kind: string,
+    ns: string | undefined,
+    name: string,
+    opts?: DeleteOptions,
+  ): StoredObject | Status {
     return structuredClone(this.ops.delete(this.type(apiVersion, kind), ns, name, opts));
   }
 
@@ -276,7 +350,9 @@ class Sim implements KubeSim {
       cutWatches: (o = {}) =>
         this.watches.cut({
           abrupt: o.abrupt ?? false,
-          ...(o.resource ? { match: (r: ResourceType) => r.plural === o.resource || r.kind === o.resource } : {}),
+          ...(o.resource
+            ? { match: (r: ResourceType) => r.plural === o.resource || r.kind === o.resource }
+            : {}),
         }),
       cutLogStreams: (o = {}) => this.logs.endAll(o.abrupt ?? false),
       compact: () => this.store.compact(),
@@ -332,7 +408,9 @@ class Sim implements KubeSim {
     this.closing.abort();
     this.watches.cut({ abrupt: false });
     this.logs.endAll(false);
-    const closed = this.server.listening ? new Promise<void>((resolve) => this.server.close(() => resolve())) : Promise.resolve();
+    const closed = this.server.listening
+      ? new Promise<void>((resolve) => this.server.close(() => resolve()))
+      : Promise.resolve();
     this.server.closeIdleConnections();
     // Give ended streams a moment to flush, then drop whatever is left.
     const timer = setTimeout(() => {

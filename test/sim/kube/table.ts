@@ -23,7 +23,8 @@ export function humanDuration(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
   if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${hours / 24}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
+  if (hours < 24 * 8)
+    return hours % 24 === 0 ? `${hours / 24}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
   if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
   const years = Math.floor(hours / 24 / 365);
   const days = Math.floor(hours / 24) % 365;
@@ -51,7 +52,12 @@ export function podStatusReason(pod: KubeObject): string {
     const w = c.state?.waiting;
     if (t && t.exitCode === 0) return;
     if (initSpec[i]?.restartPolicy === 'Always' && c.started) return;
-    if (t) reason = t.reason ? `Init:${t.reason}` : t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`;
+    if (t)
+      reason = t.reason
+        ? `Init:${t.reason}`
+        : t.signal
+          ? `Init:Signal:${t.signal}`
+          : `Init:ExitCode:${t.exitCode}`;
     else if (w?.reason && w.reason !== 'PodInitializing') reason = `Init:${w.reason}`;
     else reason = `Init:${i}/${initSpec.length}`;
     initializing = true;
@@ -71,12 +77,22 @@ export function podStatusReason(pod: KubeObject): string {
       reason = ready?.status === 'True' ? 'Running' : 'NotReady';
     }
   }
-  if (pod.metadata?.deletionTimestamp) reason = st.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
+  if (pod.metadata?.deletionTimestamp)
+    reason = st.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
   return reason;
 }
 
-const NAME: Column = { name: 'Name', type: 'string', format: 'name', cell: (o) => o.metadata?.name };
-const AGE: Column = { name: 'Age', type: 'string', cell: (o, now) => age(o.metadata?.creationTimestamp, now) };
+const NAME: Column = {
+  name: 'Name',
+  type: 'string',
+  format: 'name',
+  cell: (o) => o.metadata?.name,
+};
+const AGE: Column = {
+  name: 'Age',
+  type: 'string',
+  cell: (o, now) => age(o.metadata?.creationTimestamp, now),
+};
 
 function columnsFor(r: ResourceType): Column[] {
   if (r.group === '' && r.kind === 'Pod') {
@@ -95,16 +111,40 @@ function columnsFor(r: ResourceType): Column[] {
       {
         name: 'Restarts',
         type: 'string',
-        cell: (o) => String((((o.status ?? {}) as Obj).containerStatuses ?? []).reduce((n: number, c: Obj) => n + (c.restartCount ?? 0), 0)),
+        cell: (o) =>
+          String(
+            (((o.status ?? {}) as Obj).containerStatuses ?? []).reduce(
+              (n: number, c: Obj) => n + (c.restartCount ?? 0),
+              0,
+            ),
+          ),
       },
       AGE,
-      { name: 'IP', type: 'string', priority: 1, cell: (o) => ((o.status ?? {}) as Obj).podIP ?? '<none>' },
-      { name: 'Node', type: 'string', priority: 1, cell: (o) => ((o.spec ?? {}) as Obj).nodeName ?? '<none>' },
+      {
+        name: 'IP',
+        type: 'string',
+        priority: 1,
+        cell: (o) => ((o.status ?? {}) as Obj).podIP ?? '<none>',
+      },
+      {
+        name: 'Node',
+        type: 'string',
+        priority: 1,
+        cell: (o) => ((o.spec ?? {}) as Obj).nodeName ?? '<none>',
+      },
     ];
   }
   if (r.group === '' && r.kind === 'Event') {
     return [
-      { name: 'Last Seen', type: 'string', cell: (o, now) => age((o as Obj).lastTimestamp ?? (o as Obj).eventTime ?? o.metadata?.creationTimestamp, now) },
+      {
+        name: 'Last Seen',
+        type: 'string',
+        cell: (o, now) =>
+          age(
+            (o as Obj).lastTimestamp ?? (o as Obj).eventTime ?? o.metadata?.creationTimestamp,
+            now,
+          ),
+      },
       { name: 'Type', type: 'string', cell: (o) => (o as Obj).type ?? '' },
       { name: 'Reason', type: 'string', cell: (o) => (o as Obj).reason ?? '' },
       {
@@ -119,16 +159,38 @@ function columnsFor(r: ResourceType): Column[] {
     ];
   }
   if (r.group === '' && r.kind === 'ConfigMap') {
-    return [NAME, { name: 'Data', type: 'integer', cell: (o) => Object.keys((o as Obj).data ?? {}).length + Object.keys((o as Obj).binaryData ?? {}).length }, AGE];
+    return [
+      NAME,
+      {
+        name: 'Data',
+        type: 'integer',
+        cell: (o) =>
+          Object.keys((o as Obj).data ?? {}).length +
+          Object.keys((o as Obj).binaryData ?? {}).length,
+      },
+      AGE,
+    ];
   }
   if (r.group === '' && r.kind === 'Namespace') {
-    return [NAME, { name: 'Status', type: 'string', cell: (o) => ((o.status ?? {}) as Obj).phase ?? '' }, AGE];
+    return [
+      NAME,
+      { name: 'Status', type: 'string', cell: (o) => ((o.status ?? {}) as Obj).phase ?? '' },
+      AGE,
+    ];
   }
   if (r.kind === 'Lease') {
-    return [NAME, { name: 'Holder', type: 'string', cell: (o) => ((o.spec ?? {}) as Obj).holderIdentity ?? '' }, AGE];
+    return [
+      NAME,
+      { name: 'Holder', type: 'string', cell: (o) => ((o.spec ?? {}) as Obj).holderIdentity ?? '' },
+      AGE,
+    ];
   }
   if (r.kind === 'Workflow') {
-    return [NAME, { name: 'Status', type: 'string', cell: (o) => ((o.status ?? {}) as Obj).phase ?? '' }, AGE];
+    return [
+      NAME,
+      { name: 'Status', type: 'string', cell: (o) => ((o.status ?? {}) as Obj).phase ?? '' },
+      AGE,
+    ];
   }
   return [NAME, AGE];
 }
@@ -139,7 +201,11 @@ export function wantsTable(accept: string | undefined): boolean {
   return !!accept && /as=Table/.test(accept);
 }
 
-export function toTable(r: ResourceType, objects: KubeObject[], opts: { resourceVersion?: string; include: IncludeObject; now: Date }): unknown {
+export function toTable(
+  r: ResourceType,
+  objects: KubeObject[],
+  opts: { resourceVersion?: string; include: IncludeObject; now: Date },
+): unknown {
   const cols = columnsFor(r);
   const metadata: Record<string, string> = {};
   if (opts.resourceVersion) metadata.resourceVersion = opts.resourceVersion;
@@ -157,7 +223,12 @@ export function toTable(r: ResourceType, objects: KubeObject[], opts: { resource
     rows: objects.map((o) => {
       const row: Record<string, unknown> = { cells: cols.map((c) => c.cell(o, opts.now)) };
       if (opts.include === 'Object') row.object = o;
-      else if (opts.include === 'Metadata') row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
+      else if (opts.include === 'Metadata')
+        row.object = {
+          kind: 'PartialObjectMetadata',
+          apiVersion: 'meta.k8s.io/v1',
+          metadata: o.metadata,
+        };
       return row;
     }),
   };

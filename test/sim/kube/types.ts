@@ -33,7 +33,12 @@ export interface KubeObject {
 export interface StoredObject extends KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: ObjectMeta & { name: string; uid: string; resourceVersion: string; creationTimestamp: string };
+  metadata: ObjectMeta & {
+    name: string;
+    uid: string;
+    resourceVersion: string;
+    creationTimestamp: string;
+  };
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';

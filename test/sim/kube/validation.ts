@@ -15,7 +15,13 @@ const LABEL_MSG =
 
 function nameErrors(r: ResourceType, name: string | undefined): FieldError[] {
   if (!name) {
-    return [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }];
+    return [
+      {
+        reason: 'FieldValueRequired',
+        field: 'metadata.name',
+        message: 'Required value: name or generateName is required',
+      },
+    ];
   }
   const isLabel = r.plural === 'namespaces';
   const re = isLabel ? DNS1123_LABEL : DNS1123_SUBDOMAIN;
@@ -63,14 +69,24 @@ function codeRunErrors(obj: KubeObject): FieldError[] {
   }
   if (jsonType(spec) !== 'object') {
     const t = jsonType(spec);
-    return [{ reason: 'FieldValueTypeInvalid', field: 'spec', message: `Invalid value: "${t}": spec in body must be of type object: "${t}"` }];
+    return [
+      {
+        reason: 'FieldValueTypeInvalid',
+        field: 'spec',
+        message: `Invalid value: "${t}": spec in body must be of type object: "${t}"`,
+      },
+    ];
   }
   const errs: FieldError[] = [];
   const s = spec as Record<string, unknown>;
   for (const [field, type] of Object.entries(CODERUN_REQUIRED)) {
     const v = s[field];
     if (v === undefined || v === null) {
-      errs.push({ reason: 'FieldValueRequired', field: `spec.${field}`, message: 'Required value' });
+      errs.push({
+        reason: 'FieldValueRequired',
+        field: `spec.${field}`,
+        message: 'Required value',
+      });
       continue;
     }
     const t = jsonType(v);
@@ -92,8 +108,18 @@ function podErrors(obj: KubeObject): FieldError[] {
   }
   const errs: FieldError[] = [];
   spec.containers.forEach((c, i) => {
-    if (!c.name) errs.push({ reason: 'FieldValueRequired', field: `spec.containers[${i}].name`, message: 'Required value' });
-    if (!c.image) errs.push({ reason: 'FieldValueRequired', field: `spec.containers[${i}].image`, message: 'Required value' });
+    if (!c.name)
+      errs.push({
+        reason: 'FieldValueRequired',
+        field: `spec.containers[${i}].name`,
+        message: 'Required value',
+      });
+    if (!c.image)
+      errs.push({
+        reason: 'FieldValueRequired',
+        field: `spec.containers[${i}].image`,
+        message: 'Required value',
+      });
   });
   return errs;
 }

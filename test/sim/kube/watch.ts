@@ -81,12 +81,18 @@ export class WatchHub {
       if (!req.allowBookmarks) return;
       const metadata: Record<string, unknown> = { resourceVersion: String(this.store.currentRv()) };
       if (annotate) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
-      write('BOOKMARK', { kind: req.resource.kind, apiVersion: apiVersionOf(req.resource), metadata });
+      write('BOOKMARK', {
+        kind: req.resource.kind,
+        apiVersion: apiVersionOf(req.resource),
+        metadata,
+      });
     };
     if (req.sendInitialEvents) bookmark(true);
 
     const unsubscribe = this.store.subscribe(emit);
-    const interval = req.allowBookmarks ? setInterval(() => bookmark(), this.bookmarkIntervalMs()) : undefined;
+    const interval = req.allowBookmarks
+      ? setInterval(() => bookmark(), this.bookmarkIntervalMs())
+      : undefined;
     const timeout =
       req.timeoutSeconds !== undefined && req.timeoutSeconds > 0
         ? setTimeout(() => {
@@ -136,7 +142,8 @@ function project(
   e: ChangeEvent,
   inScope: (o: StoredObject) => boolean,
 ): { type: WatchEventType; object: StoredObject } | undefined {
-  if (e.type === 'DELETED') return inScope(e.object) ? { type: 'DELETED', object: e.object } : undefined;
+  if (e.type === 'DELETED')
+    return inScope(e.object) ? { type: 'DELETED', object: e.object } : undefined;
   const now = inScope(e.object);
   if (e.type === 'ADDED') return now ? { type: 'ADDED', object: e.object } : undefined;
   const was = e.old !== undefined && inScope(e.old);
