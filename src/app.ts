@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
@@ -30,7 +30,7 @@ export interface AppDeps {
 /** Builds the HTTP app from its parts; nothing here starts background work or listens. */
 export async function buildApp(deps: AppDeps) {
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: false }),
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: BODY_LIMIT,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -73,7 +73,9 @@ export async function buildApp(deps: AppDeps) {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
-  await app.register(healthRoutes({ version: VERSION, readiness: deps.readiness, metrics: deps.metrics }));
+  await app.register(
+    healthRoutes({ version: VERSION, readiness: deps.readiness, metrics: deps.metrics }),
+  );
   await app.register(sessionRoutes(deps.sessions));
   return app;
 }

@@ -38,7 +38,9 @@ export async function createHealer(deps: HealerDeps) {
     ttlHours: config.env.HEALER_SESSION_TTL_HOURS,
     retentionDays: config.env.HEALER_SESSION_RETENTION_DAYS,
   });
-  sessions.on('started', (s) => logger.info({ play_id: s.play_id, namespace: s.namespace }, 'session started'));
+  sessions.on('started', (s) =>
+    logger.info({ play_id: s.play_id, namespace: s.namespace }, 'session started'),
+  );
   sessions.on('ended', (s) =>
     logger.info({ play_id: s.play_id, status: s.status, reason: s.end_reason }, 'session ended'),
   );

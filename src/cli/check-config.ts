@@ -3,7 +3,10 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { CliError, println, type Io } from './io.js';
 
 /** `healer check-config`: the start-up validation, without starting anything. */
-export function checkConfig(opts: { config?: string; env?: Record<string, string | undefined> }, io: Io): number {
+export function checkConfig(
+  opts: { config?: string; env?: Record<string, string | undefined> },
+  io: Io,
+): number {
   try {
     const c = loadConfig({
       ...(opts.config ? { configPath: opts.config } : {}),
@@ -12,23 +15,39 @@ export function checkConfig(opts: { config?: string; env?: Record<string, string
     println(io.out, 'configuration OK');
     println(io.out, `  heal-config: ${c.healConfigPath ?? '(defaults; no file)'}`);
     println(io.out, `  store: ${c.env.HEALER_STORE}`);
-    println(io.out, `  namespaces: ${c.clusterWide ? '* (cluster-wide)' : c.namespaces.join(', ')}`);
+    println(
+      io.out,
+      `  namespaces: ${c.clusterWide ? '* (cluster-wide)' : c.namespaces.join(', ')}`,
+    );
     println(io.out, `  remediation mode: ${c.heal.remediation.mode}`);
-    println(io.out, `  github: ${c.github.enabled ? `on (${c.github.auth})` : 'off (no credentials)'}`);
+    println(
+      io.out,
+      `  github: ${c.github.enabled ? `on (${c.github.auth})` : 'off (no credentials)'}`,
+    );
     return 0;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    println(io.err, `configuration has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}:`);
+    println(
+      io.err,
+      `configuration has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}:`,
+    );
     for (const p of err.problems) println(io.err, `  ${p.source}: ${p.message}`);
     return 1;
   }
 }
 
-export function registerCheckConfig(program: Command, io: Io, run: (p: Promise<number>) => void): void {
+export function registerCheckConfig(
+  program: Command,
+  io: Io,
+  run: (p: Promise<number>) => void,
+): void {
   program
     .command('check-config')
     .description('validate the environment and heal-config.json; print every problem')
-    .option('--config <file>', 'heal-config.json to check (default: HEALER_CONFIG or ./heal-config.json)')
+    .option(
+      '--config <file>',
+      'heal-config.json to check (default: HEALER_CONFIG or ./heal-config.json)',
+    )
     .action((opts: { config?: string }) => {
       run(Promise.resolve().then(() => checkConfig(opts, io)));
     });

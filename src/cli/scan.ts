@@ -171,18 +171,23 @@ export function registerScan(
     .argument('[files...]', 'log files to scan')
     .option('--json', 'print one JSON object per finding')
     .option('--all', 'print one JSON object for every input line: {line, alert, severity, pattern}')
-    .option('--catalogue <file>', 'use this catalogue instead of the shipped patterns/catalogue.yaml')
-    .action(async (files: string[], flags: { json?: boolean; all?: boolean; catalogue?: string }) => {
-      const p = runScan({
-        files,
-        json: flags.json ?? false,
-        all: flags.all ?? false,
-        ...(flags.catalogue ? { catalogue: flags.catalogue } : {}),
-        stdin: process.stdin,
-        stdout: io.out,
-        stderr: io.err,
-      });
-      if (run) run(p);
-      else process.exitCode = await p;
-    });
+    .option(
+      '--catalogue <file>',
+      'use this catalogue instead of the shipped patterns/catalogue.yaml',
+    )
+    .action(
+      async (files: string[], flags: { json?: boolean; all?: boolean; catalogue?: string }) => {
+        const p = runScan({
+          files,
+          json: flags.json ?? false,
+          all: flags.all ?? false,
+          ...(flags.catalogue ? { catalogue: flags.catalogue } : {}),
+          stdin: process.stdin,
+          stdout: io.out,
+          stderr: io.err,
+        });
+        if (run) run(p);
+        else process.exitCode = await p;
+      },
+    );
 }

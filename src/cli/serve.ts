@@ -36,7 +36,10 @@ export async function serve(opts: { config?: string }): Promise<number> {
   await healer.app.listen({ host: config.env.HEALER_HOST, port: config.env.HEALER_PORT });
   const address = healer.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.env.HEALER_PORT;
-  logger.info({ url: `http://${config.env.HEALER_HOST}:${port}`, port, store: config.store.kind }, 'Healer listening');
+  logger.info(
+    { url: `http://${config.env.HEALER_HOST}:${port}`, port, store: config.store.kind },
+    'Healer listening',
+  );
   await healer.start();
 
   return new Promise<number>((resolve) => {
@@ -73,6 +76,9 @@ export function registerServe(program: Command, run: (p: Promise<number>) => voi
   program
     .command('serve', { isDefault: true })
     .description('run the Healer service (the default command)')
-    .option('--config <file>', 'heal-config.json to use (default: HEALER_CONFIG or ./heal-config.json)')
+    .option(
+      '--config <file>',
+      'heal-config.json to use (default: HEALER_CONFIG or ./heal-config.json)',
+    )
     .action((opts: { config?: string }) => run(serve(opts)));
 }

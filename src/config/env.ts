@@ -55,7 +55,9 @@ export const envSchema = z
     HEALER_API_TOKEN_READS: bool.default(false),
     HEALER_SESSION_TTL_HOURS: z.coerce.number().positive().default(48),
     HEALER_SESSION_RETENTION_DAYS: z.coerce.number().positive().default(7),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
   })
   .superRefine((env, ctx) => {
     const app = [env.GITHUB_APP_ID, env.GITHUB_APP_PRIVATE_KEY, env.GITHUB_APP_INSTALLATION_ID];

@@ -73,7 +73,9 @@ const alertsSchema = z
 
 const remediationSchema = z
   .object({
-    mode: z.enum(['issue-and-fix', 'evaluate-then-fix', 'issue-only', 'observe']).default('issue-and-fix'),
+    mode: z
+      .enum(['issue-and-fix', 'evaluate-then-fix', 'issue-only', 'observe'])
+      .default('issue-and-fix'),
     maxIterations: z.number().int().min(1).max(20).default(3),
     cooldownMinutes: z.number().nonnegative().default(10),
     maxConcurrent: z.number().int().min(1).default(5),
@@ -108,7 +110,10 @@ const exclusionsSchema = z
 
 const stagesSchema = z
   .object({
-    order: z.array(z.string().min(1)).min(1).default([...DEFAULT_STAGE_ORDER]),
+    order: z
+      .array(z.string().min(1))
+      .min(1)
+      .default([...DEFAULT_STAGE_ORDER]),
     agents: z.record(z.string(), z.string().min(1)).default(DEFAULT_AGENT_STAGES),
   })
   .prefault({});

@@ -14,7 +14,8 @@ export interface ConfigProblem {
   message: string;
 }
 
-export type StoreSpec = { kind: 'sqlite'; path: string } | { kind: 'memory' } | { kind: 'kubernetes' };
+export type StoreSpec =
+  { kind: 'sqlite'; path: string } | { kind: 'memory' } | { kind: 'kubernetes' };
 
 export interface Config {
   env: Env;
@@ -80,7 +81,9 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       healInput = JSON.parse(readFileSync(candidate, 'utf8'));
     } catch (err) {
       const reason =
-        err instanceof SyntaxError ? `not valid JSON: ${err.message}` : `cannot be read: ${errMsg(err)}`;
+        err instanceof SyntaxError
+          ? `not valid JSON: ${err.message}`
+          : `cannot be read: ${errMsg(err)}`;
       problems.push({ source: candidate, message: reason });
       healInput = undefined;
     }
@@ -89,7 +92,10 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   if (healInput !== undefined) {
     const healResult = healConfigSchema.safeParse(healInput);
     if (healResult.success) heal = healResult.data;
-    else problems.push(...issues(healResult.error, (p) => `${healConfigPath ?? 'heal-config'}: ${p || '(root)'}`));
+    else
+      problems.push(
+        ...issues(healResult.error, (p) => `${healConfigPath ?? 'heal-config'}: ${p || '(root)'}`),
+      );
   }
 
   if (problems.length > 0 || !envResult.success || !heal) throw new ConfigError(problems);

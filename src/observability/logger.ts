@@ -8,7 +8,12 @@ export function createLogger(level: string, opts: { pretty?: boolean } = {}): Lo
     base: { service: 'healer' },
     timestamp: pino.stdTimeFunctions.isoTime,
     ...(pretty
-      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } }
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' },
+          },
+        }
       : {}),
   });
 }

@@ -23,17 +23,26 @@ export function summarise(errors: FieldError[]): string {
 /** The play id of a start request, for the envelope's `session_id`, when it is a string. */
 function sessionIdOf(req: FastifyRequest): string | null {
   const body = req.body as { play_id?: unknown } | null | undefined;
-  if (body && typeof body === 'object' && typeof body.play_id === 'string' && body.play_id.length <= 253) {
+  if (
+    body &&
+    typeof body === 'object' &&
+    typeof body.play_id === 'string' &&
+    body.play_id.length <= 253
+  ) {
     return body.play_id;
   }
   const params = req.params as { play_id?: unknown } | undefined;
   return typeof params?.play_id === 'string' ? params.play_id : null;
 }
 
-const isStartRoute = (req: FastifyRequest): boolean => req.routeOptions.url === '/api/v1/session/start';
+const isStartRoute = (req: FastifyRequest): boolean =>
+  req.routeOptions.url === '/api/v1/session/start';
 
 /** Fastify's own client errors, mapped to messages a person can act on. */
-const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; message: (e: FastifyError) => string }> = {
+const FASTIFY_CLIENT_ERRORS: Record<
+  string,
+  { status: number; message: (e: FastifyError) => string }
+> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     status: 415,
     message: () => 'Unsupported Content-Type: send the body as application/json',
@@ -43,7 +52,10 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; message: (e: Fasti
     status: 400,
     message: () => 'Request body is empty but Content-Type is application/json',
   },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, message: (e) => `Request body is not valid JSON: ${e.message}` },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    status: 400,
+    message: (e) => `Request body is not valid JSON: ${e.message}`,
+  },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     status: 400,
     message: () => 'Content-Length does not match the body sent',
@@ -53,7 +65,12 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; message: (e: Fasti
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function registerErrorHandling(app: FastifyInstance<any, any, any, any, any>): void {
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ status: 'error', message: `Route not found: ${req.method} ${req.url.split('?')[0]}` });
+    void reply
+      .code(404)
+      .send({
+        status: 'error',
+        message: `Route not found: ${req.method} ${req.url.split('?')[0]}`,
+      });
   });
 
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
@@ -66,18 +83,25 @@ export function registerErrorHandling(app: FastifyInstance<any, any, any, any, a
 
     if (hasZodFastifySchemaValidationErrors(err)) {
       const part = err.validationContext ?? 'body';
-      const errors = err.validation.map((v) => ({ path: toPath(v.instancePath, part), message: v.message ?? 'is invalid' }));
+      const errors = err.validation.map((v) => ({
+        path: toPath(v.instancePath, part),
+        message: v.message ?? 'is invalid',
+      }));
       return envelope(400, summarise(errors), { errors });
     }
     if (err instanceof HealerError) {
       if (err.statusCode >= 500) req.log.error({ err }, 'request failed');
       const message = err.expose ? err.message : 'Internal error; see the Healer logs';
-      const extra = isStartRoute(req) && err.details?.session_id ? { session_id: err.details.session_id } : {};
+      const extra =
+        isStartRoute(req) && err.details?.session_id ? { session_id: err.details.session_id } : {};
       return envelope(err.statusCode, message, extra);
     }
     const known = err.code ? FASTIFY_CLIENT_ERRORS[err.code] : undefined;
     if (known) return envelope(known.status, known.message(err));
-    if (err instanceof SyntaxError || (err.statusCode === 400 && /__proto__|constructor/.test(err.message))) {
+    if (
+      err instanceof SyntaxError ||
+      (err.statusCode === 400 && /__proto__|constructor/.test(err.message))
+    ) {
       return envelope(400, `Request body is not acceptable JSON: ${err.message}`);
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {

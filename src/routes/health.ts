@@ -23,7 +23,11 @@ export const healthRoutes =
           operationId: 'health',
           tags: ['operations'],
           response: {
-            200: z.object({ status: z.literal('healthy'), version: z.string(), service: z.literal('healer') }),
+            200: z.object({
+              status: z.literal('healthy'),
+              version: z.string(),
+              service: z.literal('healer'),
+            }),
           },
         },
       },
@@ -35,7 +39,8 @@ export const healthRoutes =
       {
         schema: {
           summary: 'Readiness',
-          description: '200 when the store is open and every watch has listed; 503 with the reasons otherwise.',
+          description:
+            '200 when the store is open and every watch has listed; 503 with the reasons otherwise.',
           operationId: 'ready',
           tags: ['operations'],
           response: { 200: readySchema, 503: readySchema },

@@ -83,7 +83,8 @@ export const sessionRoutes =
       ({
         schema: {
           summary: active ? 'Active sessions' : 'All sessions',
-          description: 'Newest started_at first. Page with ?limit= and the next_cursor of the previous page.',
+          description:
+            'Newest started_at first. Page with ?limit= and the next_cursor of the previous page.',
           operationId: active ? 'listActiveSessions' : 'listSessions',
           tags: ['sessions'],
           querystring: listQuerySchema,
@@ -91,19 +92,21 @@ export const sessionRoutes =
         },
       }) as const;
 
-    const listHandler = (active: boolean) => async (req: { query: { limit: number; cursor?: string | undefined } }) => {
-      const page = await sessions.list({
-        limit: req.query.limit,
-        ...(req.query.cursor ? { cursor: req.query.cursor } : {}),
-        ...(active ? { status: 'active' as const } : {}),
-      });
-      return {
-        status: 'ok' as const,
-        count: page.sessions.length,
-        sessions: page.sessions,
-        ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
+    const listHandler =
+      (active: boolean) =>
+      async (req: { query: { limit: number; cursor?: string | undefined } }) => {
+        const page = await sessions.list({
+          limit: req.query.limit,
+          ...(req.query.cursor ? { cursor: req.query.cursor } : {}),
+          ...(active ? { status: 'active' as const } : {}),
+        });
+        return {
+          status: 'ok' as const,
+          count: page.sessions.length,
+          sessions: page.sessions,
+          ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
+        };
       };
-    };
     app.get('/api/v1/sessions', list(false), listHandler(false));
     app.get('/api/v1/sessions/active', list(true), listHandler(true));
 

@@ -73,7 +73,9 @@ export class GroupCommit {
       this.#done();
       return;
     }
-    batch.forEach((p, i) => (results[i]!.ok ? p.resolve(results[i]!.value) : p.reject(results[i]!.value)));
+    batch.forEach((p, i) =>
+      results[i].ok ? p.resolve(results[i].value) : p.reject(results[i].value),
+    );
     this.#done();
   }
 

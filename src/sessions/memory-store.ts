@@ -24,9 +24,14 @@ export class MemoryStore implements Store {
   startSession(session: Session): Promise<StartResult> {
     this.#check();
     const existing = this.#sessions.get(session.play_id);
-    if (existing?.status === 'active') return resolved({ outcome: 'conflict', session: clone(existing) });
+    if (existing?.status === 'active')
+      return resolved({ outcome: 'conflict', session: clone(existing) });
     this.#sessions.set(session.play_id, clone(session));
-    return resolved({ outcome: 'started', session: clone(session), replaced: existing?.status ?? null });
+    return resolved({
+      outcome: 'started',
+      session: clone(session),
+      replaced: existing?.status ?? null,
+    });
   }
 
   getSession(playId: string): Promise<Session | undefined> {
@@ -68,13 +73,25 @@ export class MemoryStore implements Store {
     return resolved(clone(next ?? current));
   }
 
-  endSession(playId: string, status: EndedStatus, reason: string | null, at: Date): Promise<EndResult> {
+  endSession(
+    playId: string,
+    status: EndedStatus,
+    reason: string | null,
+    at: Date,
+  ): Promise<EndResult> {
     this.#check();
     const current = this.#sessions.get(playId);
     if (!current) return resolved({ outcome: 'not_found' });
-    if (current.status !== 'active') return resolved({ outcome: 'already_ended', session: clone(current) });
+    if (current.status !== 'active')
+      return resolved({ outcome: 'already_ended', session: clone(current) });
     const iso = at.toISOString();
-    const ended: Session = { ...current, status, end_reason: reason, ended_at: iso, last_updated: iso };
+    const ended: Session = {
+      ...current,
+      status,
+      end_reason: reason,
+      ended_at: iso,
+      last_updated: iso,
+    };
     this.#sessions.set(playId, ended);
     return resolved({ outcome: 'ended', session: clone(ended) });
   }
@@ -85,7 +102,12 @@ export class MemoryStore implements Store {
     );
     const out: Session[] = [];
     for (const s of stale) {
-      const r = await this.endSession(s.play_id, 'expired', 'no activity within the session TTL', at);
+      const r = await this.endSession(
+        s.play_id,
+        'expired',
+        'no activity within the session TTL',
+        at,
+      );
       if (r.outcome === 'ended') out.push(r.session);
     }
     return out;

@@ -65,7 +65,10 @@ export class SessionService extends EventEmitter<SessionEvents> {
   }
 
   /** Records activity on an active session (any signal for its Play). */
-  async update(playId: string, change: (s: Session) => Session | undefined): Promise<Session | undefined> {
+  async update(
+    playId: string,
+    change: (s: Session) => Session | undefined,
+  ): Promise<Session | undefined> {
     const now = this.#o.clock.now().toISOString();
     return this.#o.store.updateSession(playId, (s) => {
       const next = change(s);

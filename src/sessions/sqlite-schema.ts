@@ -20,7 +20,9 @@ const MIGRATIONS: string[] = [
 ];
 
 export function migrate(db: DatabaseSync): void {
-  const { user_version: level } = db.prepare('PRAGMA user_version').get() as { user_version: number };
+  const { user_version: level } = db.prepare('PRAGMA user_version').get() as {
+    user_version: number;
+  };
   if (level > MIGRATIONS.length) {
     throw new Error(
       `database schema version ${level} is newer than this Healer understands (${MIGRATIONS.length})`,
@@ -28,7 +30,7 @@ export function migrate(db: DatabaseSync): void {
   }
   db.exec('BEGIN IMMEDIATE');
   try {
-    for (let v = level; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
+    for (let v = level; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]);
     db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
     db.prepare(
       "INSERT INTO meta (key, value) VALUES ('opened_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -39,7 +39,8 @@ export class SqliteStore implements Store {
     this.#stmt = {
       get: p('SELECT doc FROM sessions WHERE play_id = ?'),
       status: p('SELECT status FROM sessions WHERE play_id = ?'),
-      upsert: p(`INSERT INTO sessions (play_id, status, repository, started_at, last_updated, ended_at,
+      upsert:
+        p(`INSERT INTO sessions (play_id, status, repository, started_at, last_updated, ended_at,
                    task_count, issue_count, doc)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                  ON CONFLICT(play_id) DO UPDATE SET status = excluded.status,
@@ -126,7 +127,7 @@ export class SqliteStore implements Store {
   }
 
   activeSessions(): Promise<Session[]> {
-    const rows = this.#stmt.active!.all() as unknown as SessionRow[];
+    const rows = this.#stmt.active.all() as unknown as SessionRow[];
     return Promise.resolve(rows.map((r) => JSON.parse(r.doc) as Session));
   }
 
@@ -144,13 +145,18 @@ export class SqliteStore implements Store {
     });
   }
 
-  endSession(playId: string, status: EndedStatus, reason: string | null, at: Date): Promise<EndResult> {
+  endSession(
+    playId: string,
+    status: EndedStatus,
+    reason: string | null,
+    at: Date,
+  ): Promise<EndResult> {
     return this.#writes.run(() => this.#end(playId, status, reason, at));
   }
 
   expireInactive(cutoff: Date, at: Date): Promise<Session[]> {
     return this.#writes.run(() => {
-      const ids = this.#stmt.staleActive!.all(cutoff.toISOString()) as { play_id: string }[];
+      const ids = this.#stmt.staleActive.all(cutoff.toISOString()) as { play_id: string }[];
       const out: Session[] = [];
       for (const { play_id } of ids) {
         const r = this.#end(play_id, 'expired', 'no activity within the session TTL', at);
@@ -161,30 +167,30 @@ export class SqliteStore implements Store {
   }
 
   purgeEnded(cutoff: Date): Promise<number> {
-    return this.#writes.run(() => Number(this.#stmt.purge!.run(cutoff.toISOString()).changes));
+    return this.#writes.run(() => Number(this.#stmt.purge.run(cutoff.toISOString()).changes));
   }
 
   countByStatus(): Promise<Record<SessionStatus, number>> {
     const counts = emptyCounts();
-    for (const row of this.#stmt.counts!.all() as { status: SessionStatus; n: number }[]) {
+    for (const row of this.#stmt.counts.all() as { status: SessionStatus; n: number }[]) {
       counts[row.status] = row.n;
     }
     return Promise.resolve(counts);
   }
 
   getCursor(key: string): Promise<string | undefined> {
-    const row = this.#stmt.getCursor!.get(key) as { value: string } | undefined;
+    const row = this.#stmt.getCursor.get(key) as { value: string } | undefined;
     return Promise.resolve(row?.value);
   }
 
   setCursor(key: string, value: string): Promise<void> {
     return this.#writes.run(() => {
-      this.#stmt.setCursor!.run(key, value);
+      this.#stmt.setCursor.run(key, value);
     });
   }
 
   ping(): Promise<void> {
-    this.#stmt.ping!.get();
+    this.#stmt.ping.get();
     return Promise.resolve();
   }
 
@@ -198,18 +204,24 @@ export class SqliteStore implements Store {
     if (!current) return { outcome: 'not_found' };
     if (current.status !== 'active') return { outcome: 'already_ended', session: current };
     const iso = at.toISOString();
-    const ended: Session = { ...current, status, end_reason: reason, ended_at: iso, last_updated: iso };
+    const ended: Session = {
+      ...current,
+      status,
+      end_reason: reason,
+      ended_at: iso,
+      last_updated: iso,
+    };
     this.#write(ended);
     return { outcome: 'ended', session: ended };
   }
 
   #read(playId: string): Session | undefined {
-    const row = this.#stmt.get!.get(playId) as SessionRow | undefined;
+    const row = this.#stmt.get.get(playId) as SessionRow | undefined;
     return row ? (JSON.parse(row.doc) as Session) : undefined;
   }
 
   #write(s: Session): void {
-    this.#stmt.upsert!.run(
+    this.#stmt.upsert.run(
       s.play_id,
       s.status,
       s.repository,

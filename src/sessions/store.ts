@@ -47,7 +47,12 @@ export interface Store {
     change: (current: Session) => Session | undefined,
   ): Promise<Session | undefined>;
   /** Ends an active session; `already_ended` leaves the stored record untouched. */
-  endSession(playId: string, status: EndedStatus, reason: string | null, at: Date): Promise<EndResult>;
+  endSession(
+    playId: string,
+    status: EndedStatus,
+    reason: string | null,
+    at: Date,
+  ): Promise<EndResult>;
   /** Ends as `expired` every active session whose `last_updated` is before `cutoff`. */
   expireInactive(cutoff: Date, at: Date): Promise<Session[]>;
   /** Deletes ended sessions whose `ended_at` is before `cutoff`; returns how many. */

@@ -51,11 +51,23 @@ function checks(engine: TemplateEngine): Check[] {
   ];
 }
 
-function promptProblem(text: string, v: IncidentView): string | null {
-  if (!/untrusted/i.test(text)) return 'prompt does not mark the evidence as untrusted data';
-  if (v.issueNumber != null && !text.includes(`Fixes #${v.issueNumber}`))
-    return `prompt does not ask for "Fixes #${v.issueNumber}"`;
+/** The evidence must sit in a code fence, announced as untrusted data just before it. */
+function evidenceProblem(text: string, v: IncidentView): string | null {
+  const first = v.evidence[0];
+  if (first === undefined) return null;
+  const at = text.indexOf(`\n${first}\n`);
+  if (at < 0) return 'the evidence is missing';
+  const before = text.slice(Math.max(0, at - 1500), at);
+  if (!/\n`{3,}[^\n`]*$/.test(before)) return 'the evidence is not in a fenced code block';
+  if (!/untrusted/i.test(before)) return 'the evidence is not marked as untrusted data';
   return null;
+}
+
+function promptProblem(text: string, v: IncidentView): string | null {
+  if (v.issueNumber != null && !text.includes(`Fixes #${v.issueNumber}`)) {
+    return `prompt does not ask for "Fixes #${v.issueNumber}"`;
+  }
+  return evidenceProblem(text, v);
 }
 
 /**

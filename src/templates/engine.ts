@@ -43,6 +43,14 @@ function strictView<T extends object>(value: T, path: string): T {
   });
 }
 
+/** Prefixes an error from inside a partial with the partial's file, innermost first. */
+function inPartial(name: string, err: unknown): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const message = e.message.replace(' in [object Object]', '');
+  if (message.startsWith('in ')) return e;
+  return Object.assign(new Error(`in ${name}.hbs: ${message}`, { cause: e }), { stack: e.stack });
+}
+
 function listTemplates(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.hbs'))
@@ -67,8 +75,15 @@ export function createTemplateEngine(
   const syntaxErrors = new Map<string, Error>();
 
   const register = (name: string, fn: Handlebars.TemplateDelegate<object>): void => {
-    hb.registerPartial(name, fn);
-    if (name.startsWith('partials/')) hb.registerPartial(name.slice('partials/'.length), fn);
+    const named: Handlebars.TemplateDelegate<object> = (context, options) => {
+      try {
+        return fn(context, options);
+      } catch (err) {
+        throw inPartial(name, err);
+      }
+    };
+    hb.registerPartial(name, named);
+    if (name.startsWith('partials/')) hb.registerPartial(name.slice('partials/'.length), named);
   };
 
   let names: string[] = [];

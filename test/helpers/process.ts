@@ -15,16 +15,29 @@ export interface Running {
 }
 
 /** Runs `healer <args>` from source (tsx) with the given environment; resolves once it listens. */
-export function startHealerProcess(env: Record<string, string>, args: string[] = ['serve']): Promise<Running> {
+export function startHealerProcess(
+  env: Record<string, string>,
+  args: string[] = ['serve'],
+): Promise<Running> {
   const child = spawn(NODE, [...NODE_ARGS, 'src/main.ts', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: env.HOME ?? '/nonexistent', HEALER_PORT: '0', HEALER_HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: env.HOME ?? '/nonexistent',
+      HEALER_PORT: '0',
+      HEALER_HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`healer did not listen within 20 s:\n${logs.join('\n')}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`healer did not listen within 20 s:\n${logs.join('\n')}`)),
+      20_000,
+    );
     const onLine = (line: string) => {
       logs.push(line);
       const m = /"msg":"Healer listening"/.test(line) ? /"port":(\d+)/.exec(line) : null;
@@ -33,8 +46,8 @@ export function startHealerProcess(env: Record<string, string>, args: string[] =
         resolve({ child, url: `http://127.0.0.1:${m[1]}`, logs, exited });
       }
     };
-    createInterface({ input: child.stdout! }).on('line', onLine);
-    createInterface({ input: child.stderr! }).on('line', onLine);
+    createInterface({ input: child.stdout }).on('line', onLine);
+    createInterface({ input: child.stderr }).on('line', onLine);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`healer exited with ${code} before listening:\n${logs.join('\n')}`));
@@ -43,7 +56,11 @@ export function startHealerProcess(env: Record<string, string>, args: string[] =
 }
 
 /** Runs `healer <args>` to completion; returns exit code and output. */
-export function runHealer(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runHealer(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = ROOT,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(NODE, [...NODE_ARGS, `${ROOT}src/main.ts`, ...args], {
       cwd,

@@ -52,7 +52,10 @@ void t.test('SIGTERM drains and exits 0', async (t) => {
   proc.child.kill('SIGTERM');
   t.equal(await proc.exited, 0);
   t.ok(proc.logs.some((l) => l.includes('stopped cleanly')));
-  t.ok(proc.logs.some((l) => l.includes('Kubernetes watching is off')), 'says once that watching is off');
+  t.ok(
+    proc.logs.some((l) => l.includes('Kubernetes watching is off')),
+    'says once that watching is off',
+  );
   t.equal(proc.logs.filter((l) => l.includes('watching is off')).length, 1);
 });
 
@@ -72,7 +75,10 @@ void t.test('an unwritable database location: clear error, exit 1', async (t) =>
   const dir = tmpDir();
   const file = join(dir, 'plainfile');
   writeFileSync(file, 'x');
-  const r2 = await runHealer(['serve'], { HEALER_STORE: `sqlite:${join(file, 'healer.db')}`, HEALER_PORT: '0' });
+  const r2 = await runHealer(['serve'], {
+    HEALER_STORE: `sqlite:${join(file, 'healer.db')}`,
+    HEALER_PORT: '0',
+  });
   t.equal(r2.code, 1);
   t.match(r2.stderr + r2.stdout, /cannot open the sqlite store at .*plainfile\/healer\.db/);
 });

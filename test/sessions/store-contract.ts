@@ -23,7 +23,18 @@ export function storeContract(t: Test, make: () => Promise<Store> | Store): void
   void t.test('a started session reads back equal, field for field', async (t) => {
     const store = await make();
     t.teardown(() => store.close());
-    const s = session('play-a', 0, { cto_config: { agents: { rex: { githubApp: '5DLabs-Rex', cli: null, model: null, tools: { remote: ['x'], localServers: {} } } } } });
+    const s = session('play-a', 0, {
+      cto_config: {
+        agents: {
+          rex: {
+            githubApp: '5DLabs-Rex',
+            cli: null,
+            model: null,
+            tools: { remote: ['x'], localServers: {} },
+          },
+        },
+      },
+    });
     const r = await store.startSession(s);
     t.equal(r.outcome, 'started');
     t.same(await store.getSession('play-a'), s);
@@ -50,7 +61,9 @@ export function storeContract(t: Test, make: () => Promise<Store> | Store): void
   void t.test('100 concurrent starts of one id: exactly one started', async (t) => {
     const store = await make();
     t.teardown(() => store.close());
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => store.startSession(session('play-c', i % 50))));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => store.startSession(session('play-c', i % 50))),
+    );
     t.equal(results.filter((r) => r.outcome === 'started').length, 1);
     t.equal(results.filter((r) => r.outcome === 'conflict').length, 99);
   });
@@ -69,43 +82,64 @@ export function storeContract(t: Test, make: () => Promise<Store> | Store): void
     t.equal((await store.getSession('play-d'))?.status, 'failed');
   });
 
-  void t.test('list: newest first, status filter, paging with a cursor covers every row once', async (t) => {
-    const store = await make();
-    t.teardown(() => store.close());
-    for (let i = 0; i < 7; i++) await store.startSession(session(`play-l${i}`, i));
-    await store.startSession(session('play-tie', 6)); // same started_at as play-l6
-    await store.endSession('play-l2', 'completed', null, at(30));
-    const all = await store.listSessions({ limit: 100 });
-    t.same(all.sessions.map((s) => s.play_id), ['play-tie', 'play-l6', 'play-l5', 'play-l4', 'play-l3', 'play-l2', 'play-l1', 'play-l0']);
-    t.equal(all.nextCursor, null);
-    const active = await store.listSessions({ limit: 100, status: 'active' });
-    t.notOk(active.sessions.some((s) => s.play_id === 'play-l2'));
-    t.equal(active.sessions.length, 7);
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await store.listSessions({ limit: 3, ...(cursor ? { cursor } : {}) });
-      t.ok(page.sessions.length <= 3);
-      seen.push(...page.sessions.map((s) => s.play_id));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    t.same(seen, all.sessions.map((s) => s.play_id));
-    t.same(all.sessions[0], {
-      play_id: 'play-tie', repository: '5dlabs/cto', status: 'active', task_count: 1, issue_count: 0,
-      started_at: at(6).toISOString(), last_updated: at(6).toISOString(),
-    });
-  });
+  void t.test(
+    'list: newest first, status filter, paging with a cursor covers every row once',
+    async (t) => {
+      const store = await make();
+      t.teardown(() => store.close());
+      for (let i = 0; i < 7; i++) await store.startSession(session(`play-l${i}`, i));
+      await store.startSession(session('play-tie', 6)); // same started_at as play-l6
+      await store.endSession('play-l2', 'completed', null, at(30));
+      const all = await store.listSessions({ limit: 100 });
+      t.same(
+        all.sessions.map((s) => s.play_id),
+        ['play-tie', 'play-l6', 'play-l5', 'play-l4', 'play-l3', 'play-l2', 'play-l1', 'play-l0'],
+      );
+      t.equal(all.nextCursor, null);
+      const active = await store.listSessions({ limit: 100, status: 'active' });
+      t.notOk(active.sessions.some((s) => s.play_id === 'play-l2'));
+      t.equal(active.sessions.length, 7);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listSessions({ limit: 3, ...(cursor ? { cursor } : {}) });
+        t.ok(page.sessions.length <= 3);
+        seen.push(...page.sessions.map((s) => s.play_id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      t.same(
+        seen,
+        all.sessions.map((s) => s.play_id),
+      );
+      t.same(all.sessions[0], {
+        play_id: 'play-tie',
+        repository: '5dlabs/cto',
+        status: 'active',
+        task_count: 1,
+        issue_count: 0,
+        started_at: at(6).toISOString(),
+        last_updated: at(6).toISOString(),
+      });
+    },
+  );
 
   void t.test('update is read-modify-write; undefined means no change', async (t) => {
     const store = await make();
     t.teardown(() => store.close());
     await store.startSession(session('play-u'));
-    const updated = await store.updateSession('play-u', (s) => ({ ...s, last_updated: at(9).toISOString() }));
+    const updated = await store.updateSession('play-u', (s) => ({
+      ...s,
+      last_updated: at(9).toISOString(),
+    }));
     t.equal(updated?.last_updated, at(9).toISOString());
     const same = await store.updateSession('play-u', () => undefined);
     t.equal(same?.last_updated, at(9).toISOString());
     t.equal(await store.updateSession('nope', (s) => s), undefined);
-    await Promise.all(Array.from({ length: 20 }, () => store.updateSession('play-u', (s) => ({ ...s, tasks: [...s.tasks, s.tasks[0]!] }))));
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        store.updateSession('play-u', (s) => ({ ...s, tasks: [...s.tasks, s.tasks[0]] })),
+      ),
+    );
     t.equal((await store.getSession('play-u'))?.tasks.length, 21, 'no lost update');
   });
 
@@ -115,14 +149,29 @@ export function storeContract(t: Test, make: () => Promise<Store> | Store): void
     await store.startSession(session('play-old', 0));
     await store.startSession(session('play-new', 50));
     const expired = await store.expireInactive(at(30), at(60));
-    t.same(expired.map((s) => s.play_id), ['play-old']);
-    t.match(await store.getSession('play-old'), { status: 'expired', ended_at: at(60).toISOString() });
+    t.same(
+      expired.map((s) => s.play_id),
+      ['play-old'],
+    );
+    t.match(await store.getSession('play-old'), {
+      status: 'expired',
+      ended_at: at(60).toISOString(),
+    });
     t.equal((await store.getSession('play-new'))?.status, 'active');
     t.equal(await store.purgeEnded(at(59)), 0);
     t.equal(await store.purgeEnded(at(61)), 1);
     t.equal(await store.getSession('play-old'), undefined);
-    t.same(await store.countByStatus(), { active: 1, completed: 0, failed: 0, cancelled: 0, expired: 0 });
-    t.same((await store.activeSessions()).map((s) => s.play_id), ['play-new']);
+    t.same(await store.countByStatus(), {
+      active: 1,
+      completed: 0,
+      failed: 0,
+      cancelled: 0,
+      expired: 0,
+    });
+    t.same(
+      (await store.activeSessions()).map((s) => s.play_id),
+      ['play-new'],
+    );
   });
 
   void t.test('cursors are durable key/values', async (t) => {

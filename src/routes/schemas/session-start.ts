@@ -9,14 +9,18 @@ const REPO_RE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 /** Error option telling a missing value ("is required") from a wrong type ("must be …"). */
 const expected = (what: string) => ({
-  error: (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : `must be ${what}`),
+  error: (iss: { input?: unknown }) =>
+    iss.input === undefined ? 'is required' : `must be ${what}`,
 });
 
 export const playIdSchema = z
   .string(expected('a string'))
   .min(1, 'must not be empty')
   .max(253, 'must be at most 253 characters')
-  .regex(PLAY_ID_RE, 'must be lower-case letters, digits, "-" and ".", starting and ending alphanumeric');
+  .regex(
+    PLAY_ID_RE,
+    'must be lower-case letters, digits, "-" and ".", starting and ending alphanumeric',
+  );
 
 /** `owner/repo`, or a GitHub URL normalised to it. */
 export function normaliseRepository(input: string): string {
@@ -72,7 +76,10 @@ const ctoConfigSchema = z
 
 const taskSchema = z.object({
   id: z
-    .union([z.string().min(1).max(253), z.number().int().nonnegative()], expected('a string or a non-negative integer'))
+    .union(
+      [z.string().min(1).max(253), z.number().int().nonnegative()],
+      expected('a string or a non-negative integer'),
+    )
     .transform(String),
   title: name(4096),
   agent_hint: name(253).nullable().default(null),
@@ -83,18 +90,21 @@ const taskSchema = z.object({
   priority: z.number(expected('an integer')).int('must be an integer').default(0),
 });
 
-export const sessionStartSchema = z.object({
-  play_id: playIdSchema,
-  repository: repositorySchema,
-  service: name(253).nullable().default(null),
-  namespace: z
-    .string(expected('a string'))
-    .max(63)
-    .regex(DNS_LABEL_RE, 'must be a DNS-1123 label')
-    .default('cto'),
-  cto_config: ctoConfigSchema,
-  tasks: z.array(taskSchema, expected('an array')).max(1000, 'at most 1000 tasks').default([]),
-}, expected('a JSON object')) satisfies z.ZodType<SessionStart, unknown>;
+export const sessionStartSchema = z.object(
+  {
+    play_id: playIdSchema,
+    repository: repositorySchema,
+    service: name(253).nullable().default(null),
+    namespace: z
+      .string(expected('a string'))
+      .max(63)
+      .regex(DNS_LABEL_RE, 'must be a DNS-1123 label')
+      .default('cto'),
+    cto_config: ctoConfigSchema,
+    tasks: z.array(taskSchema, expected('an array')).max(1000, 'at most 1000 tasks').default([]),
+  },
+  expected('a JSON object'),
+) satisfies z.ZodType<SessionStart, unknown>;
 
 export const startResponseSchema = z.object({
   status: z.literal('ok'),

@@ -50,7 +50,10 @@ const agentConfig = z.object({
   model: z.string().nullable(),
   tools: z.object({
     remote: z.array(z.string()),
-    localServers: z.record(z.string(), z.object({ enabled: z.boolean(), tools: z.array(z.string()) })),
+    localServers: z.record(
+      z.string(),
+      z.object({ enabled: z.boolean(), tools: z.array(z.string()) }),
+    ),
   }),
 });
 
@@ -82,7 +85,11 @@ export const sessionSchema = z.object({
       url: z.string(),
       state: z.string(),
       mergeable: z.boolean().nullable(),
-      checks: z.object({ passed: z.number().int(), failed: z.number().int(), pending: z.number().int() }),
+      checks: z.object({
+        passed: z.number().int(),
+        failed: z.number().int(),
+        pending: z.number().int(),
+      }),
     })
     .nullable(),
 });
@@ -113,7 +120,10 @@ export const listResponseSchema = z.object({
   status: z.literal('ok'),
   count: z.number().int(),
   sessions: z.array(sessionSummarySchema),
-  next_cursor: z.string().optional().describe("present when more sessions follow; pass it as ?cursor="),
+  next_cursor: z
+    .string()
+    .optional()
+    .describe('present when more sessions follow; pass it as ?cursor='),
 });
 
 export const listQuerySchema = z.object({

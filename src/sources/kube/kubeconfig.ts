@@ -4,9 +4,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 
 const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
-export type KubeAccess =
-  | { kc: KubeConfig; source: string }
-  | { kc: null; reason: string };
+export type KubeAccess = { kc: KubeConfig; source: string } | { kc: null; reason: string };
 
 /**
  * Finds cluster credentials the way kubectl does: KUBECONFIG, then ~/.kube/config, then the
@@ -24,7 +22,8 @@ export function loadKubeAccess(env: {
     if (file) {
       const kc = new KubeConfig();
       kc.loadFromFile(file);
-      if (!kc.getCurrentCluster()) return { kc: null, reason: `kubeconfig ${file} has no current cluster` };
+      if (!kc.getCurrentCluster())
+        return { kc: null, reason: `kubeconfig ${file} has no current cluster` };
       return { kc, source: `kubeconfig ${file} (context ${kc.getCurrentContext()})` };
     }
     if (env.KUBERNETES_SERVICE_HOST && existsSync(SA_TOKEN)) {
@@ -34,6 +33,9 @@ export function loadKubeAccess(env: {
     }
     return { kc: null, reason: 'no kubeconfig and no in-cluster credentials' };
   } catch (err) {
-    return { kc: null, reason: `cluster credentials unusable: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      kc: null,
+      reason: `cluster credentials unusable: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }

@@ -14,7 +14,10 @@ export async function probeApiServer(
     const v = await Promise.race([kc.makeApiClient(VersionApi).getCode(), deadline]);
     return { ok: true, detail: `API server ${server} reachable (Kubernetes ${v.gitVersion})` };
   } catch (err) {
-    return { ok: false, detail: `cannot reach API server ${server}: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      ok: false,
+      detail: `cannot reach API server ${server}: ${err instanceof Error ? err.message : String(err)}`,
+    };
   } finally {
     clearTimeout(timer);
   }

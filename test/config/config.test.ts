@@ -1,0 +1,174 @@
+import t from 'tap';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
+import { tmpDir } from '../helpers/healer.js';
+import { runHealer } from '../helpers/process.js';
+
+void t.test('defaults: every env var and heal-config section has the spec default', (t) => {
+  const c = loadConfig({ env: {}, cwd: tmpDir() });
+  t.match(c.env, {
+    HEALER_HOST: '0.0.0.0',
+    HEALER_PORT: 8083,
+    HEALER_NAMESPACES: ['cto'],
+    HEALER_STORE: 'sqlite:./data/healer.db',
+    GITHUB_API_URL: 'https://api.github.com',
+    HEALER_GITHUB_POLL_SECONDS: 30,
+    HEALER_LOKI_POLL_SECONDS: 5,
+    HEALER_RULE_TICK_SECONDS: 15,
+    HEALER_PROMPTS_DIR: './prompts',
+    HEALER_SESSION_TTL_HOURS: 48,
+    LOG_LEVEL: 'info',
+    HEALER_API_TOKEN_READS: false,
+  });
+  t.same(c.store, { kind: 'sqlite', path: './data/healer.db' });
+  t.equal(c.healConfigPath, null);
+  t.match(c.heal, {
+    coderun: {
+      namespace: 'cto',
+      githubApp: '5DLabs-Rex',
+      service: 'heal',
+      runType: 'implementation',
+      cliConfig: { cliType: 'factory', settings: { template: 'heal/factory' } },
+      memory: { agentName: 'healer-remediation' },
+    },
+    alerts: {
+      staleProgressMinutes: 15,
+      approvalLoopThreshold: 2,
+      stuckCodeRunMinutes: 10,
+      stepTimeoutMinutes: {
+        implementation: 45,
+        quality: 15,
+        testing: 30,
+        security: 15,
+        integration: 20,
+      },
+      defaultStepTimeoutMinutes: 60,
+      startupGraceSeconds: 30,
+      terminatedTooLongSeconds: 60,
+      restartThreshold: 3,
+    },
+    remediation: { mode: 'issue-and-fix', maxIterations: 3, cooldownMinutes: 10, maxConcurrent: 5 },
+    dedup: { issueWindowMinutes: 30 },
+    stages: { order: ['implementation', 'quality', 'security', 'testing', 'integration'] },
+    issues: { repository: null },
+  });
+  t.equal(c.heal.coderun.remoteTools.length, 8);
+  t.ok(c.heal.exclusions.prefixes.includes('cto-controller'));
+  t.same(c.github, { enabled: false, auth: null });
+  t.end();
+});
+
+void t.test(
+  'HEALER_NAMESPACES lists and *; a heal-config.json in the working directory is read',
+  (t) => {
+    const dir = tmpDir();
+    writeFileSync(
+      join(dir, 'heal-config.json'),
+      JSON.stringify({ remediation: { mode: 'observe' } }),
+    );
+    const c = loadConfig({
+      env: { HEALER_NAMESPACES: 'cto, agents', GITHUB_TOKEN: 'x' },
+      cwd: dir,
+    });
+    t.same(c.namespaces, ['cto', 'agents']);
+    t.equal(c.clusterWide, false);
+    t.equal(c.heal.remediation.mode, 'observe');
+    t.equal(c.heal.remediation.maxIterations, 3, 'unset keys keep defaults');
+    t.same(c.github, { enabled: true, auth: 'token' });
+    t.equal(loadConfig({ env: { HEALER_NAMESPACES: '*' }, cwd: tmpDir() }).clusterWide, true);
+    t.end();
+  },
+);
+
+void t.test('every problem is listed with its source, env and file together', (t) => {
+  const dir = tmpDir();
+  const file = join(dir, 'heal.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      remediation: { mode: 'yolo', maxIterations: 0 },
+      alerts: { staleProgressMinutes: 'soon' },
+      typo: {},
+    }),
+  );
+  try {
+    loadConfig({
+      env: {
+        HEALER_PORT: '99999',
+        LOKI_URL: 'not a url',
+        GITHUB_APP_ID: '12',
+        HEALER_STORE: 'postgres',
+      },
+      configPath: file,
+      cwd: dir,
+    });
+    t.fail('should throw');
+  } catch (err) {
+    t.type(err, ConfigError);
+    const problems = (err as ConfigError).problems;
+    const sources = problems.map((p) => p.source);
+    t.ok(sources.includes('HEALER_PORT'));
+    t.ok(sources.includes('LOKI_URL'));
+    t.ok(sources.includes('GITHUB_APP_ID'));
+    t.ok(sources.includes('HEALER_STORE'));
+    t.ok(sources.includes(`${file}: remediation.mode`));
+    t.ok(sources.includes(`${file}: remediation.maxIterations`));
+    t.ok(sources.includes(`${file}: alerts.staleProgressMinutes`));
+    t.ok(
+      sources.some(
+        (s) =>
+          s.startsWith(`${file}: `) &&
+          problems.find((p) => p.source === s)?.message.includes('typo'),
+      ),
+    );
+  }
+  t.end();
+});
+
+void t.test('a heal-config.json that is not JSON, or missing when named, is reported', (t) => {
+  const dir = tmpDir();
+  writeFileSync(join(dir, 'heal-config.json'), '{ "remediation": ');
+  const problemsOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      return (err as ConfigError).problems;
+    }
+    return [];
+  };
+  t.match(
+    problemsOf(() => loadConfig({ env: {}, cwd: dir })),
+    [{ source: join(dir, 'heal-config.json'), message: /not valid JSON/ }],
+  );
+  t.match(
+    problemsOf(() => loadConfig({ env: { HEALER_CONFIG: '/nope/heal.json' }, cwd: dir })),
+    [{ source: '/nope/heal.json', message: /cannot be read/ }],
+  );
+  t.end();
+});
+
+void t.test(
+  '`healer check-config` with three mistakes in heal-config.json prints all three and exits 1',
+  async (t) => {
+    const dir = tmpDir();
+    const file = join(dir, 'heal-config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        remediation: { mode: 'fix-everything', cooldownMinutes: -5 },
+        issues: { repository: 'not a repo' },
+      }),
+    );
+    const r = await runHealer(['check-config', '--config', file], {}, dir);
+    t.equal(r.code, 1);
+    t.match(r.stderr, /configuration has 3 problems/);
+    t.match(r.stderr, new RegExp(`${file}: remediation.mode: `));
+    t.match(r.stderr, new RegExp(`${file}: remediation.cooldownMinutes: `));
+    t.match(r.stderr, new RegExp(`${file}: issues.repository: must be owner/repo`));
+
+    const ok = await runHealer(['check-config'], { HEALER_STORE: 'memory' }, tmpDir());
+    t.equal(ok.code, 0);
+    t.match(ok.stdout, /configuration OK/);
+  },
+);
