@@ -76,8 +76,9 @@ export function issueJson(c: RenderCtx, r: Repo, i: Issue) {
 }
 
 export function searchItemJson(c: RenderCtx, r: Repo, i: Issue) {
-  const { closed_by: _closedBy, ...rest } = issueJson(c, r, i);
-  return { ...rest, score: 1.0 };
+  const { closed_by: _closedBy, body, ...rest } = issueJson(c, r, i);
+  // GitHub's description types a search item's body as a non-null string: an empty body is left out.
+  return { ...rest, ...(body === null ? {} : { body }), score: 1.0 };
 }
 
 export function commentJson(c: RenderCtx, r: Repo, i: Issue, cm: Comment) {

@@ -130,8 +130,9 @@ function search(ctx: Ctx) {
     body: {
       total_count: hits.length,
       incomplete_results: false,
-      search_type: 'lexical',
+      // Key order matters: octokit.paginate takes the first other key as the list.
       items: page.items.map((h) => searchItemJson(ctx.r, h.repo, h.issue)),
+      search_type: 'lexical',
     },
     headers: page.headers,
   };
