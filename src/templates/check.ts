@@ -105,4 +105,4 @@ const dedupe = (fs: TemplateCheckFailure[]): TemplateCheckFailure[] => {
 
 /** One line per failure, for the log and the CLI. */
 export const formatTemplateFailures = (fs: TemplateCheckFailure[]): string =>
-  fs.map((f) => `${f.alert ?? '-'} ${f.template}: ${f.error}`).join('\n');
+  fs.map((f) => `${f.alert ?? '-'} ${f.template}: ${f.error.replace(/\n/g, '\n    ')}`).join('\n');

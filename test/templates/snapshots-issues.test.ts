@@ -1,0 +1,25 @@
+import t from 'tap';
+import { ALERT_IDS } from '../../src/domain/alert.js';
+import { createTemplateEngine, renderIssue, sampleView } from '../../src/templates/index.js';
+
+const engine = createTemplateEngine();
+
+for (const alert of ALERT_IDS) {
+  void t.test(`issue for ${alert}`, (t) => {
+    const issue = renderIssue(engine, { ...sampleView(alert), issueNumber: null, issueUrl: null });
+    t.matchSnapshot(issue.title, 'title');
+    t.same(issue.labels, [
+      'heal',
+      'remediation',
+      alert.toLowerCase(),
+      `severity:${sampleView(alert).severity}`,
+    ]);
+    t.matchSnapshot(issue.body, 'body');
+    t.end();
+  });
+}
+
+void t.test('issue for a platform incident with nothing optional known', (t) => {
+  t.matchSnapshot(renderIssue(engine, sampleView('A9', { sparse: true })).body, 'A9 sparse');
+  t.end();
+});
