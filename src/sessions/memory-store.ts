@@ -1,4 +1,7 @@
+import type { AlertDraft } from '../domain/alert.js';
+import type { Incident, IncidentQuery } from '../domain/incident.js';
 import type { EndedStatus, Session, SessionStatus } from '../domain/session.js';
+import { applyIncident, nextIncident } from './model.js';
 import { summarise } from '../domain/session.js';
 import {
   decodeCursor,
@@ -6,6 +9,7 @@ import {
   encodeCursor,
   listOrder,
   type EndResult,
+  type RecordOutcome,
   type ListPage,
   type ListQuery,
   type StartResult,
@@ -19,6 +23,7 @@ export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   readonly #sessions = new Map<string, Session>();
   readonly #cursors = new Map<string, string>();
+  readonly #incidents = new Map<string, Incident>();
   #closed = false;
 
   startSession(session: Session): Promise<StartResult> {
@@ -130,6 +135,63 @@ export class MemoryStore implements Store {
     const counts = emptyCounts();
     for (const s of this.#sessions.values()) counts[s.status]++;
     return resolved(counts);
+  }
+
+  recordAlert(
+    draft: AlertDraft,
+    fingerprint: string,
+    at: Date,
+  ): Promise<{ incident: Incident; outcome: RecordOutcome }> {
+    this.#check();
+    const current = [...this.#incidents.values()].find((i) => i.fingerprint === fingerprint);
+    const next = nextIncident(current, draft, fingerprint, at);
+    this.#putIncident(next.incident, true);
+    return resolved({ incident: clone(next.incident), outcome: next.outcome });
+  }
+
+  getIncident(id: string): Promise<Incident | undefined> {
+    this.#check();
+    const i = this.#incidents.get(id);
+    return resolved(i && clone(i));
+  }
+
+  listIncidents(q: IncidentQuery): Promise<Incident[]> {
+    this.#check();
+    const rows = [...this.#incidents.values()]
+      .filter(
+        (i) =>
+          (!q.state || i.state === q.state) &&
+          (!q.playId || i.playId === q.playId) &&
+          (!q.alert || i.alert === q.alert),
+      )
+      .sort((a, b) =>
+        a.lastSeen === b.lastSeen ? (a.id < b.id ? 1 : -1) : a.lastSeen < b.lastSeen ? 1 : -1,
+      );
+    return resolved(rows.slice(0, q.limit).map(clone));
+  }
+
+  openIncidents(): Promise<Incident[]> {
+    this.#check();
+    return resolved([...this.#incidents.values()].filter((i) => i.state !== 'resolved').map(clone));
+  }
+
+  updateIncident(
+    id: string,
+    change: (current: Incident) => Incident | undefined,
+  ): Promise<Incident | undefined> {
+    this.#check();
+    const current = this.#incidents.get(id);
+    if (!current) return resolved(undefined);
+    const next = change(clone(current));
+    if (next) this.#putIncident(next, false);
+    return resolved(clone(next ?? current));
+  }
+
+  #putIncident(incident: Incident, add: boolean): void {
+    this.#incidents.set(incident.id, clone(incident));
+    const session = incident.playId ? this.#sessions.get(incident.playId) : undefined;
+    const updated = session && applyIncident(session, incident, add);
+    if (updated) this.#sessions.set(updated.play_id, updated);
   }
 
   getCursor(key: string): Promise<string | undefined> {

@@ -17,6 +17,18 @@ const MIGRATIONS: string[] = [
    CREATE INDEX sessions_status ON sessions (status, last_updated);
    CREATE TABLE cursors (key TEXT PRIMARY KEY, value TEXT NOT NULL);
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  `CREATE TABLE incidents (
+     id TEXT PRIMARY KEY,
+     fingerprint TEXT NOT NULL UNIQUE,
+     play_id TEXT,
+     alert TEXT NOT NULL,
+     state TEXT NOT NULL,
+     last_seen TEXT NOT NULL,
+     doc TEXT NOT NULL
+   );
+   CREATE INDEX incidents_list ON incidents (last_seen DESC, id DESC);
+   CREATE INDEX incidents_play ON incidents (play_id, last_seen DESC);
+   CREATE INDEX incidents_state ON incidents (state);`,
 ];
 
 export function migrate(db: DatabaseSync): void {

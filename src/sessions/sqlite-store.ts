@@ -1,13 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { AlertDraft } from '../domain/alert.js';
+import type { Incident, IncidentQuery } from '../domain/incident.js';
 import type { EndedStatus, Session, SessionStatus, SessionSummary } from '../domain/session.js';
+import { applyIncident, nextIncident } from './model.js';
 import { HealerError } from '../domain/errors.js';
 import {
   decodeCursor,
   emptyCounts,
   encodeCursor,
   type EndResult,
+  type RecordOutcome,
   type ListPage,
   type ListQuery,
   type StartResult,
@@ -56,6 +60,13 @@ export class SqliteStore implements Store {
         'INSERT INTO cursors (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
       ),
       ping: p('SELECT 1 AS ok'),
+      incidentByFp: p('SELECT doc FROM incidents WHERE fingerprint = ?'),
+      incidentById: p('SELECT doc FROM incidents WHERE id = ?'),
+      openIncidents: p("SELECT doc FROM incidents WHERE state != 'resolved'"),
+      putIncident: p(`INSERT INTO incidents (id, fingerprint, play_id, alert, state, last_seen, doc)
+                      VALUES (?, ?, ?, ?, ?, ?, ?)
+                      ON CONFLICT(id) DO UPDATE SET play_id = excluded.play_id, alert = excluded.alert,
+                        state = excluded.state, last_seen = excluded.last_seen, doc = excluded.doc`),
     };
   }
 
@@ -176,6 +187,76 @@ export class SqliteStore implements Store {
       counts[row.status] = row.n;
     }
     return Promise.resolve(counts);
+  }
+
+  recordAlert(
+    draft: AlertDraft,
+    fingerprint: string,
+    at: Date,
+  ): Promise<{ incident: Incident; outcome: RecordOutcome }> {
+    return this.#writes.run(() => {
+      const row = this.#stmt.incidentByFp!.get(fingerprint) as { doc: string } | undefined;
+      const current = row ? (JSON.parse(row.doc) as Incident) : undefined;
+      const next = nextIncident(current, draft, fingerprint, at);
+      this.#putIncident(next.incident, true);
+      return next;
+    });
+  }
+
+  getIncident(id: string): Promise<Incident | undefined> {
+    return Promise.resolve(this.#readIncident(id));
+  }
+
+  listIncidents(q: IncidentQuery): Promise<Incident[]> {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (q.state) (where.push('state = ?'), args.push(q.state));
+    if (q.playId) (where.push('play_id = ?'), args.push(q.playId));
+    if (q.alert) (where.push('alert = ?'), args.push(q.alert));
+    const sql = `SELECT doc FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY last_seen DESC, id DESC LIMIT ?`;
+    const rows = this.#db.prepare(sql).all(...args, q.limit) as { doc: string }[];
+    return Promise.resolve(rows.map((r) => JSON.parse(r.doc) as Incident));
+  }
+
+  openIncidents(): Promise<Incident[]> {
+    const rows = this.#stmt.openIncidents!.all() as { doc: string }[];
+    return Promise.resolve(rows.map((r) => JSON.parse(r.doc) as Incident));
+  }
+
+  updateIncident(
+    id: string,
+    change: (current: Incident) => Incident | undefined,
+  ): Promise<Incident | undefined> {
+    return this.#writes.run(() => {
+      const current = this.#readIncident(id);
+      if (!current) return undefined;
+      const next = change(structuredClone(current));
+      if (!next) return current;
+      this.#putIncident(next, false);
+      return next;
+    });
+  }
+
+  #readIncident(id: string): Incident | undefined {
+    const row = this.#stmt.incidentById!.get(id) as { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as Incident) : undefined;
+  }
+
+  /** Writes an incident and mirrors it into its session, inside the caller's transaction. */
+  #putIncident(i: Incident, add: boolean): void {
+    this.#stmt.putIncident!.run(
+      i.id,
+      i.fingerprint,
+      i.playId,
+      i.alert,
+      i.state,
+      i.lastSeen,
+      JSON.stringify(i),
+    );
+    const session = i.playId ? this.#read(i.playId) : undefined;
+    const updated = session && applyIncident(session, i, add);
+    if (updated) this.#write(updated);
   }
 
   getCursor(key: string): Promise<string | undefined> {

@@ -1,3 +1,5 @@
+import type { AlertDraft } from '../domain/alert.js';
+import type { Incident, IncidentQuery } from '../domain/incident.js';
 import type { EndedStatus, Session, SessionStatus, SessionSummary } from '../domain/session.js';
 
 export type StartResult =
@@ -59,6 +61,26 @@ export interface Store {
   purgeEnded(cutoff: Date): Promise<number>;
   countByStatus(): Promise<Record<SessionStatus, number>>;
 
+  /**
+   * Records one fingerprinted alert atomically: creates the incident, counts a repeat, or reopens
+   * a resolved one; mirrors it into its session's `issues`.
+   */
+  recordAlert(
+    draft: AlertDraft,
+    fingerprint: string,
+    at: Date,
+  ): Promise<{ incident: Incident; outcome: RecordOutcome }>;
+  getIncident(id: string): Promise<Incident | undefined>;
+  /** Newest `lastSeen` first. */
+  listIncidents(query: IncidentQuery): Promise<Incident[]>;
+  /** Every incident not resolved. */
+  openIncidents(): Promise<Incident[]>;
+  /** Atomic read-modify-write of an incident, mirrored into its session. */
+  updateIncident(
+    id: string,
+    change: (current: Incident) => Incident | undefined,
+  ): Promise<Incident | undefined>;
+
   /** Small durable key/value state (Loki cursors per namespace, …). */
   getCursor(key: string): Promise<string | undefined>;
   setCursor(key: string, value: string): Promise<void>;
@@ -98,3 +120,5 @@ export const listOrder = (a: SessionSummary, b: SessionSummary): number =>
     : a.started_at < b.started_at
       ? 1
       : -1;
+
+export type RecordOutcome = 'created' | 'repeat' | 'reopened';

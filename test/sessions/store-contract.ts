@@ -174,6 +174,103 @@ export function storeContract(t: Test, make: () => Promise<Store> | Store): void
     );
   });
 
+  void t.test(
+    'incidents: create, repeat, resolve, reopen; mirrored into the session',
+    async (t) => {
+      const store = await make();
+      t.teardown(() => store.close());
+      await store.startSession(session('play-i', 0));
+      const draft = {
+        alert: 'A2' as const,
+        severity: 'critical' as const,
+        issueType: 'agent_failure' as const,
+        title: 'Silent Failure: play-i-rex-1',
+        description: 'rex exited 1 behind a sidecar',
+        namespace: 'cto',
+        playId: 'play-i',
+        taskId: '1',
+        agent: 'rex',
+        subject: 'play-i-rex',
+        evidence: ['rex: terminated exitCode=1'],
+        context: { method: 'exit_code' },
+        detectedAt: at(1).toISOString(),
+      };
+      const fp = 'a'.repeat(64);
+      const first = await store.recordAlert(draft, fp, at(1));
+      t.equal(first.outcome, 'created');
+      t.match(first.incident, {
+        id: 'inc-aaaaaaaaaaaaaaaa',
+        state: 'open',
+        occurrences: 1,
+        firstSeen: at(1).toISOString(),
+      });
+      const again = await store.recordAlert({ ...draft, evidence: ['second'] }, fp, at(2));
+      t.equal(again.outcome, 'repeat');
+      t.match(again.incident, {
+        occurrences: 2,
+        lastSeen: at(2).toISOString(),
+        evidence: ['second'],
+      });
+      const s = await store.getSession('play-i');
+      t.equal(s?.issues.length, 1);
+      t.match(s?.issues[0], {
+        incident_id: first.incident.id,
+        alert: 'A2',
+        issue_type: 'agent_failure',
+        severity: 'critical',
+        occurrences: 2,
+        state: 'open',
+        agent: 'rex',
+        task_id: '1',
+        remediation_spawned: false,
+        github_issue: null,
+        detected_at: at(1).toISOString(),
+        last_seen: at(2).toISOString(),
+      });
+      t.equal((await store.listSessions({ limit: 10 })).sessions[0]?.issue_count, 1);
+
+      await store.updateIncident(first.incident.id, (i) => ({
+        ...i,
+        state: 'resolved',
+        resolvedAt: at(3).toISOString(),
+        resolution: 'pod gone',
+      }));
+      t.equal((await store.getSession('play-i'))?.issues[0]?.state, 'resolved');
+      t.same(await store.openIncidents(), []);
+      const back = await store.recordAlert(draft, fp, at(4));
+      t.equal(back.outcome, 'reopened');
+      t.match(back.incident, { state: 'open', reopened: 1, occurrences: 3, resolvedAt: null });
+
+      const other = await store.recordAlert(
+        { ...draft, alert: 'A7', playId: null, subject: 'cto-x' },
+        'b'.repeat(64),
+        at(5),
+      );
+      t.equal(other.incident.playId, null, 'platform incident');
+      t.same(
+        (await store.listIncidents({ limit: 10 })).map((i) => i.alert),
+        ['A7', 'A2'],
+        'newest first',
+      );
+      t.same(
+        (await store.listIncidents({ limit: 10, playId: 'play-i' })).map((i) => i.alert),
+        ['A2'],
+      );
+      t.same(
+        (await store.listIncidents({ limit: 10, alert: 'A7' })).map((i) => i.playId),
+        [null],
+      );
+      t.same(await store.listIncidents({ limit: 10, state: 'resolved' }), []);
+      t.equal((await store.getIncident(other.incident.id))?.subject, 'cto-x');
+      t.equal(await store.getIncident('inc-nope'), undefined);
+      t.equal(
+        (await store.getSession('play-i'))?.issues.length,
+        1,
+        'platform incident not mirrored',
+      );
+    },
+  );
+
   void t.test('cursors are durable key/values', async (t) => {
     const store = await make();
     t.teardown(() => store.close());

@@ -1,0 +1,44 @@
+import type { AlertDraft, AlertId, IssueType, Severity } from './alert.js';
+import type { IncidentState } from './session.js';
+
+/**
+ * The durable, deduplicated thing an operator sees: one per fingerprint. Repeated alerts add
+ * occurrences; decisions, the GitHub issue and remediation attempts hang off it.
+ */
+export interface Incident {
+  id: string;
+  fingerprint: string;
+  alert: AlertId;
+  severity: Severity;
+  issueType: IssueType;
+  title: string;
+  description: string;
+  namespace: string;
+  playId: string | null;
+  taskId: string | null;
+  agent: string | null;
+  subject: string;
+  state: IncidentState;
+  firstSeen: string;
+  lastSeen: string;
+  occurrences: number;
+  /** Evidence of the latest occurrence (raw; redacted on the way out). */
+  evidence: string[];
+  context: AlertDraft['context'];
+  resolvedAt: string | null;
+  resolution: string | null;
+  githubIssue: { number: number; url: string } | null;
+  remediationSpawned: boolean;
+  /** How many times the incident reopened after being resolved. */
+  reopened: number;
+}
+
+export interface IncidentQuery {
+  state?: IncidentState;
+  playId?: string;
+  alert?: AlertId;
+  limit: number;
+}
+
+/** Incident ids are derived from fingerprints: stable across restarts and stores. */
+export const incidentId = (fingerprint: string): string => `inc-${fingerprint.slice(0, 16)}`;
