@@ -27,8 +27,12 @@ export type Signal =
   | { kind: 'workflow'; workflow: Workflow; correlation: Correlation; cause: 'event' | 'tick' }
   /** A pod that finished `Succeeded`, with the logs of its agent container (completion check). */
   | { kind: 'completed-logs'; pod: Pod; container: string; logs: string; correlation: Correlation }
-  /** A changed PR snapshot of a session, or a tick re-evaluating the last one. */
-  | { kind: 'pr'; snapshot: PrSnapshot; correlation: Correlation; cause: 'event' | 'tick' };
+  /**
+   * A changed PR snapshot of a session, or a tick re-evaluating the last one. `snapshot: null`:
+   * the session has no pull request yet; the timer still sends it so that A3 (stale progress,
+   * measured from the agent's start) runs for sessions without a PR. Other PR rules skip it.
+   */
+  | { kind: 'pr'; snapshot: PrSnapshot | null; correlation: Correlation; cause: 'event' | 'tick' };
 
 export type SignalKind = Signal['kind'];
 
