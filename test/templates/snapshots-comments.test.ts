@@ -6,6 +6,9 @@ import {
   sampleView,
 } from '../../src/templates/index.js';
 import type { IncidentView } from '../../src/templates/index.js';
+import { snapshotFileFor } from './snapshot-file.js';
+
+t.snapshotFile = snapshotFileFor(import.meta.url);
 
 const engine = createTemplateEngine();
 

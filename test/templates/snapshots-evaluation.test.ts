@@ -5,6 +5,9 @@ import {
   renderEvaluationPrompt,
   sampleView,
 } from '../../src/templates/index.js';
+import { snapshotFileFor } from './snapshot-file.js';
+
+t.snapshotFile = snapshotFileFor(import.meta.url);
 
 const engine = createTemplateEngine();
 

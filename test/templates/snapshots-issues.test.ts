@@ -1,6 +1,9 @@
 import t from 'tap';
 import { ALERT_IDS } from '../../src/domain/alert.js';
 import { createTemplateEngine, renderIssue, sampleView } from '../../src/templates/index.js';
+import { snapshotFileFor } from './snapshot-file.js';
+
+t.snapshotFile = snapshotFileFor(import.meta.url);
 
 const engine = createTemplateEngine();
 

@@ -6,6 +6,9 @@ import {
   renderPrompt,
   sampleView,
 } from '../../src/templates/index.js';
+import { snapshotFileFor } from './snapshot-file.js';
+
+t.snapshotFile = snapshotFileFor(import.meta.url);
 
 const engine = createTemplateEngine();
 
