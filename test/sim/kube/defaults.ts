@@ -5,6 +5,11 @@ import type { KubeObject } from './types.js';
 
 type Obj = Record<string, unknown>;
 
+/** Timestamps as the server stamps them: RFC 3339, whole seconds. */
+export function formatTimestamp(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 function imagePullPolicy(image: unknown): string {
   if (typeof image !== 'string') return 'IfNotPresent';
   const tagged = /:[^/]+$/.test(image) || image.includes('@');

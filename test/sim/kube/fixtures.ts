@@ -1,4 +1,5 @@
 // Small builders of realistic objects and a polling helper for tests that use the simulator.
+import type { KubeSim } from './api.js';
 import type { KubeObject } from './types.js';
 
 export function podManifest(
@@ -72,3 +73,19 @@ export async function waitFor<T>(
 /** JSON read off the wire in tests, checked field by field by assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped wire JSON, asserted on
 export type Wire = any;
+
+/** A bare fetch client for wire-level assertions: status, headers, text and parsed JSON. */
+export function rawClient(sim: KubeSim, token = 'sim-token') {
+  return async (method: string, path: string, body?: unknown, contentType = 'application/json') => {
+    const init: RequestInit = {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': contentType },
+    };
+    if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    const res = await fetch(sim.url + path, init);
+    const text = await res.text();
+    const ct = res.headers.get('content-type') ?? '';
+    const json: Wire = ct.startsWith('application/json') ? JSON.parse(text) : undefined;
+    return { status: res.status, headers: res.headers, text, json };
+  };
+}

@@ -11,7 +11,7 @@ import {
 } from './discovery.js';
 import { KubeApiError, failure, unauthorized, unknownPath } from './errors.js';
 import type { FaultState } from './faults.js';
-import type { Answer, SimContext } from './handlers.js';
+import type { Answer, SimContext } from './context.js';
 import { handleResource } from './handlers.js';
 import { route } from './routing.js';
 

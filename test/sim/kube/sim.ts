@@ -4,11 +4,10 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { writeFile } from 'node:fs/promises';
-import { KubeApiError } from './errors.js';
 import { FaultState } from './faults.js';
-import type { FailRequestsOptions } from './faults.js';
-import type { SimContext } from './handlers.js';
+import type { SimContext } from './context.js';
 import type { RequestRecord } from './http.js';
+import type { KubeSim, KubeSimFaults, KubeSimOptions, KubeSimStats } from './api.js';
 import { requestHandler } from './http.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { LogStore } from './logs.js';
@@ -20,99 +19,8 @@ import type { ResourceType } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { ObjectStore } from './store.js';
 import type { KubeObject, Status, StoredObject } from './types.js';
+import { buildStats } from './stats.js';
 import { WatchHub } from './watch.js';
-
-export interface KubeSimOptions {
-  port?: number;
-  host?: string;
-  /** Serve no argoproj.io group: its paths answer 404 and discovery does not list it. */
-  withoutArgo?: boolean;
-  /** Bearer token of the kubeconfig user (default `sim-token`); a different token answers 401. */
-  token?: string;
-  /** Answer 401 to requests without a token too (default false: anonymous requests are allowed). */
-  requireAuth?: boolean;
-  /** Namespaces to create besides default, kube-system, kube-public, kube-node-lease and cto. */
-  namespaces?: string[];
-  /** Period of BOOKMARK events on watches that allow them (default 60 000 ms, like the real cache). */
-  bookmarkIntervalMs?: number;
-  /** How many changes the watch history keeps before old resourceVersions expire (default 10 000). */
-  historyLimit?: number;
-  /** Clock for creationTimestamp, deletionTimestamp, log sinceSeconds and Table ages. */
-  now?: () => Date;
-}
-
-export interface KubeSimFaults {
-  /** End open watch streams: cleanly by default (clients re-watch), or reset the sockets (abrupt). */
-  cutWatches(opts?: { abrupt?: boolean; resource?: string }): number;
-  /** End open `follow=true` log streams. */
-  cutLogStreams(opts?: { abrupt?: boolean }): number;
-  /** Drop the watch history: every resourceVersion handed out so far answers 410 Expired. */
-  compact(): void;
-  failRequests(opts: FailRequestsOptions): void;
-  /** Delay every response by ms (0 to stop). */
-  delay(ms: number): void;
-  /**
-   * Stop listening at once (resetting every open connection) and listen again on the same port
-   * after forMs. The promise resolves when the server is listening again.
-   */
-  refuseConnections(forMs: number): Promise<void>;
-  /** Remove failRequests rules and the delay. */
-  clear(): void;
-}
-
-export interface KubeSimStats {
-  readonly requests: number;
-  readonly watchesOpen: number;
-  readonly watchesStarted: number;
-  readonly logStreamsOpen: number;
-  readonly injectedFailures: number;
-  readonly resourceVersion: number;
-  /** The last 2000 requests, oldest first. */
-  readonly log: readonly RequestRecord[];
-  /** How many recorded requests match `METHOD url`. */
-  count(match: RegExp): number;
-}
-
-type ObjRef = [
-  apiVersion: string,
-  kindOrPlural: string,
-  namespace: string | undefined,
-  name: string,
-];
-
-export interface KubeSim {
-  url: string;
-  kubeconfigYaml(): string;
-  writeKubeconfig(path: string): Promise<void>;
-  /** Create like POST (status dropped where the real server drops it) unless keepStatus seeds it. */
-  create(obj: KubeObject, opts?: { keepStatus?: boolean }): StoredObject;
-  get(...ref: ObjRef): StoredObject | undefined;
-  list(
-    apiVersion: string,
-    kindOrPlural: string,
-    namespace?: string,
-    opts?: { labelSelector?: string; fieldSelector?: string },
-  ): StoredObject[];
-  /** PUT semantics: a set metadata.resourceVersion must match (409 otherwise). */
-  update(obj: KubeObject): StoredObject;
-  /** PUT on the status subresource. */
-  updateStatus(obj: KubeObject): StoredObject;
-  /** Merge patch (RFC 7386) on the object; status is ignored where it has a subresource. */
-  patchMerge(...args: [...ObjRef, patch: unknown]): StoredObject;
-  /** Merge patch on the status subresource, e.g. patchStatus('v1','Pod','cto','p',{ status: { phase: 'Running' } }). */
-  patchStatus(...args: [...ObjRef, patch: unknown]): StoredObject;
-  /** JSON patch (RFC 6902). */
-  patchJson(...args: [...ObjRef, ops: unknown[]]): StoredObject;
-  delete(...args: [...ObjRef, opts?: DeleteOptions]): StoredObject | Status;
-  appendLog(namespace: string, pod: string, container: string, line: string, time?: Date): void;
-  /** The container restarted: current lines become `previous=true` lines; follow streams end. */
-  restartContainer(namespace: string, pod: string, container: string): void;
-  /** Send a BOOKMARK now on every watch that allowed bookmarks. */
-  sendBookmarks(): void;
-  faults: KubeSimFaults;
-  stats: KubeSimStats;
-  close(): Promise<void>;
-}
 
 const BASE_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'cto'];
 
@@ -373,34 +281,14 @@ class Sim implements KubeSim {
   }
 
   private makeStats(): KubeSimStats {
-    const requests = (): number => this.requests;
-    const watches = this.watches;
-    const logs = this.logs;
-    const faults = this.faultState;
-    const store = this.store;
-    const log = this.requestLog;
-    return {
-      get requests() {
-        return requests();
-      },
-      get watchesOpen() {
-        return watches.open;
-      },
-      get watchesStarted() {
-        return watches.started;
-      },
-      get logStreamsOpen() {
-        return logs.followersOpen();
-      },
-      get injectedFailures() {
-        return faults.injectedFailures;
-      },
-      get resourceVersion() {
-        return store.currentRv();
-      },
-      log,
-      count: (match) => log.filter((r) => match.test(`${r.method} ${r.url}`)).length,
-    };
+    return buildStats({
+      requests: () => this.requests,
+      watches: this.watches,
+      logs: this.logs,
+      faults: this.faultState,
+      store: this.store,
+      log: this.requestLog,
+    });
   }
 
   async close(): Promise<void> {
@@ -420,8 +308,6 @@ class Sim implements KubeSim {
     clearTimeout(timer);
   }
 }
-
-export { KubeApiError };
 
 export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> {
   const sim = new Sim(opts);
