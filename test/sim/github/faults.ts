@@ -43,7 +43,11 @@ export class FaultState implements GitHubFaults {
   searchLagMs = 0;
 
   secondaryRateLimit(o: SecondaryRateLimitOptions = {}): void {
-    this.secondary = { remaining: o.count ?? 1, retryAfter: o.retryAfter ?? 60, status: o.status ?? 403 };
+    this.secondary = {
+      remaining: o.count ?? 1,
+      retryAfter: o.retryAfter ?? 60,
+      status: o.status ?? 403,
+    };
   }
 
   failRequests(o: FailOptions = {}): void {
@@ -89,7 +93,8 @@ export class FaultState implements GitHubFaults {
     const rule = this.rules.find(
       (r) =>
         (!r.method || r.method === method) &&
-        (r.path === undefined || (typeof r.path === 'string' ? path.startsWith(r.path) : r.path.test(path))),
+        (r.path === undefined ||
+          (typeof r.path === 'string' ? path.startsWith(r.path) : r.path.test(path))),
     );
     if (!rule) return undefined;
     rule.remaining--;

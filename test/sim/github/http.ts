@@ -34,7 +34,12 @@ export class HttpError extends Error {
   }
 }
 
-export function errorBody(status: number, message: string, docs = DOCS, extra: Record<string, unknown> = {}) {
+export function errorBody(
+  status: number,
+  message: string,
+  docs = DOCS,
+  extra: Record<string, unknown> = {},
+) {
   return { message, ...extra, documentation_url: docs, status: String(status) };
 }
 
@@ -65,12 +70,20 @@ export function obj(ctx: Ctx): Record<string, unknown> {
   const b = ctx.body;
   if (b === undefined || b === null) return {};
   if (typeof b !== 'object' || Array.isArray(b)) {
-    throw new HttpError(400, errorBody(400, 'Invalid request.\n\nInvalid input: object is expected.'));
+    throw new HttpError(
+      400,
+      errorBody(400, 'Invalid request.\n\nInvalid input: object is expected.'),
+    );
   }
   return b as Record<string, unknown>;
 }
 
-export function str(v: unknown, resource: string, field: string, required: boolean): string | undefined {
+export function str(
+  v: unknown,
+  resource: string,
+  field: string,
+  required: boolean,
+): string | undefined {
   if (v === undefined || v === null) {
     if (required) throw validationFailed([{ resource, code: 'missing_field', field }]);
     return undefined;
@@ -81,7 +94,8 @@ export function str(v: unknown, resource: string, field: string, required: boole
       errorBody(422, `Invalid request.\n\nFor '${field}', ${JSON.stringify(v)} is not a string.`),
     );
   }
-  if (required && v.trim() === '') throw validationFailed([{ resource, code: 'missing_field', field }]);
+  if (required && v.trim() === '')
+    throw validationFailed([{ resource, code: 'missing_field', field }]);
   return v;
 }
 
@@ -92,9 +106,16 @@ export function intParam(ctx: Ctx, name: string): number {
 }
 
 // Page of a list plus its Link header, as GitHub paginates (`per_page` ≤ 100, default 30).
-export function paginate<T>(ctx: Ctx, items: T[], defaultPerPage = 30): { items: T[]; headers: Record<string, string> } {
+export function paginate<T>(
+  ctx: Ctx,
+  items: T[],
+  defaultPerPage = 30,
+): { items: T[]; headers: Record<string, string> } {
   const perRaw = Number(ctx.query.get('per_page') ?? defaultPerPage);
-  const perPage = Math.min(100, Math.max(1, Number.isFinite(perRaw) && perRaw > 0 ? Math.floor(perRaw) : defaultPerPage));
+  const perPage = Math.min(
+    100,
+    Math.max(1, Number.isFinite(perRaw) && perRaw > 0 ? Math.floor(perRaw) : defaultPerPage),
+  );
   const pageRaw = Number(ctx.query.get('page') ?? 1);
   const page = Number.isFinite(pageRaw) && pageRaw >= 1 ? Math.floor(pageRaw) : 1;
   const last = Math.max(1, Math.ceil(items.length / perPage));
@@ -114,7 +135,11 @@ export function paginate<T>(ctx: Ctx, items: T[], defaultPerPage = 30): { items:
   };
 }
 
-export function sortBy<T>(items: T[], key: (t: T) => string | number, direction: 'asc' | 'desc'): T[] {
+export function sortBy<T>(
+  items: T[],
+  key: (t: T) => string | number,
+  direction: 'asc' | 'desc',
+): T[] {
   const sign = direction === 'asc' ? 1 : -1;
   return [...items].sort((a, b) => {
     const ka = key(a);

@@ -49,7 +49,10 @@ export interface GitHubSim {
   faults: GitHubFaults;
   stats: GitHubSimStats;
   rateLimit: {
-    set(token: string, o: { resource?: Resource; remaining?: number; limit?: number; resetInMs?: number }): void;
+    set(
+      token: string,
+      o: { resource?: Resource; remaining?: number; limit?: number; resetInMs?: number },
+    ): void;
     reset(): void;
   };
   world: World; // the in-memory state, for assertions that the API cannot express
@@ -88,8 +91,18 @@ export async function startGitHubSim(opts: GitHubSimOptions = {}): Promise<GitHu
     ...issueRoutes,
     ...checkRoutes,
     ...searchRoutes,
-    route('GET', '/rate_limit', (ctx) => ({ status: 200, body: limiter.overview(tokenKeyOf(ctx)) }), 'free'),
-    ...simRoutes({ faults, limiter, stats: snapshotStats, resetStats: () => (stats = emptyStats()) }),
+    route(
+      'GET',
+      '/rate_limit',
+      (ctx) => ({ status: 200, body: limiter.overview(tokenKeyOf(ctx)) }),
+      'free',
+    ),
+    ...simRoutes({
+      faults,
+      limiter,
+      stats: snapshotStats,
+      resetStats: () => (stats = emptyStats()),
+    }),
   ];
   const tokenKeys = new WeakMap<Ctx, string>();
   const tokenKeyOf = (ctx: Ctx) => tokenKeys.get(ctx) ?? '';
@@ -97,7 +110,10 @@ export async function startGitHubSim(opts: GitHubSimOptions = {}): Promise<GitHu
   let apiBase = '';
 
   function loginFor(token: string): string {
-    return opts.tokens?.[token] ?? (token.startsWith('login:') ? token.slice(6) : (opts.defaultLogin ?? 'healer'));
+    return (
+      opts.tokens?.[token] ??
+      (token.startsWith('login:') ? token.slice(6) : (opts.defaultLogin ?? 'healer'))
+    );
   }
 
   function tokenOf(header: string | undefined): string | null | HttpError {
@@ -105,8 +121,10 @@ export async function startGitHubSim(opts: GitHubSimOptions = {}): Promise<GitHu
     const m = /^(token|bearer)\s+(\S+)$/i.exec(header.trim());
     let token = m?.[2];
     const basic = /^basic\s+(\S+)$/i.exec(header.trim());
-    if (basic) token = Buffer.from(basic[1], 'base64').toString('utf8').split(':').slice(1).join(':');
-    if (!token || opts.invalidTokens?.includes(token)) return new HttpError(401, errorBody(401, 'Bad credentials'));
+    if (basic)
+      token = Buffer.from(basic[1], 'base64').toString('utf8').split(':').slice(1).join(':');
+    if (!token || opts.invalidTokens?.includes(token))
+      return new HttpError(401, errorBody(401, 'Bad credentials'));
     return token;
   }
 
@@ -123,7 +141,10 @@ export async function startGitHubSim(opts: GitHubSimOptions = {}): Promise<GitHu
     const method = (req.method ?? 'GET').toUpperCase();
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
     const raw = await readBody(req);
-    const requestId = randomBytes(8).toString('hex').toUpperCase().replace(/(.{4})(.{4})(.{4})(.{4})/, '$1:$2:$3:$4');
+    const requestId = randomBytes(8)
+      .toString('hex')
+      .toUpperCase()
+      .replace(/(.{4})(.{4})(.{4})(.{4})/, '$1:$2:$3:$4');
     const isSim = path.startsWith('/_sim/');
     const headers: Record<string, string> = {
       server: 'github.com',
@@ -175,7 +196,8 @@ export async function startGitHubSim(opts: GitHubSimOptions = {}): Promise<GitHu
             status: 403,
             body: {
               message: `API rate limit exceeded for ${user ? `user ID ${user.id}` : '127.0.0.1'}.`,
-              documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+              documentation_url:
+                'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
               status: '403',
             },
           },
@@ -217,10 +239,17 @@ export async function startGitHubSim(opts: GitHubSimOptions = {}): Promise<GitHu
 
     if (method === 'GET' && answer.status === 200 && answer.body !== undefined) {
       const etag = `W/"${createHash('sha256').update(JSON.stringify(answer.body)).digest('hex')}"`;
-      answer.headers = { ...answer.headers, etag, 'cache-control': 'private, max-age=60, s-maxage=60' };
+      answer.headers = {
+        ...answer.headers,
+        etag,
+        'cache-control': 'private, max-age=60, s-maxage=60',
+      };
       if (etagMatches(req.headers['if-none-match'], etag)) {
         // A 304 costs no rate limit on GitHub.
-        return write({ status: 304, headers: { etag, 'cache-control': answer.headers['cache-control'] } }, key);
+        return write(
+          { status: 304, headers: { etag, 'cache-control': answer.headers['cache-control'] } },
+          key,
+        );
       }
     }
     if (!isSim && resource !== 'free') {
@@ -232,8 +261,11 @@ export async function startGitHubSim(opts: GitHubSimOptions = {}): Promise<GitHu
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ message: `simulator error: ${(e as Error).message}`, status: '500' }));
+      if (!res.headersSent)
+        res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(
+        JSON.stringify({ message: `simulator error: ${(e as Error).message}`, status: '500' }),
+      );
     });
   });
   const host = opts.host ?? '127.0.0.1';

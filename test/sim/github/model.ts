@@ -168,7 +168,11 @@ export class World {
     const key = login.toLowerCase();
     let u = this.users.get(key);
     if (!u) {
-      u = { login, id: this.nextUserId++, type: type ?? (login.endsWith('[bot]') ? 'Bot' : 'User') };
+      u = {
+        login,
+        id: this.nextUserId++,
+        type: type ?? (login.endsWith('[bot]') ? 'Bot' : 'User'),
+      };
       this.users.set(key, u);
     } else if (type === 'Organization' && u.type === 'User') {
       u.type = 'Organization';
@@ -180,7 +184,11 @@ export class World {
     return this.repos.get(`${owner}/${name}`.toLowerCase());
   }
 
-  createRepo(owner: User, name: string, o: { description?: string | null; private?: boolean; createdAt?: string } = {}): Repo {
+  createRepo(
+    owner: User,
+    name: string,
+    o: { description?: string | null; private?: boolean; createdAt?: string } = {},
+  ): Repo {
     const at = o.createdAt ?? this.timestamp();
     const repo: Repo = {
       id: this.id(),
@@ -201,16 +209,28 @@ export class World {
       statuses: [],
     };
     this.repos.set(`${owner.login}/${name}`.toLowerCase(), repo);
-    const initial = this.makeCommit(repo, { message: 'Initial commit', author: owner, date: at, parents: [] });
+    const initial = this.makeCommit(repo, {
+      message: 'Initial commit',
+      author: owner,
+      date: at,
+      parents: [],
+    });
     repo.branches.set('main', [initial.sha]);
     return repo;
   }
 
-  makeCommit(repo: Repo, o: { message: string; author: User | GitPerson; date?: string; parents: string[] }): Commit {
+  makeCommit(
+    repo: Repo,
+    o: { message: string; author: User | GitPerson; date?: string; parents: string[] },
+  ): Commit {
     const date = o.date ?? this.timestamp();
     const person: GitPerson =
       'login' in o.author
-        ? { name: o.author.login, email: `${o.author.id}+${o.author.login}@users.noreply.github.com`, date }
+        ? {
+            name: o.author.login,
+            email: `${o.author.id}+${o.author.login}@users.noreply.github.com`,
+            date,
+          }
         : { ...o.author, date: o.author.date || date };
     const c: Commit = {
       sha: this.sha(`${repo.id}:${o.message}`),
@@ -227,9 +247,16 @@ export class World {
   }
 
   // Adds a commit on top of a branch (created from the default branch when missing).
-  commitToBranch(repo: Repo, branch: string, o: { message: string; author: User | GitPerson; date?: string }): Commit {
+  commitToBranch(
+    repo: Repo,
+    branch: string,
+    o: { message: string; author: User | GitPerson; date?: string },
+  ): Commit {
     const history = this.ensureBranch(repo, branch);
-    const c = this.makeCommit(repo, { ...o, parents: history.length ? [history[history.length - 1]] : [] });
+    const c = this.makeCommit(repo, {
+      ...o,
+      parents: history.length ? [history[history.length - 1]] : [],
+    });
     history.push(c.sha);
     for (const issue of repo.issues.values()) {
       if (issue.pull && issue.state === 'open' && issue.pull.headRef === branch) {
@@ -269,20 +296,31 @@ export class World {
   // Commits on the pull request's head that are not on its base, oldest first.
   pullCommits(repo: Repo, pull: Pick<Pull, 'headRef' | 'baseRef'>): Commit[] {
     const base = new Set(repo.branches.get(pull.baseRef) ?? []);
-    return (repo.branches.get(pull.headRef) ?? []).filter((s) => !base.has(s)).map((s) => repo.commits.get(s)!);
+    return (repo.branches.get(pull.headRef) ?? [])
+      .filter((s) => !base.has(s))
+      .map((s) => repo.commits.get(s)!);
   }
 
   label(repo: Repo, name: string, o: { color?: string; description?: string | null } = {}): Label {
     const key = name.toLowerCase();
     let l = repo.labels.get(key);
     if (!l) {
-      l = { id: this.id(), name, color: o.color ?? 'ededed', description: o.description ?? null, default: false };
+      l = {
+        id: this.id(),
+        name,
+        color: o.color ?? 'ededed',
+        description: o.description ?? null,
+        default: false,
+      };
       repo.labels.set(key, l);
     }
     return l;
   }
 
-  newIssue(repo: Repo, o: { title: string; body: string | null; user: User; createdAt?: string }): Issue {
+  newIssue(
+    repo: Repo,
+    o: { title: string; body: string | null; user: User; createdAt?: string },
+  ): Issue {
     const at = o.createdAt ?? this.timestamp();
     const issue: Issue = {
       id: this.id(),

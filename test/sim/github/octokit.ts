@@ -42,20 +42,38 @@ export function simOctokit(baseUrl: string, o: SimOctokitOptions = {}): SimOctok
     },
     retry: {
       ...(o.retries === undefined ? {} : { retries: o.retries }),
-      ...(o.retryAfterBaseValue === undefined ? {} : { retryAfterBaseValue: o.retryAfterBaseValue }),
+      ...(o.retryAfterBaseValue === undefined
+        ? {}
+        : { retryAfterBaseValue: o.retryAfterBaseValue }),
     },
-    log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    log: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    },
   });
   const { validator, violations } = o;
   if (validator && violations) {
     octokit.hook.after('request', (response, options) => {
       if (new URL(response.url).pathname.startsWith('/_sim/')) return;
-      violations.push(...validator.validate(options.method, response.url, response.status, response.data));
+      violations.push(
+        ...validator.validate(options.method, response.url, response.status, response.data),
+      );
     });
     octokit.hook.error('request', (error, options) => {
-      const e = error as { status?: number; response?: { url: string; status: number; data: unknown } };
-      if (e.response && e.status !== 304 && !new URL(e.response.url).pathname.startsWith('/_sim/')) {
-        violations.push(...validator.validate(options.method, e.response.url, e.response.status, e.response.data));
+      const e = error as {
+        status?: number;
+        response?: { url: string; status: number; data: unknown };
+      };
+      if (
+        e.response &&
+        e.status !== 304 &&
+        !new URL(e.response.url).pathname.startsWith('/_sim/')
+      ) {
+        violations.push(
+          ...validator.validate(options.method, e.response.url, e.response.status, e.response.data),
+        );
       }
       throw error;
     });

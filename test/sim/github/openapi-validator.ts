@@ -15,7 +15,15 @@ interface Spec {
 
 const DOC_ID = 'github-api';
 const NOT_KEYWORDS = new Set(['properties', 'patternProperties', 'definitions', '$defs']);
-const DROP = new Set(['nullable', 'example', 'examples', 'discriminator', 'xml', 'externalDocs', 'deprecated']);
+const DROP = new Set([
+  'nullable',
+  'example',
+  'examples',
+  'discriminator',
+  'xml',
+  'externalDocs',
+  'deprecated',
+]);
 
 // OpenAPI 3.0 schema → JSON Schema Ajv understands.
 export function toJsonSchema(s: unknown): unknown {
@@ -27,13 +35,16 @@ export function toJsonSchema(s: unknown): unknown {
     if (DROP.has(k) || k.startsWith('x-')) continue;
     if (k === '$ref' && typeof v === 'string') out.$ref = v.startsWith('#/') ? `${DOC_ID}${v}` : v;
     else if (NOT_KEYWORDS.has(k) && v && typeof v === 'object') {
-      out[k] = Object.fromEntries(Object.entries(v as Json).map(([name, sub]) => [name, toJsonSchema(sub)]));
+      out[k] = Object.fromEntries(
+        Object.entries(v as Json).map(([name, sub]) => [name, toJsonSchema(sub)]),
+      );
     } else out[k] = toJsonSchema(v);
   }
   if (src.nullable === true) {
     if (typeof out.type === 'string') {
       out.type = [out.type, 'null'];
-      if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...(out.enum as unknown[]), null];
+      if (Array.isArray(out.enum) && !out.enum.includes(null))
+        out.enum = [...(out.enum as unknown[]), null];
       return out;
     }
     return { anyOf: [{ type: 'null' }, out] };
@@ -67,7 +78,9 @@ function build(): OpenApiValidator {
   const templates = Object.keys(spec.paths).map((t) => ({
     template: t,
     params: (t.match(/\{/g) ?? []).length,
-    re: new RegExp(`^${t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`),
+    re: new RegExp(
+      `^${t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`,
+    ),
   }));
   templates.sort((a, b) => a.params - b.params);
   const compiled = new Map<string, ValidateFunction | null>();
@@ -83,11 +96,16 @@ function build(): OpenApiValidator {
     return templates.find((t) => t.re.test(path) && spec.paths[t.template]?.[m])?.template;
   }
 
-  function schemaFor(template: string, method: string, status: number): { schema?: unknown; documented: boolean } {
+  function schemaFor(
+    template: string,
+    method: string,
+    status: number,
+  ): { schema?: unknown; documented: boolean } {
     const op = spec.paths[template][method.toLowerCase()];
     let resp = op.responses?.[String(status)];
     if (!resp) return { documented: false };
-    if (typeof resp.$ref === 'string') resp = spec.components.responses[resp.$ref.split('/').pop()!]!;
+    if (typeof resp.$ref === 'string')
+      resp = spec.components.responses[resp.$ref.split('/').pop()!]!;
     const content = resp.content as Record<string, { schema?: unknown }> | undefined;
     const json = content?.['application/json'] ?? content?.['application/scim+json'];
     return { schema: json?.schema, documented: true };
@@ -101,13 +119,20 @@ function build(): OpenApiValidator {
     if (!documented && status >= 400) {
       // GitHub documents only some error statuses per operation; any error still has its shapes.
       const errors = (body as { errors?: unknown[] } | undefined)?.errors;
-      const name = !Array.isArray(errors) ? 'basic-error' : typeof errors[0] === 'string' ? 'validation-error-simple' : 'validation-error';
+      const name = !Array.isArray(errors)
+        ? 'basic-error'
+        : typeof errors[0] === 'string'
+          ? 'validation-error-simple'
+          : 'validation-error';
       schema = { $ref: `#/components/schemas/${name}` };
       documented = true;
     }
-    if (!documented) return [`${where} (${template}): status ${status} is not documented for this operation`];
+    if (!documented)
+      return [`${where} (${template}): status ${status} is not documented for this operation`];
     if (schema === undefined) {
-      return body === undefined || body === '' ? [] : [`${where}: status ${status} documents no body but one was sent`];
+      return body === undefined || body === ''
+        ? []
+        : [`${where}: status ${status} documents no body but one was sent`];
     }
     const key = `${method.toLowerCase()} ${template} ${status}`;
     let fn = compiled.get(key);
@@ -117,7 +142,8 @@ function build(): OpenApiValidator {
     }
     if (fn?.(body)) return [];
     return (fn?.errors ?? []).map(
-      (e) => `${where} → ${status}: ${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+      (e) =>
+        `${where} → ${status}: ${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
     );
   }
 

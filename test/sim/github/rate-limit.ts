@@ -32,7 +32,11 @@ export class RateLimiter {
     const nowS = Math.floor(Date.now() / 1000);
     let b = this.buckets.get(id);
     if (!b || b.resetAt <= nowS) {
-      b = { limit: b?.limit ?? this.limitFor(key, resource), used: 0, resetAt: nowS + WINDOW_S[resource] };
+      b = {
+        limit: b?.limit ?? this.limitFor(key, resource),
+        used: 0,
+        resetAt: nowS + WINDOW_S[resource],
+      };
       this.buckets.set(id, b);
     }
     return b;
@@ -60,7 +64,11 @@ export class RateLimiter {
   }
 
   // Test hook: set what is left (and optionally the limit and reset) for a token's bucket.
-  set(key: string, resource: Resource, o: { remaining?: number; limit?: number; resetInMs?: number }): void {
+  set(
+    key: string,
+    resource: Resource,
+    o: { remaining?: number; limit?: number; resetInMs?: number },
+  ): void {
     const b = this.bucket(key, resource);
     if (o.limit !== undefined) b.limit = o.limit;
     if (o.remaining !== undefined) b.used = Math.max(0, b.limit - o.remaining);
@@ -80,9 +88,19 @@ export class RateLimiter {
   overview(key: string) {
     const view = (r: Resource) => {
       const b = this.bucket(key, r);
-      return { limit: b.limit, used: b.used, remaining: Math.max(0, b.limit - b.used), reset: b.resetAt };
+      return {
+        limit: b.limit,
+        used: b.used,
+        remaining: Math.max(0, b.limit - b.used),
+        reset: b.resetAt,
+      };
     };
-    const fixed = (limit: number) => ({ limit, used: 0, remaining: limit, reset: Math.floor(Date.now() / 1000) + 3600 });
+    const fixed = (limit: number) => ({
+      limit,
+      used: 0,
+      remaining: limit,
+      reset: Math.floor(Date.now() / 1000) + 3600,
+    });
     const core = view('core');
     return {
       resources: {

@@ -14,7 +14,8 @@ export function combinedState(statuses: CommitStatus[]): 'failure' | 'pending' |
 
 export function latestPerContext(statuses: CommitStatus[]): CommitStatus[] {
   const byContext = new Map<string, CommitStatus>();
-  for (const s of [...statuses].sort((a, b) => b.id - a.id)) if (!byContext.has(s.context)) byContext.set(s.context, s);
+  for (const s of [...statuses].sort((a, b) => b.id - a.id))
+    if (!byContext.has(s.context)) byContext.set(s.context, s);
   return [...byContext.values()];
 }
 
@@ -32,7 +33,13 @@ export function appJson(c: RenderCtx, r: Repo, bot: User) {
     html_url: `${c.html}/apps/${slug}`,
     created_at: '2024-01-01T00:00:00Z',
     updated_at: '2024-01-01T00:00:00Z',
-    permissions: { checks: 'write', contents: 'read', metadata: 'read', pull_requests: 'write', statuses: 'write' },
+    permissions: {
+      checks: 'write',
+      contents: 'read',
+      metadata: 'read',
+      pull_requests: 'write',
+      statuses: 'write',
+    },
     events: ['check_run', 'check_suite', 'pull_request'],
   };
 }

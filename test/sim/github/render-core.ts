@@ -24,7 +24,9 @@ export function userJson(c: RenderCtx, u: User) {
     avatar_url: `https://avatars.githubusercontent.com/${bot ? 'in' : 'u'}/${u.id}?v=4`,
     gravatar_id: '',
     url: api,
-    html_url: bot ? `${c.html}/apps/${encodeURIComponent(u.login.replace(/\[bot\]$/, ''))}` : `${c.html}/${path}`,
+    html_url: bot
+      ? `${c.html}/apps/${encodeURIComponent(u.login.replace(/\[bot\]$/, ''))}`
+      : `${c.html}/${path}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,
@@ -185,6 +187,7 @@ export function labelJson(c: RenderCtx, r: Repo, l: Label) {
 
 export function authorAssociation(r: Repo, u: User): string {
   if (u.login.toLowerCase() === r.owner.login.toLowerCase()) return 'OWNER';
-  for (const commit of r.commits.values()) if (commit.authorLogin?.toLowerCase() === u.login.toLowerCase()) return 'CONTRIBUTOR';
+  for (const commit of r.commits.values())
+    if (commit.authorLogin?.toLowerCase() === u.login.toLowerCase()) return 'CONTRIBUTOR';
   return 'NONE';
 }

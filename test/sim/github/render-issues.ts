@@ -23,7 +23,10 @@ export function issueHtmlUrl(c: RenderCtx, r: Repo, i: Issue): string {
 }
 
 export function issueLabels(c: RenderCtx, r: Repo, i: Issue) {
-  return i.labels.map((k) => r.labels.get(k)).filter((l) => l !== undefined).map((l) => labelJson(c, r, l));
+  return i.labels
+    .map((k) => r.labels.get(k))
+    .filter((l) => l !== undefined)
+    .map((l) => labelJson(c, r, l));
 }
 
 export function issueJson(c: RenderCtx, r: Repo, i: Issue) {

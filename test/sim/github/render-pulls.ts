@@ -1,14 +1,25 @@
 // JSON shapes of pull requests (full and simple), reviews and commits.
 import { stableSha } from './model.js';
 import type { Commit, Issue, Repo, Review } from './model.js';
-import { authorAssociation, labelJson, nodeId, repoJson, repoPath, userJson } from './render-core.js';
+import {
+  authorAssociation,
+  labelJson,
+  nodeId,
+  repoJson,
+  repoPath,
+  userJson,
+} from './render-core.js';
 import type { RenderCtx } from './render-core.js';
 import { issueLabels } from './render-issues.js';
 import { combinedState } from './render-checks.js';
 
 const FAILED = new Set(['failure', 'timed_out', 'cancelled', 'action_required', 'error']);
 
-export function mergeability(c: RenderCtx, r: Repo, i: Issue): { mergeable: boolean | null; state: string } {
+export function mergeability(
+  c: RenderCtx,
+  r: Repo,
+  i: Issue,
+): { mergeable: boolean | null; state: string } {
   const p = i.pull!;
   if (p.merged || i.state === 'closed') return { mergeable: null, state: 'unknown' };
   if (!p.mergeableComputed) return { mergeable: null, state: 'unknown' };
@@ -22,7 +33,8 @@ export function mergeability(c: RenderCtx, r: Repo, i: Issue): { mergeable: bool
   const failing = runs.some((cr) => cr.conclusion !== null && FAILED.has(cr.conclusion));
   const statusState = combinedState(r.statuses.filter((s) => s.sha === sha));
   const hasStatuses = r.statuses.some((s) => s.sha === sha);
-  if (failing || (hasStatuses && statusState !== 'success')) return { mergeable, state: 'unstable' };
+  if (failing || (hasStatuses && statusState !== 'success'))
+    return { mergeable, state: 'unstable' };
   return { mergeable, state: 'clean' };
 }
 
@@ -166,13 +178,23 @@ export function commitJson(c: RenderCtx, r: Repo, cm: Commit) {
       tree: { sha: cm.tree, url: `${api}/git/trees/${cm.tree}` },
       url: `${api}/git/commits/${cm.sha}`,
       comment_count: 0,
-      verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+      verification: {
+        verified: false,
+        reason: 'unsigned',
+        signature: null,
+        payload: null,
+        verified_at: null,
+      },
     },
     url: `${api}/commits/${cm.sha}`,
     html_url: `${c.html}/${full}/commit/${cm.sha}`,
     comments_url: `${api}/commits/${cm.sha}/comments`,
     author: author ? userJson(c, author) : null,
     committer: author ? userJson(c, author) : null,
-    parents: cm.parents.map((p) => ({ sha: p, url: `${api}/commits/${p}`, html_url: `${c.html}/${full}/commit/${p}` })),
+    parents: cm.parents.map((p) => ({
+      sha: p,
+      url: `${api}/commits/${p}`,
+      html_url: `${c.html}/${full}/commit/${p}`,
+    })),
   };
 }

@@ -12,7 +12,12 @@ export interface Route {
   resource: 'core' | 'search' | 'free'; // which rate-limit bucket it draws from
 }
 
-export function route(method: string, template: string, handler: Handler, resource: Route['resource'] = 'core'): Route {
+export function route(
+  method: string,
+  template: string,
+  handler: Handler,
+  resource: Route['resource'] = 'core',
+): Route {
   return { method, template, handler, resource };
 }
 

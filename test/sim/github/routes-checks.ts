@@ -1,5 +1,15 @@
 // Check runs and commit statuses of a ref.
-import { HttpError, errorBody, intParam, notFound, obj, paginate, requireUser, str, validationFailed } from './http.js';
+import {
+  HttpError,
+  errorBody,
+  intParam,
+  notFound,
+  obj,
+  paginate,
+  requireUser,
+  str,
+  validationFailed,
+} from './http.js';
 import type { Ctx } from './http.js';
 import type { CheckRun, CommitStatus, Repo, User } from './model.js';
 import { checkRunJson, combinedStatusJson, statusJson } from './render-checks.js';
@@ -7,7 +17,16 @@ import { repoOf, route } from './router.js';
 import type { Route } from './router.js';
 
 const STATUSES = ['queued', 'in_progress', 'completed', 'waiting', 'requested', 'pending'];
-const CONCLUSIONS = ['action_required', 'cancelled', 'failure', 'neutral', 'success', 'skipped', 'stale', 'timed_out'];
+const CONCLUSIONS = [
+  'action_required',
+  'cancelled',
+  'failure',
+  'neutral',
+  'success',
+  'skipped',
+  'stale',
+  'timed_out',
+];
 const STATE_VALUES = ['error', 'failure', 'pending', 'success'];
 
 function noCommit(ref: string): HttpError {
@@ -30,17 +49,25 @@ function appUser(ctx: Ctx, user: User): User {
 function applyCheckFields(ctx: Ctx, cr: CheckRun, b: Record<string, unknown>): void {
   const status = str(b.status, 'CheckRun', 'status', false);
   if (status !== undefined && !STATUSES.includes(status)) {
-    throw validationFailed([{ resource: 'CheckRun', code: 'invalid', field: 'status', value: status }]);
+    throw validationFailed([
+      { resource: 'CheckRun', code: 'invalid', field: 'status', value: status },
+    ]);
   }
   const conclusion = str(b.conclusion, 'CheckRun', 'conclusion', false);
   if (conclusion !== undefined && !CONCLUSIONS.includes(conclusion)) {
-    throw validationFailed([{ resource: 'CheckRun', code: 'invalid', field: 'conclusion', value: conclusion }]);
+    throw validationFailed([
+      { resource: 'CheckRun', code: 'invalid', field: 'conclusion', value: conclusion },
+    ]);
   }
   if (b.name !== undefined) cr.name = str(b.name, 'CheckRun', 'name', true)!;
-  if (b.details_url !== undefined) cr.detailsUrl = str(b.details_url, 'CheckRun', 'details_url', false) ?? null;
-  if (b.external_id !== undefined) cr.externalId = str(b.external_id, 'CheckRun', 'external_id', false) ?? '';
-  if (b.started_at !== undefined) cr.startedAt = str(b.started_at, 'CheckRun', 'started_at', false) ?? null;
-  if (b.completed_at !== undefined) cr.completedAt = str(b.completed_at, 'CheckRun', 'completed_at', false) ?? null;
+  if (b.details_url !== undefined)
+    cr.detailsUrl = str(b.details_url, 'CheckRun', 'details_url', false) ?? null;
+  if (b.external_id !== undefined)
+    cr.externalId = str(b.external_id, 'CheckRun', 'external_id', false) ?? '';
+  if (b.started_at !== undefined)
+    cr.startedAt = str(b.started_at, 'CheckRun', 'started_at', false) ?? null;
+  if (b.completed_at !== undefined)
+    cr.completedAt = str(b.completed_at, 'CheckRun', 'completed_at', false) ?? null;
   if (b.output !== undefined) {
     const o = (b.output ?? {}) as Record<string, unknown>;
     cr.output = {
@@ -56,7 +83,9 @@ function applyCheckFields(ctx: Ctx, cr: CheckRun, b: Record<string, unknown>): v
   }
   if (cr.status === 'completed') {
     if (!cr.conclusion) {
-      throw validationFailed([{ resource: 'CheckRun', code: 'missing_field', field: 'conclusion' }]);
+      throw validationFailed([
+        { resource: 'CheckRun', code: 'missing_field', field: 'conclusion' },
+      ]);
     }
     cr.completedAt ??= ctx.world.timestamp();
   }
@@ -79,7 +108,10 @@ function listCheckRuns(ctx: Ctx) {
   const page = paginate(ctx, runs);
   return {
     status: 200,
-    body: { total_count: runs.length, check_runs: page.items.map((cr) => checkRunJson(ctx.r, repo, cr)) },
+    body: {
+      total_count: runs.length,
+      check_runs: page.items.map((cr) => checkRunJson(ctx.r, repo, cr)),
+    },
     headers: page.headers,
   };
 }
@@ -133,7 +165,14 @@ export const checkRoutes: Route[] = [
     const b = obj(ctx);
     const state = str(b.state, 'Status', 'state', true)!;
     if (!STATE_VALUES.includes(state)) {
-      throw validationFailed([{ resource: 'Status', code: 'custom', field: 'state', message: `state is not included in the list` }]);
+      throw validationFailed([
+        {
+          resource: 'Status',
+          code: 'custom',
+          field: 'state',
+          message: `state is not included in the list`,
+        },
+      ]);
     }
     const at = ctx.world.timestamp();
     const s: CommitStatus = {
@@ -159,6 +198,10 @@ export const checkRoutes: Route[] = [
     const sha = refSha(ctx, repo);
     const all = repo.statuses.filter((s) => s.sha === sha).sort((a, b) => b.id - a.id);
     const page = paginate(ctx, all);
-    return { status: 200, body: page.items.map((s) => statusJson(ctx.r, repo, s)), headers: page.headers };
+    return {
+      status: 200,
+      body: page.items.map((s) => statusJson(ctx.r, repo, s)),
+      headers: page.headers,
+    };
   }),
 ];

@@ -1,5 +1,17 @@
 // Pull requests, their commits and reviews.
-import { HttpError, errorBody, intParam, notFound, obj, paginate, requireUser, sortBy, str, unprocessable, validationFailed } from './http.js';
+import {
+  HttpError,
+  errorBody,
+  intParam,
+  notFound,
+  obj,
+  paginate,
+  requireUser,
+  sortBy,
+  str,
+  unprocessable,
+  validationFailed,
+} from './http.js';
 import type { Ctx } from './http.js';
 import type { Issue, Repo, Review, ReviewState, User } from './model.js';
 import { commitJson, pullJson, pullSimpleJson, reviewJson } from './render-pulls.js';
@@ -36,19 +48,35 @@ function createPull(ctx: Ctx) {
   }
   if (headRef === base || w.pullCommits(repo, { baseRef: base, headRef }).length === 0) {
     throw validationFailed(
-      [{ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${headRef}` }],
+      [
+        {
+          resource: 'PullRequest',
+          code: 'custom',
+          message: `No commits between ${base} and ${headRef}`,
+        },
+      ],
       PULLS_DOCS,
     );
   }
   for (const i of repo.issues.values()) {
     if (i.pull && i.state === 'open' && i.pull.headRef === headRef && i.pull.baseRef === base) {
       throw validationFailed(
-        [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.owner.login}:${headRef}.` }],
+        [
+          {
+            resource: 'PullRequest',
+            code: 'custom',
+            message: `A pull request already exists for ${repo.owner.login}:${headRef}.`,
+          },
+        ],
         PULLS_DOCS,
       );
     }
   }
-  const issue = w.newIssue(repo, { title, body: str(b.body, 'PullRequest', 'body', false) ?? null, user });
+  const issue = w.newIssue(repo, {
+    title,
+    body: str(b.body, 'PullRequest', 'body', false) ?? null,
+    user,
+  });
   issue.pull = {
     id: w.id(),
     headRef,
@@ -70,7 +98,9 @@ function listPulls(ctx: Ctx) {
   const q = ctx.query;
   const state = q.get('state') ?? 'open';
   if (!['open', 'closed', 'all'].includes(state)) {
-    throw validationFailed([{ resource: 'PullRequest', code: 'invalid', field: 'state', value: state }]);
+    throw validationFailed([
+      { resource: 'PullRequest', code: 'invalid', field: 'state', value: state },
+    ]);
   }
   // Like GitHub, `head` filters only in the `user:ref-name` form; a bare branch name is ignored.
   const head = q.get('head');
@@ -81,15 +111,25 @@ function listPulls(ctx: Ctx) {
       i.pull &&
       (state === 'all' || i.state === state) &&
       (!headFilter ||
-        (headFilter[0].toLowerCase() === repo.owner.login.toLowerCase() && i.pull.headRef === headFilter.slice(1).join(':'))) &&
+        (headFilter[0].toLowerCase() === repo.owner.login.toLowerCase() &&
+          i.pull.headRef === headFilter.slice(1).join(':'))) &&
       (!base || i.pull.baseRef === base),
   );
   const sort = q.get('sort') ?? 'created';
   const dir = q.get('direction') ?? (sort === 'created' ? 'desc' : 'desc');
-  const key = (i: Issue) => (sort === 'updated' ? i.updatedAt : sort === 'long-running' ? i.createdAt : i.createdAt);
-  items = sortBy(items, (i) => `${key(i)}|${String(i.number).padStart(9, '0')}`, dir === 'asc' ? 'asc' : 'desc');
+  const key = (i: Issue) =>
+    sort === 'updated' ? i.updatedAt : sort === 'long-running' ? i.createdAt : i.createdAt;
+  items = sortBy(
+    items,
+    (i) => `${key(i)}|${String(i.number).padStart(9, '0')}`,
+    dir === 'asc' ? 'asc' : 'desc',
+  );
   const page = paginate(ctx, items);
-  return { status: 200, body: page.items.map((i) => pullSimpleJson(ctx.r, repo, i)), headers: page.headers };
+  return {
+    status: 200,
+    body: page.items.map((i) => pullSimpleJson(ctx.r, repo, i)),
+    headers: page.headers,
+  };
 }
 
 function getPull(ctx: Ctx) {
@@ -110,13 +150,15 @@ function updatePull(ctx: Ctx) {
   if ('body' in b) issue.body = b.body === null ? null : str(b.body, 'PullRequest', 'body', false)!;
   if ('base' in b) {
     const base = str(b.base, 'PullRequest', 'base', true)!;
-    if (!repo.branches.has(base)) throw validationFailed([{ resource: 'PullRequest', code: 'invalid', field: 'base' }]);
+    if (!repo.branches.has(base))
+      throw validationFailed([{ resource: 'PullRequest', code: 'invalid', field: 'base' }]);
     issue.pull!.baseRef = base;
     issue.pull!.mergeableComputed = false;
   }
   if (b.state === 'closed') closeIssue(ctx, issue, user, null);
   else if (b.state === 'open') reopenIssue(issue);
-  else if (b.state !== undefined) throw validationFailed([{ resource: 'PullRequest', code: 'invalid', field: 'state' }]);
+  else if (b.state !== undefined)
+    throw validationFailed([{ resource: 'PullRequest', code: 'invalid', field: 'state' }]);
   issue.updatedAt = ctx.world.timestamp();
   return { status: 200, body: pullJson(ctx.r, repo, issue) };
 }
@@ -138,21 +180,31 @@ export function addReview(
   const event = str(b.event, 'PullRequestReview', 'event', false);
   const body = str(b.body, 'PullRequestReview', 'body', false) ?? '';
   if (event !== undefined && !(event in EVENTS)) {
-    throw unprocessable('Unprocessable Entity', [`Invalid event: ${event}. Use APPROVE, REQUEST_CHANGES or COMMENT.`]);
+    throw unprocessable('Unprocessable Entity', [
+      `Invalid event: ${event}. Use APPROVE, REQUEST_CHANGES or COMMENT.`,
+    ]);
   }
   const state: ReviewState = event ? EVENTS[event] : 'PENDING';
   if (state !== 'PENDING' && user.login.toLowerCase() === issue.user.login.toLowerCase()) {
-    if (state === 'APPROVED') throw unprocessable('Unprocessable Entity', ['Review Can not approve your own pull request']);
+    if (state === 'APPROVED')
+      throw unprocessable('Unprocessable Entity', ['Review Can not approve your own pull request']);
     if (state === 'CHANGES_REQUESTED') {
-      throw unprocessable('Unprocessable Entity', ['Review Can not request changes on your own pull request']);
+      throw unprocessable('Unprocessable Entity', [
+        'Review Can not request changes on your own pull request',
+      ]);
     }
   }
-  if ((state === 'CHANGES_REQUESTED' || state === 'COMMENTED') && body.trim() === '' && !Array.isArray(b.comments)) {
+  if (
+    (state === 'CHANGES_REQUESTED' || state === 'COMMENTED') &&
+    body.trim() === '' &&
+    !Array.isArray(b.comments)
+  ) {
     throw unprocessable('Unprocessable Entity', [`Review body is required for ${event} events`]);
   }
   const headSha = ctx.world.headSha(repo, issue.pull!.headRef)!;
   const commitId = str(b.commit_id, 'PullRequestReview', 'commit_id', false) ?? headSha;
-  if (!repo.commits.has(commitId)) throw unprocessable('Unprocessable Entity', ['Commit not found']);
+  if (!repo.commits.has(commitId))
+    throw unprocessable('Unprocessable Entity', ['Commit not found']);
   const rv: Review = {
     id: ctx.world.id(),
     user,
@@ -175,7 +227,11 @@ export const pullRoutes: Route[] = [
     const repo = repoOf(ctx);
     const issue = pullOf(ctx, repo);
     const page = paginate(ctx, ctx.world.pullCommits(repo, issue.pull!).slice(0, 250));
-    return { status: 200, body: page.items.map((c) => commitJson(ctx.r, repo, c)), headers: page.headers };
+    return {
+      status: 200,
+      body: page.items.map((c) => commitJson(ctx.r, repo, c)),
+      headers: page.headers,
+    };
   }),
   route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews', (ctx) => {
     const repo = repoOf(ctx);
@@ -183,14 +239,21 @@ export const pullRoutes: Route[] = [
     // Pending reviews are visible only to their author.
     const visible = issue.pull!.reviews.filter((r) => r.state !== 'PENDING' || r.user === ctx.user);
     const page = paginate(ctx, visible);
-    return { status: 200, body: page.items.map((r) => reviewJson(ctx.r, repo, issue, r)), headers: page.headers };
+    return {
+      status: 200,
+      body: page.items.map((r) => reviewJson(ctx.r, repo, issue, r)),
+      headers: page.headers,
+    };
   }),
   route('POST', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews', (ctx) => {
     const user = requireUser(ctx);
     const repo = repoOf(ctx);
     const issue = pullOf(ctx, repo);
     if (issue.state === 'closed' && !issue.pull!.merged) {
-      throw new HttpError(422, errorBody(422, 'Unprocessable Entity', undefined, { errors: ['Pull request is closed'] }));
+      throw new HttpError(
+        422,
+        errorBody(422, 'Unprocessable Entity', undefined, { errors: ['Pull request is closed'] }),
+      );
     }
     return addReview(ctx, repo, issue, user, obj(ctx));
   }),

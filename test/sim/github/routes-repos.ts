@@ -1,5 +1,14 @@
 // Repositories and repository labels.
-import { HttpError, errorBody, notFound, obj, paginate, requireUser, str, validationFailed } from './http.js';
+import {
+  HttpError,
+  errorBody,
+  notFound,
+  obj,
+  paginate,
+  requireUser,
+  str,
+  validationFailed,
+} from './http.js';
 import type { Ctx } from './http.js';
 import type { User } from './model.js';
 import { fullRepoJson, labelJson } from './render-core.js';
@@ -12,11 +21,18 @@ function createRepo(ctx: Ctx, owner: User) {
   const b = obj(ctx);
   const name = str(b.name, 'Repository', 'name', true)!;
   if (!REPO_NAME.test(name)) {
-    throw validationFailed([{ resource: 'Repository', code: 'custom', field: 'name', message: 'name is invalid' }]);
+    throw validationFailed([
+      { resource: 'Repository', code: 'custom', field: 'name', message: 'name is invalid' },
+    ]);
   }
   if (ctx.world.findRepo(owner.login, name)) {
     throw validationFailed([
-      { resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' },
+      {
+        resource: 'Repository',
+        code: 'custom',
+        field: 'name',
+        message: 'name already exists on this account',
+      },
     ]);
   }
   const repo = ctx.world.createRepo(owner, name, {
@@ -29,7 +45,10 @@ function createRepo(ctx: Ctx, owner: User) {
 const COLOR = /^[0-9a-fA-F]{6}$/;
 
 export const repoRoutes: Route[] = [
-  route('GET', '/repos/{owner}/{repo}', (ctx) => ({ status: 200, body: fullRepoJson(ctx.r, repoOf(ctx)) })),
+  route('GET', '/repos/{owner}/{repo}', (ctx) => ({
+    status: 200,
+    body: fullRepoJson(ctx.r, repoOf(ctx)),
+  })),
   route('POST', '/user/repos', (ctx) => createRepo(ctx, requireUser(ctx))),
   route('POST', '/orgs/{org}/repos', (ctx) => {
     requireUser(ctx);
@@ -37,8 +56,15 @@ export const repoRoutes: Route[] = [
   }),
   route('GET', '/repos/{owner}/{repo}/labels', (ctx) => {
     const repo = repoOf(ctx);
-    const page = paginate(ctx, [...repo.labels.values()].sort((a, b) => a.id - b.id));
-    return { status: 200, body: page.items.map((l) => labelJson(ctx.r, repo, l)), headers: page.headers };
+    const page = paginate(
+      ctx,
+      [...repo.labels.values()].sort((a, b) => a.id - b.id),
+    );
+    return {
+      status: 200,
+      body: page.items.map((l) => labelJson(ctx.r, repo, l)),
+      headers: page.headers,
+    };
   }),
   route('GET', '/repos/{owner}/{repo}/labels/{name}', (ctx) => {
     const repo = repoOf(ctx);
@@ -52,15 +78,19 @@ export const repoRoutes: Route[] = [
     const b = obj(ctx);
     const name = str(b.name, 'Label', 'name', true)!;
     const color = (str(b.color, 'Label', 'color', false) ?? 'ededed').replace(/^#/, '');
-    if (!COLOR.test(color)) throw validationFailed([{ resource: 'Label', code: 'invalid', field: 'color' }]);
+    if (!COLOR.test(color))
+      throw validationFailed([{ resource: 'Label', code: 'invalid', field: 'color' }]);
     if (repo.labels.has(name.toLowerCase())) {
       throw validationFailed([{ resource: 'Label', code: 'already_exists', field: 'name' }]);
     }
     const description = str(b.description, 'Label', 'description', false) ?? null;
     if (description !== null && description.length > 100) {
-      throw new HttpError(422, errorBody(422, 'Validation Failed', undefined, {
-        errors: [{ resource: 'Label', code: 'invalid', field: 'description' }],
-      }));
+      throw new HttpError(
+        422,
+        errorBody(422, 'Validation Failed', undefined, {
+          errors: [{ resource: 'Label', code: 'invalid', field: 'description' }],
+        }),
+      );
     }
     const l = ctx.world.label(repo, name, { color: color.toLowerCase(), description });
     return { status: 201, body: labelJson(ctx.r, repo, l) };

@@ -9,7 +9,19 @@ import { route } from './router.js';
 import type { Route } from './router.js';
 
 const SEARCH_DOCS = 'https://docs.github.com/rest/search/search#search-issues-and-pull-requests';
-const QUALIFIERS = new Set(['repo', 'is', 'type', 'state', 'label', 'in', 'author', 'user', 'org', 'no', 'assignee']);
+const QUALIFIERS = new Set([
+  'repo',
+  'is',
+  'type',
+  'state',
+  'label',
+  'in',
+  'author',
+  'user',
+  'org',
+  'no',
+  'assignee',
+]);
 
 interface Query {
   repos: string[];
@@ -25,7 +37,10 @@ interface Query {
 }
 
 export function words(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 function splitQuery(q: string): string[] {
@@ -33,7 +48,18 @@ function splitQuery(q: string): string[] {
 }
 
 function parse(q: string): Query {
-  const out: Query = { repos: [], owners: [], kinds: [], states: [], labels: [], notLabels: [], fields: [], authors: [], noLabel: false, terms: [] };
+  const out: Query = {
+    repos: [],
+    owners: [],
+    kinds: [],
+    states: [],
+    labels: [],
+    notLabels: [],
+    fields: [],
+    authors: [],
+    noLabel: false,
+    terms: [],
+  };
   for (const raw of splitQuery(q)) {
     const m = /^(-?)([A-Za-z_]+):(.*)$/.exec(raw);
     if (m && QUALIFIERS.has(m[2].toLowerCase()) && m[3] !== '') {
@@ -43,11 +69,21 @@ function parse(q: string): Query {
       const v = value.toLowerCase();
       if (key === 'repo') out.repos.push(v);
       else if (key === 'user' || key === 'org') out.owners.push(v);
-      else if ((key === 'is' || key === 'type') && (v === 'issue' || v === 'pr' || v === 'pull-request')) out.kinds.push(v === 'issue' ? 'issue' : 'pr');
-      else if ((key === 'is' || key === 'state') && (v === 'open' || v === 'closed')) out.states.push(v);
+      else if (
+        (key === 'is' || key === 'type') &&
+        (v === 'issue' || v === 'pr' || v === 'pull-request')
+      )
+        out.kinds.push(v === 'issue' ? 'issue' : 'pr');
+      else if ((key === 'is' || key === 'state') && (v === 'open' || v === 'closed'))
+        out.states.push(v);
       else if (key === 'label' && neg) out.notLabels.push(v);
       else if (key === 'label') out.labels.push(v.split(','));
-      else if (key === 'in') out.fields.push(...(v.split(',').filter((f) => ['title', 'body', 'comments'].includes(f)) as Query['fields']));
+      else if (key === 'in')
+        out.fields.push(
+          ...(v
+            .split(',')
+            .filter((f) => ['title', 'body', 'comments'].includes(f)) as Query['fields']),
+        );
       else if (key === 'author') out.authors.push(v);
       else if (key === 'no' && v === 'label') out.noLabel = true;
       continue;
@@ -84,9 +120,20 @@ function matches(q: Query, i: Issue): boolean {
 
 function search(ctx: Ctx) {
   const raw = ctx.query.get('q') ?? '';
-  if (raw.trim() === '') throw validationFailed([{ resource: 'Search', field: 'q', code: 'missing' }], SEARCH_DOCS);
+  if (raw.trim() === '')
+    throw validationFailed([{ resource: 'Search', field: 'q', code: 'missing' }], SEARCH_DOCS);
   if (raw.length > 256) {
-    throw validationFailed([{ resource: 'Search', field: 'q', code: 'invalid', message: 'The search is longer than 256 characters.' }], SEARCH_DOCS);
+    throw validationFailed(
+      [
+        {
+          resource: 'Search',
+          field: 'q',
+          code: 'invalid',
+          message: 'The search is longer than 256 characters.',
+        },
+      ],
+      SEARCH_DOCS,
+    );
   }
   const q = parse(raw);
   const repos: Repo[] = [];
@@ -94,22 +141,32 @@ function search(ctx: Ctx) {
     const [owner, name] = r.split('/');
     const repo = owner && name ? ctx.world.findRepo(owner, name) : undefined;
     if (!repo) {
-      throw new HttpError(422, errorBody(422, 'Validation Failed', SEARCH_DOCS, {
-        errors: [{
-          message: 'The listed users and repositories cannot be searched either because the resources do not exist or you do not have permission to view them.',
-          resource: 'Search',
-          field: 'q',
-          code: 'invalid',
-        }],
-      }));
+      throw new HttpError(
+        422,
+        errorBody(422, 'Validation Failed', SEARCH_DOCS, {
+          errors: [
+            {
+              message:
+                'The listed users and repositories cannot be searched either because the resources do not exist or you do not have permission to view them.',
+              resource: 'Search',
+              field: 'q',
+              code: 'invalid',
+            },
+          ],
+        }),
+      );
     }
     repos.push(repo);
   }
   const scope = repos.length
     ? repos
-    : [...ctx.world.repos.values()].filter((r) => !q.owners.length || q.owners.includes(r.owner.login.toLowerCase()));
+    : [...ctx.world.repos.values()].filter(
+        (r) => !q.owners.length || q.owners.includes(r.owner.login.toLowerCase()),
+      );
   // New issues reach the search index `searchLagMs` after their creation.
-  const horizon = new Date(ctx.world.now().getTime() - ctx.searchLagMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const horizon = new Date(ctx.world.now().getTime() - ctx.searchLagMs)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
   let hits: Array<{ repo: Repo; issue: Issue }> = [];
   for (const repo of scope) {
     for (const issue of repo.issues.values()) {
@@ -120,7 +177,16 @@ function search(ctx: Ctx) {
   const sort = ctx.query.get('sort');
   const order = ctx.query.get('order') === 'asc' ? 'asc' : 'desc';
   if (sort === 'created' || sort === 'updated' || sort === 'comments') {
-    hits = sortBy(hits, (h) => (sort === 'comments' ? String(h.issue.comments.length).padStart(9, '0') : sort === 'created' ? h.issue.createdAt : h.issue.updatedAt) + `|${h.issue.id}`, order);
+    hits = sortBy(
+      hits,
+      (h) =>
+        (sort === 'comments'
+          ? String(h.issue.comments.length).padStart(9, '0')
+          : sort === 'created'
+            ? h.issue.createdAt
+            : h.issue.updatedAt) + `|${h.issue.id}`,
+      order,
+    );
   } else {
     hits = sortBy(hits, (h) => `${h.issue.updatedAt}|${h.issue.id}`, 'desc');
   }

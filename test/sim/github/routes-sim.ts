@@ -22,7 +22,8 @@ function at(v: unknown, field: string): string | undefined {
   const s = str(v, 'Sim', field, false);
   if (s === undefined) return undefined;
   const ms = Date.parse(s);
-  if (Number.isNaN(ms)) throw new HttpError(422, errorBody(422, `${field} must be an ISO 8601 timestamp`));
+  if (Number.isNaN(ms))
+    throw new HttpError(422, errorBody(422, `${field} must be an ISO 8601 timestamp`));
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
@@ -51,7 +52,8 @@ function pushCommit(ctx: Ctx, branch: string) {
 }
 
 export function simRoutes(d: SimDeps): Route[] {
-  const free = (method: string, template: string, h: Route['handler']) => route(method, template, h, 'free');
+  const free = (method: string, template: string, h: Route['handler']) =>
+    route(method, template, h, 'free');
   return [
     free('PATCH', '/_sim/repos/{owner}/{repo}/pulls/{pull_number}', (ctx) => {
       const repo = repoOf(ctx);
@@ -59,7 +61,8 @@ export function simRoutes(d: SimDeps): Route[] {
       const b = obj(ctx);
       const p = issue.pull!;
       if ('mergeable' in b) p.mergeableOverride = b.mergeable as boolean | null;
-      if ('mergeable_state' in b) p.mergeableStateOverride = str(b.mergeable_state, 'Sim', 'mergeable_state', false);
+      if ('mergeable_state' in b)
+        p.mergeableStateOverride = str(b.mergeable_state, 'Sim', 'mergeable_state', false);
       p.mergeableComputed = true;
       const m = mergeability(ctx.r, repo, issue);
       return { status: 200, body: { mergeable: m.mergeable, mergeable_state: m.state } };
@@ -68,7 +71,9 @@ export function simRoutes(d: SimDeps): Route[] {
       const issue = pullOf(ctx, repoOf(ctx));
       return pushCommit(ctx, issue.pull!.headRef);
     }),
-    free('POST', '/_sim/repos/{owner}/{repo}/branches/{branch}/commits', (ctx) => pushCommit(ctx, ctx.params.branch)),
+    free('POST', '/_sim/repos/{owner}/{repo}/branches/{branch}/commits', (ctx) =>
+      pushCommit(ctx, ctx.params.branch),
+    ),
     free('POST', '/_sim/repos/{owner}/{repo}/issues/{issue_number}/comments', (ctx) => {
       const repo = repoOf(ctx);
       const issue = issueOf(ctx, repo);
@@ -80,7 +85,14 @@ export function simRoutes(d: SimDeps): Route[] {
       const repo = repoOf(ctx);
       const issue = pullOf(ctx, repo);
       const b = obj(ctx);
-      return addReview(ctx, repo, issue, actor(ctx, b), b, at(b.submitted_at ?? b.created_at, 'submitted_at'));
+      return addReview(
+        ctx,
+        repo,
+        issue,
+        actor(ctx, b),
+        b,
+        at(b.submitted_at ?? b.created_at, 'submitted_at'),
+      );
     }),
     free('POST', '/_sim/faults/secondary-rate-limit', (ctx) => {
       const b = obj(ctx) as { count?: number; retryAfter?: number; status?: 403 | 429 };
@@ -104,7 +116,13 @@ export function simRoutes(d: SimDeps): Route[] {
       return { status: 204 };
     }),
     free('POST', '/_sim/rate-limit', (ctx) => {
-      const b = obj(ctx) as { token?: string; resource?: Resource; remaining?: number; limit?: number; resetInMs?: number };
+      const b = obj(ctx) as {
+        token?: string;
+        resource?: Resource;
+        remaining?: number;
+        limit?: number;
+        resetInMs?: number;
+      };
       d.limiter.set(b.token ?? '', b.resource ?? 'core', b);
       return { status: 204 };
     }),
