@@ -207,6 +207,32 @@ void t.test('watch streams', async (t) => {
     },
   );
 
+  await t.test(
+    'stallWatches: the stream stays open and silent; a re-watch replays what it missed',
+    async (t) => {
+      const rv = sim.stats.resourceVersion;
+      const w = await openWatch(
+        sim,
+        `${PODS}?watch=true&allowWatchBookmarks=true&resourceVersion=${rv}`,
+      );
+      await waitFor(() => sim.stats.watchesOpen === 1);
+      t.equal(sim.faults.stallWatches(), 1);
+      sim.create(podManifest('missed'));
+      await new Promise((r) => setTimeout(r, 100));
+      t.same(
+        w.events.filter((e) => e.type !== 'BOOKMARK'),
+        [],
+        'nothing arrives, not even bookmarks',
+      );
+      t.equal(sim.stats.watchesOpen, 1, 'the stalled stream is still open');
+      w.abort();
+      const again = await openWatch(sim, `${PODS}?watch=true&resourceVersion=${rv}`);
+      await waitFor(() => again.events.length === 1);
+      t.equal(again.events[0].object.metadata.name, 'missed');
+      again.abort();
+    },
+  );
+
   await t.test('cutWatches ends streams cleanly; abrupt resets them', async (t) => {
     const a = await openWatch(
       sim,

@@ -26,6 +26,11 @@ export interface KubeSimOptions {
 export interface KubeSimFaults {
   /** End open watch streams: cleanly by default (clients re-watch), or reset the sockets (abrupt). */
   cutWatches(opts?: { abrupt?: boolean; resource?: string }): number;
+  /**
+   * Keep open watches open but silent from now on (no events, no bookmarks): a half-dead
+   * connection that only a client-side inactivity timeout detects. Returns how many.
+   */
+  stallWatches(opts?: { resource?: string }): number;
   /** End open `follow=true` log streams. */
   cutLogStreams(opts?: { abrupt?: boolean }): number;
   /** Drop the watch history: every resourceVersion handed out so far answers 410 Expired. */

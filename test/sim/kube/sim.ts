@@ -262,6 +262,12 @@ class Sim implements KubeSim {
             ? { match: (r: ResourceType) => r.plural === o.resource || r.kind === o.resource }
             : {}),
         }),
+      stallWatches: (o = {}) =>
+        this.watches.stall(
+          o.resource
+            ? { match: (r: ResourceType) => r.plural === o.resource || r.kind === o.resource }
+            : {},
+        ),
       cutLogStreams: (o = {}) => this.logs.endAll(o.abrupt ?? false),
       compact: () => this.store.compact(),
       failRequests: (o) => this.faultState.failRequests(o),

@@ -26,6 +26,8 @@ interface Stream {
   req: WatchRequest;
   bookmark(annotate?: boolean): void;
   end(abrupt: boolean): void;
+  /** From now on stay open but send nothing (a half-dead connection). */
+  stall(): void;
 }
 
 export class WatchHub {
@@ -50,8 +52,10 @@ export class WatchHub {
       'Cache-Control': 'no-cache, private',
     });
     res.flushHeaders();
+    let stalled = false;
     const write = (type: WatchEventType, object: unknown): void => {
-      if (!res.writableEnded && !res.destroyed) res.write(JSON.stringify({ type, object }) + '\n');
+      if (stalled || res.writableEnded || res.destroyed) return;
+      res.write(JSON.stringify({ type, object }) + '\n');
     };
     const inScope = (o: StoredObject): boolean =>
       (req.namespace === undefined || o.metadata.namespace === req.namespace) && req.matches(o);
@@ -109,6 +113,9 @@ export class WatchHub {
     const stream: Stream = {
       res,
       req,
+      stall: () => {
+        stalled = true;
+      },
       bookmark,
       end: (abrupt) => {
         cleanup();
@@ -126,6 +133,17 @@ export class WatchHub {
     for (const s of [...this.streams]) {
       if (opts.match && !opts.match(s.req.resource)) continue;
       s.end(opts.abrupt ?? false);
+      n++;
+    }
+    return n;
+  }
+
+  /** Keep the open watches open but silent from now on: no events, no bookmarks, no end. */
+  stall(opts: { match?: (r: ResourceType) => boolean } = {}): number {
+    let n = 0;
+    for (const s of this.streams) {
+      if (opts.match && !opts.match(s.req.resource)) continue;
+      s.stall();
       n++;
     }
     return n;
