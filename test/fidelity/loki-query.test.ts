@@ -247,6 +247,11 @@ void t.test('parse errors answer 400 in Loki plain-text style', async (t) => {
       'parse error at line 1, col 14: syntax error: unexpected IDENTIFIER, expecting STRING',
     ],
     ['app="x"', 'parse error at line 1, col 1: syntax error: unexpected IDENTIFIER'],
+    ['{app="x"} |', 'parse error at line 1, col 12: syntax error: unexpected $end'],
+    [
+      '{app="x",\n pod=~"a" |= "b"',
+      'parse error at line 2, col 11: syntax error: unexpected |=, expecting , or }',
+    ],
     ['', 'parse error : syntax error: unexpected $end'],
     ['{app="x"} |= "a\\qb"', /^parse error at line 1, col 14: invalid char escape/],
     ['{app=~".*"}', /^parse error : queries require at least one regexp or equality matcher/],

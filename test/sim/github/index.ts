@@ -163,6 +163,7 @@ export async function startGitHubSim(opts: GitHubSimOptions = {}): Promise<GitHu
       }
       const text = typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
       out['content-type'] ??= 'application/json; charset=utf-8';
+      out['content-length'] = String(Buffer.byteLength(text));
       res.writeHead(a.status, out);
       res.end(text);
     };

@@ -146,9 +146,10 @@ class Parser {
       }
       if (this.isOp(t, '|', '|>', '!>')) {
         const stage = this.peek(1);
+        if (stage.kind === 'EOF' || stage.kind === 'OP') this.fail(stage); // a syntax error in Loki too
         throw new UnsupportedQueryError(
           `the Loki simulator supports only line filters (|=, !=, |~, !~); the pipeline stage ` +
-            `"${t.text}${stage.kind === 'EOF' ? '' : ' ' + stage.text}" is not supported`,
+            `"${t.text} ${stage.text}" is not supported`,
         );
       }
       if (this.isOp(t, '[')) {
