@@ -8,11 +8,17 @@ import type { AlertDraft } from '../domain/alert.js';
 // --- Kubernetes rules (A2, A7, A8, A9, completion) ---
 // (kube rules are added here)
 // --- Pull-request rules (A1, A3, A4, A5) ---
-// (pr rules are added here)
+import { a1CommentOrder } from './rules/a1-comment-order.js';
+import { a3StaleProgress } from './rules/a3-stale-progress.js';
+import { a4ApprovalLoop } from './rules/a4-approval-loop.js';
+import { a5PostTessCi } from './rules/a5-post-tess-ci.js';
 
 export const RULES: readonly Rule[] = [
   // kube-rules
-  // pr-rules
+  a1CommentOrder,
+  a3StaleProgress,
+  a4ApprovalLoop,
+  a5PostTessCi,
 ];
 
 /** Runs every rule that reads this signal kind; a rule that throws is a bug, reported, never fatal. */
