@@ -310,6 +310,10 @@ void t.test('fault injection', async (t) => {
       t.equal(err?.cause?.code, 'ECONNREFUSED');
       await back;
       t.equal((await get()).status, 200);
+      const started = Date.now();
+      await Promise.all([sim.faults.refuseConnections(50), sim.faults.refuseConnections(150)]);
+      t.ok(Date.now() - started >= 140, 'overlapping outages merge and end with the last');
+      t.equal((await get()).status, 200);
     },
   );
 

@@ -49,6 +49,8 @@ class Sim implements KubeSim {
   private readonly requestLog: RequestRecord[] = [];
   private readonly closing = new AbortController();
   private requests = 0;
+  private outageUntil = 0;
+  private relisten: Promise<void> | undefined;
   private server: Server;
   private readonly now: () => Date;
   readonly faults: KubeSimFaults;
@@ -275,12 +277,23 @@ class Sim implements KubeSim {
         this.faultState.delayMs = ms;
       },
       refuseConnections: async (forMs) => {
-        const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+        // Overlapping outages merge: listening resumes when the last one ends.
+        const closed = this.server.listening
+          ? new Promise<void>((resolve) => this.server.close(() => resolve()))
+          : Promise.resolve();
         this.resetConnections();
+        this.outageUntil = Math.max(this.outageUntil, Date.now() + forMs);
         await closed;
-        await sleep(forMs, this.closing.signal);
+        while (Date.now() < this.outageUntil && !this.closing.signal.aborted) {
+          await sleep(this.outageUntil - Date.now(), this.closing.signal);
+        }
         if (this.closing.signal.aborted) return;
-        await this.listen(this.port);
+        if (!this.server.listening) {
+          this.relisten ??= this.listen(this.port).finally(() => {
+            this.relisten = undefined;
+          });
+        }
+        await this.relisten;
       },
       clear: () => this.faultState.clear(),
     };
