@@ -241,6 +241,41 @@ export function buildLeakCorpus(seed = 20251121): LeakCase[] {
     secrets: cut.body.slice(0, 5),
   });
 
+  for (const label of ['RSA PRIVATE KEY', 'PRIVATE KEY', 'EC PRIVATE KEY']) {
+    const b64 = Buffer.from(pem(r, label, 8).text).toString('base64');
+    const secrets = [b64.slice(20, 80), b64.slice(200, 260), b64.slice(-60)];
+    cases.push({
+      name: `base64 ${label} in a Secret`,
+      text: `apiVersion: v1\nkind: Secret\ndata:\n  tls.key: ${b64}\n  tls.crt: LS0t`,
+      secrets,
+    });
+    cases.push({
+      name: `base64 ${label} in a kubeconfig`,
+      text: `    client-key-data: ${b64}`,
+      secrets,
+    });
+  }
+  const dockerAuth = Buffer.from(`robot$ci:${opaque(r, 30)}`).toString('base64');
+  cases.push({
+    name: 'docker config auth',
+    text: `{"auths":{"ghcr.io":{"auth":"${dockerAuth}"}}}`,
+    secrets: [dockerAuth],
+  });
+  const dockerCfg = Buffer.from(
+    `{"auths":{"ghcr.io":{"username":"x","password":"${opaque(r)}"}}}`,
+  ).toString('base64');
+  cases.push({
+    name: '.dockerconfigjson in a Secret',
+    text: `data:\n  .dockerconfigjson: ${dockerCfg}\ntype: kubernetes.io/dockerconfigjson`,
+    secrets: [dockerCfg],
+  });
+  const jsonPw = opaque(r);
+  cases.push({
+    name: 'unquoted JSON-ish value then more keys',
+    text: `{password: ${jsonPw}, "user": "svc"}`,
+    secrets: [jsonPw],
+  });
+
   const discord = discordWebhook(r);
   cases.push({
     name: 'Discord webhook',

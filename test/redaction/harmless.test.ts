@@ -64,6 +64,10 @@ const HARMLESS = [
   '[REDACTED:github-token] was already redacted',
   'Warning  BackOff  2m (x12 over 10m)  kubelet  Back-off restarting failed container agent',
   'panic: runtime error: index out of range [3] with length 3',
+  '{"max_token": 4096, "model": "claude-opus-4-5-20251101", "stream": true}',
+  '{"automountServiceAccountToken": false, "serviceAccountName": "cto-agent"}',
+  'type: kubernetes.io/dockerconfigjson',
+  '"auth": "none"',
   'short',
   '',
 ];
