@@ -8,6 +8,8 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { SessionService } from './sessions/service.js';
+import type { Store } from './sessions/store.js';
+import { incidentRoutes } from './routes/incidents.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Readiness } from './observability/readiness.js';
 import { registerErrorHandling } from './routes/errors.js';
@@ -20,6 +22,7 @@ export const BODY_LIMIT = 1024 * 1024;
 
 export interface AppDeps {
   sessions: SessionService;
+  store: Store;
   metrics: Metrics;
   readiness: Readiness;
   logger?: Logger | false;
@@ -65,6 +68,7 @@ export async function buildApp(deps: AppDeps) {
       servers: [{ url: 'http://localhost:8083' }],
       tags: [
         { name: 'sessions', description: 'Plays Healer watches' },
+        { name: 'incidents', description: 'What Healer found, one per fingerprint' },
         { name: 'operations', description: 'Health, readiness, metrics' },
       ],
     },
@@ -77,5 +81,6 @@ export async function buildApp(deps: AppDeps) {
     healthRoutes({ version: VERSION, readiness: deps.readiness, metrics: deps.metrics }),
   );
   await app.register(sessionRoutes(deps.sessions));
+  await app.register(incidentRoutes(deps.store));
   return app;
 }

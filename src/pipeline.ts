@@ -1,12 +1,23 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/index.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import type { Session } from './domain/session.js';
+import { normaliseAgent } from './domain/stages.js';
 import type { Store } from './sessions/store.js';
 import { SessionService } from './sessions/service.js';
+import { applyAgentObservation, observeCodeRun, observePod } from './sessions/agents.js';
 import { Metrics } from './observability/metrics.js';
 import { Readiness } from './observability/readiness.js';
 import { loadKubeAccess, type KubeAccess } from './sources/kube/kubeconfig.js';
-import { probeApiServer } from './sources/kube/probe.js';
+import { InformerHub } from './sources/kube/hub.js';
+import { KubeWatcher } from './sources/kube/kube-watcher.js';
+import { KubeLookups } from './sources/kube/rule-view.js';
+import { buildCorrelationIndex, type CorrelationIndex } from './sources/kube/correlation-index.js';
+import { evaluateAll } from './detectors/registry.js';
+import type { RuleView, Signal } from './detectors/rule.js';
+import { IncidentTracker } from './incidents/tracker.js';
+import { loadExpected } from './templates/expected.js';
+import type { CodeRun, Pod, Workflow } from './domain/kube.js';
 import { buildApp } from './app.js';
 
 export interface HealerDeps {
@@ -16,6 +27,8 @@ export interface HealerDeps {
   clock?: Clock;
   /** Cluster access; found from the environment when not given. */
   kube?: KubeAccess;
+  /** Reflector tuning (tests shorten backoff and inactivity). */
+  reflector?: ConstructorParameters<typeof InformerHub>[0]['reflector'];
 }
 
 export type Healer = Awaited<ReturnType<typeof createHealer>>;
@@ -30,7 +43,9 @@ export async function createHealer(deps: HealerDeps) {
   const { config, logger, store } = deps;
   const clock = deps.clock ?? systemClock;
   const kube = deps.kube ?? loadKubeAccess(config.env);
+  const stageOf = (agent: string) => config.heal.stages.agents[normaliseAgent(agent)] ?? 'other';
 
+  // --- sessions ---
   const sessions = new SessionService({
     store,
     clock,
@@ -38,33 +53,155 @@ export async function createHealer(deps: HealerDeps) {
     ttlHours: config.env.HEALER_SESSION_TTL_HOURS,
     retentionDays: config.env.HEALER_SESSION_RETENTION_DAYS,
   });
-  sessions.on('started', (s) =>
-    logger.info({ play_id: s.play_id, namespace: s.namespace }, 'session started'),
-  );
-  sessions.on('ended', (s) =>
-    logger.info({ play_id: s.play_id, status: s.status, reason: s.end_reason }, 'session ended'),
-  );
+  let active = new Map<string, Session>();
+  let index: CorrelationIndex = buildCorrelationIndex([]);
+  const reindex = () => (index = buildCorrelationIndex([...active.values()]));
+  const remember = (s: Session) => {
+    if (s.status === 'active') active.set(s.play_id, s);
+    else active.delete(s.play_id);
+    reindex();
+  };
 
-  const metrics = new Metrics({ sessionCounts: () => store.countByStatus() });
+  // --- detection ---
+  const tracker = new IncidentTracker({ store, now: () => clock.now() });
+  const expected = loadExpected(`${config.env.HEALER_PROMPTS_DIR}/expected`);
+  for (const e of expected.errors) logger.warn(e);
+  const expectedFor: RuleView['expectedFor'] = (agent) => {
+    const x = expected.expected.get(normaliseAgent(agent));
+    return x && { success: x.successMarkers, failure: x.failureIndicators };
+  };
+
+  let hub: InformerHub | undefined;
+  let watcher: KubeWatcher | undefined;
+  let lookups: KubeLookups | undefined;
+
+  const metrics = new Metrics({
+    sessionCounts: () => store.countByStatus(),
+    incidentCounts: () => store.countIncidentsByState(),
+    watchAges: () => {
+      const out: Record<string, number> = {};
+      for (const s of hub?.stats() ?? []) {
+        if (!s.lastEventAt) continue;
+        const age = (Date.now() - s.lastEventAt) / 1000;
+        out[s.kind] = Math.min(out[s.kind] ?? Infinity, age);
+      }
+      return out;
+    },
+  });
+
+  tracker.on('recorded', ({ incident, outcome, latencyMs }) => {
+    metrics.alerts.inc({ alert: incident.alert, severity: incident.severity });
+    if (latencyMs !== null) metrics.detectionLatency.observe(latencyMs / 1000);
+    const level = outcome === 'repeat' ? 'debug' : 'info';
+    logger[level](
+      { incident_id: incident.id, alert: incident.alert, play_id: incident.playId, outcome },
+      `${incident.alert} ${incident.title}`,
+    );
+  });
+  tracker.on('resolved', ({ incident, reason }) =>
+    logger.info(
+      { incident_id: incident.id, alert: incident.alert, play_id: incident.playId, reason },
+      'incident resolved',
+    ),
+  );
+  tracker.on('error', (err) => logger.error({ err }, 'recording an incident failed'));
+
+  const evaluate = (signal: Signal, key: string, receivedAt: number | undefined) => {
+    const playId = signal.correlation.playId;
+    const view = lookups!.view(
+      clock.now(),
+      playId ? (active.get(playId) ?? null) : null,
+      config.heal,
+      expectedFor,
+    );
+    const drafts = evaluateAll(signal, view, (rule, err) =>
+      logger.error({ err, rule: rule.id }, 'rule threw; skipped'),
+    );
+    void tracker.observe(key, drafts, receivedAt);
+  };
+
+  /** Session agents and lifecycle from the cluster. */
+  const onObject = (
+    kind: string,
+    obj: Pod | CodeRun | Workflow,
+    c: ReturnType<KubeWatcher['correlate']>,
+  ) => {
+    if (!c.playId) return;
+    const playId = c.playId;
+    if (kind === 'workflow') {
+      const wf = obj as Workflow;
+      const phase = wf.status?.phase;
+      if (wf.metadata?.name !== playId || !phase) return;
+      if (phase === 'Succeeded' || phase === 'Failed' || phase === 'Error') {
+        const status = phase === 'Succeeded' ? 'completed' : 'failed';
+        sessions
+          .end(
+            playId,
+            status,
+            `workflow ${phase}${wf.status?.message ? `: ${wf.status.message}` : ''}`,
+          )
+          .catch(() => {
+            // already ended: nothing to do
+          });
+      }
+      return;
+    }
+    const o = kind === 'pod' ? observePod(obj as Pod, c) : observeCodeRun(obj as CodeRun, c);
+    if (!o) return;
+    const current = active.get(playId);
+    if (!current || !applyAgentObservation(current, o, stageOf)) return;
+    void sessions
+      .update(playId, (s) => applyAgentObservation(s, o, stageOf))
+      .then((s) => s && s.status === 'active' && active.set(playId, s))
+      .catch((err: unknown) =>
+        logger.warn({ err, play_id: playId }, 'could not update session agents'),
+      );
+  };
+
   const readiness = new Readiness();
   readiness.register('store', async () => {
     await store.ping();
     return { ok: true, detail: `${store.kind} store open` };
   });
 
-  let kubeState = { ok: false, detail: 'not probed yet' };
   if (kube.kc) {
-    const kc = kube.kc;
-    readiness.register('kubernetes', async () => {
-      if (!kubeState.ok) kubeState = await probeApiServer(kc);
-      return kubeState;
+    hub = new InformerHub({
+      kc: kube.kc,
+      logger,
+      namespaces: config.clusterWide ? '*' : config.namespaces,
+      ...(deps.reflector ? { reflector: deps.reflector } : {}),
+      onRestart: (kind) => metrics.watchRestarts.inc({ kind }),
     });
+    lookups = new KubeLookups(hub);
+    watcher = new KubeWatcher({
+      hub,
+      kc: kube.kc,
+      logger,
+      exclusions: config.heal.exclusions,
+      index: () => index,
+      onSignal: evaluate,
+      onGone: (key) => void tracker.forget(key),
+      onObject,
+    });
+    const h = hub;
+    readiness.register('kubernetes', () => h.readiness());
   } else {
     readiness.register('kubernetes', () => ({ ok: true, detail: `watching off: ${kube.reason}` }));
   }
 
+  sessions.on('started', (s) => {
+    logger.info({ play_id: s.play_id, namespace: s.namespace }, 'session started');
+    remember(s);
+    hub?.addNamespace(s.namespace);
+  });
+  sessions.on('ended', (s) => {
+    logger.info({ play_id: s.play_id, status: s.status, reason: s.end_reason }, 'session ended');
+    remember(s);
+  });
+
   const app = await buildApp({
     sessions,
+    store,
     metrics,
     readiness,
     logger,
@@ -72,7 +209,12 @@ export async function createHealer(deps: HealerDeps) {
     protectReads: config.env.HEALER_API_TOKEN_READS,
   });
 
-  let sweeper: NodeJS.Timeout | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, fn: () => Promise<void> | void) => {
+    const t = setInterval(() => void fn(), ms);
+    t.unref();
+    timers.push(t);
+  };
   const sweep = async () => {
     try {
       const r = await sessions.sweep();
@@ -81,6 +223,13 @@ export async function createHealer(deps: HealerDeps) {
       logger.warn({ err }, 'session sweep failed; will retry');
     }
   };
+  /** Time-based rules over every cached object, then resolve what nothing fires any more. */
+  const tick = async () => {
+    if (!watcher || !hub) return;
+    const h = hub;
+    watcher.tick();
+    await tracker.sweep(() => h.readiness().ok);
+  };
 
   return {
     app,
@@ -88,23 +237,36 @@ export async function createHealer(deps: HealerDeps) {
     metrics,
     readiness,
     store,
+    hub,
+    tracker,
+    /** Runs one timer pass now (tests and the CLI). */
+    tick,
     /** Starts background work (called once the HTTP server listens). */
     async start(): Promise<void> {
-      if (kube.kc) {
-        kubeState = await probeApiServer(kube.kc);
-        if (kubeState.ok) logger.info({ source: kube.source }, kubeState.detail);
-        else logger.warn({ source: kube.source }, kubeState.detail);
+      active = new Map((await store.activeSessions()).map((s) => [s.play_id, s]));
+      reindex();
+      if (hub) {
+        for (const s of active.values()) hub.addNamespace(s.namespace);
+        hub.start();
+        logger.info(
+          { source: kube.kc ? (kube as { source: string }).source : null, watches: hub.watchCount },
+          'watching the cluster',
+        );
+        every(config.env.HEALER_RULE_TICK_SECONDS * 1000, tick);
       } else {
-        logger.warn(`Kubernetes watching is off: ${kube.reason}. The session API still serves.`);
+        logger.warn(
+          `Kubernetes watching is off: ${(kube as { reason: string }).reason}. The session API still serves.`,
+        );
       }
       await sweep();
-      sweeper = setInterval(() => void sweep(), SWEEP_INTERVAL_MS);
-      sweeper.unref();
+      every(SWEEP_INTERVAL_MS, sweep);
     },
     /** Stops accepting requests, finishes in-flight ones, stops background work, closes the store. */
     async stop(): Promise<void> {
-      clearInterval(sweeper);
+      for (const t of timers) clearInterval(t);
       await app.close();
+      await hub?.stop();
+      await tracker.idle();
       await store.close();
     },
   };

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { SESSION_STATUSES, type SessionStatus } from '../domain/session.js';
+import { SESSION_STATUSES, type IncidentState, type SessionStatus } from '../domain/session.js';
 
 /**
  * Every Prometheus family Healer exports (operations.md §5), in one registry per app instance
@@ -10,8 +10,18 @@ export class Metrics {
   readonly sessions: Gauge<'status'>;
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
   readonly httpDuration: Histogram<'route' | 'method'>;
+  readonly alerts: Counter<'alert' | 'severity'>;
+  readonly detectionLatency: Histogram;
+  readonly watchRestarts: Counter<'kind'>;
+  readonly incidents: Gauge<'state'>;
+  readonly watchLastEventAge: Gauge<'kind'>;
 
-  constructor(opts: { sessionCounts: () => Promise<Record<SessionStatus, number>> }) {
+  constructor(opts: {
+    sessionCounts: () => Promise<Record<SessionStatus, number>>;
+    incidentCounts: () => Promise<Record<IncidentState, number>>;
+    /** Seconds since the newest event per watched kind (absent kinds omitted). */
+    watchAges?: () => Record<string, number>;
+  }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'healer_' });
     this.sessions = new Gauge({
       name: 'healer_sessions',
@@ -21,6 +31,44 @@ export class Metrics {
       async collect() {
         const counts = await opts.sessionCounts();
         for (const status of SESSION_STATUSES) this.set({ status }, counts[status]);
+      },
+    });
+    this.alerts = new Counter({
+      name: 'healer_alerts_total',
+      help: 'Alerts recorded (an incident created, repeated or reopened), by alert and severity',
+      labelNames: ['alert', 'severity'],
+      registers: [this.registry],
+    });
+    this.detectionLatency = new Histogram({
+      name: 'healer_detection_latency_seconds',
+      help: 'Time from an object change arriving from the API server to its alert being stored',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+    this.watchRestarts = new Counter({
+      name: 'healer_watch_restarts_total',
+      help: 'Kubernetes watch restarts (errors, silent watches, expired history), by kind',
+      labelNames: ['kind'],
+      registers: [this.registry],
+    });
+    this.watchLastEventAge = new Gauge({
+      name: 'healer_watch_last_event_age_seconds',
+      help: 'Seconds since the last watch event (including bookmarks) per kind',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [kind, age] of Object.entries(opts.watchAges?.() ?? {})) this.set({ kind }, age);
+      },
+    });
+    this.incidents = new Gauge({
+      name: 'healer_incidents',
+      help: 'Incidents in the store by state',
+      labelNames: ['state'],
+      registers: [this.registry],
+      async collect() {
+        const counts = await opts.incidentCounts();
+        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
       },
     });
     this.httpRequests = new Counter({

@@ -1,15 +1,18 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any server, logger and type provider
+type AnyFastify = FastifyInstance<any, any, any, any, any>;
+
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
  * Bearer-token check (api.md "Authentication"): every POST/DELETE when a token is configured,
  * and GETs too when `protectReads`. `/health` stays open for probes.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 export function registerAuth(
-  app: FastifyInstance<any, any, any, any, any>,
+  app: AnyFastify,
   opts: { token: string | undefined; protectReads: boolean },
 ): void {
   const { token } = opts;
@@ -25,12 +28,9 @@ export function registerAuth(
     const header = req.headers.authorization ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(header);
     if (m && timingSafeEqual(digest(m[1].trim()), expected)) return;
-    return reply
-      .code(401)
-      .header('www-authenticate', 'Bearer')
-      .send({
-        status: 'error',
-        message: 'Missing or wrong bearer token (Authorization: Bearer <HEALER_API_TOKEN>)',
-      });
+    return reply.code(401).header('www-authenticate', 'Bearer').send({
+      status: 'error',
+      message: 'Missing or wrong bearer token (Authorization: Bearer <HEALER_API_TOKEN>)',
+    });
   });
 }

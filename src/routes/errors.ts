@@ -2,6 +2,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HealerError } from '../domain/errors.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any server, logger and type provider
+type AnyFastify = FastifyInstance<any, any, any, any, any>;
+
 export interface FieldError {
   path: string;
   message: string;
@@ -62,15 +65,12 @@ const FASTIFY_CLIENT_ERRORS: Record<
   },
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function registerErrorHandling(app: FastifyInstance<any, any, any, any, any>): void {
+export function registerErrorHandling(app: AnyFastify): void {
   app.setNotFoundHandler((req, reply) => {
-    void reply
-      .code(404)
-      .send({
-        status: 'error',
-        message: `Route not found: ${req.method} ${req.url.split('?')[0]}`,
-      });
+    void reply.code(404).send({
+      status: 'error',
+      message: `Route not found: ${req.method} ${req.url.split('?')[0]}`,
+    });
   });
 
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {

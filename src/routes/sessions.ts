@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { SessionService } from '../sessions/service.js';
+import type { Session } from '../domain/session.js';
+import { redact } from '../domain/redact.js';
 import {
   errorEnvelopeSchema,
   sessionStartSchema,
@@ -16,6 +18,16 @@ import {
 } from './schemas/session.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What leaves Healer is redacted: issue descriptions and evidence may quote log lines. */
+const sessionView = (s: Session): Session => ({
+  ...s,
+  issues: s.issues.map((i) => ({
+    ...i,
+    description: redact(i.description),
+    evidence: i.evidence.map(redact),
+  })),
+});
 
 /** The compatibility routes the MCP server calls (api.md), plus `complete`. */
 export const sessionRoutes =
@@ -75,7 +87,7 @@ export const sessionRoutes =
             message: `Session not found: ${req.params.play_id}`,
           });
         }
-        return { status: 'ok' as const, session, message: null };
+        return { status: 'ok' as const, session: sessionView(session), message: null };
       },
     );
 
@@ -136,7 +148,7 @@ export const sessionRoutes =
           status: 'ok' as const,
           session_id: s.play_id,
           message: `Session ${s.status}`,
-          session: s,
+          session: sessionView(s),
         };
       },
     );

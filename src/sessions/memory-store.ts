@@ -1,11 +1,12 @@
 import type { AlertDraft } from '../domain/alert.js';
 import type { Incident, IncidentQuery } from '../domain/incident.js';
-import type { EndedStatus, Session, SessionStatus } from '../domain/session.js';
+import type { EndedStatus, IncidentState, Session, SessionStatus } from '../domain/session.js';
 import { applyIncident, nextIncident } from './model.js';
 import { summarise } from '../domain/session.js';
 import {
   decodeCursor,
   emptyCounts,
+  emptyIncidentCounts,
   encodeCursor,
   listOrder,
   type EndResult,
@@ -168,6 +169,13 @@ export class MemoryStore implements Store {
         a.lastSeen === b.lastSeen ? (a.id < b.id ? 1 : -1) : a.lastSeen < b.lastSeen ? 1 : -1,
       );
     return resolved(rows.slice(0, q.limit).map(clone));
+  }
+
+  countIncidentsByState(): Promise<Record<IncidentState, number>> {
+    this.#check();
+    const counts = emptyIncidentCounts();
+    for (const i of this.#incidents.values()) counts[i.state]++;
+    return resolved(counts);
   }
 
   openIncidents(): Promise<Incident[]> {

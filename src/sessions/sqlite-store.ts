@@ -3,12 +3,19 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AlertDraft } from '../domain/alert.js';
 import type { Incident, IncidentQuery } from '../domain/incident.js';
-import type { EndedStatus, Session, SessionStatus, SessionSummary } from '../domain/session.js';
+import type {
+  EndedStatus,
+  IncidentState,
+  Session,
+  SessionStatus,
+  SessionSummary,
+} from '../domain/session.js';
 import { applyIncident, nextIncident } from './model.js';
 import { HealerError } from '../domain/errors.js';
 import {
   decodeCursor,
   emptyCounts,
+  emptyIncidentCounts,
   encodeCursor,
   type EndResult,
   type RecordOutcome,
@@ -195,7 +202,7 @@ export class SqliteStore implements Store {
     at: Date,
   ): Promise<{ incident: Incident; outcome: RecordOutcome }> {
     return this.#writes.run(() => {
-      const row = this.#stmt.incidentByFp!.get(fingerprint) as { doc: string } | undefined;
+      const row = this.#stmt.incidentByFp.get(fingerprint) as { doc: string } | undefined;
       const current = row ? (JSON.parse(row.doc) as Incident) : undefined;
       const next = nextIncident(current, draft, fingerprint, at);
       this.#putIncident(next.incident, true);
@@ -210,17 +217,35 @@ export class SqliteStore implements Store {
   listIncidents(q: IncidentQuery): Promise<Incident[]> {
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (q.state) (where.push('state = ?'), args.push(q.state));
-    if (q.playId) (where.push('play_id = ?'), args.push(q.playId));
-    if (q.alert) (where.push('alert = ?'), args.push(q.alert));
+    if (q.state) {
+      where.push('state = ?');
+      args.push(q.state);
+    }
+    if (q.playId) {
+      where.push('play_id = ?');
+      args.push(q.playId);
+    }
+    if (q.alert) {
+      where.push('alert = ?');
+      args.push(q.alert);
+    }
     const sql = `SELECT doc FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                  ORDER BY last_seen DESC, id DESC LIMIT ?`;
     const rows = this.#db.prepare(sql).all(...args, q.limit) as { doc: string }[];
     return Promise.resolve(rows.map((r) => JSON.parse(r.doc) as Incident));
   }
 
+  countIncidentsByState(): Promise<Record<IncidentState, number>> {
+    const counts = emptyIncidentCounts();
+    const rows = this.#db
+      .prepare('SELECT state, COUNT(*) AS n FROM incidents GROUP BY state')
+      .all() as { state: IncidentState; n: number }[];
+    for (const r of rows) counts[r.state] = r.n;
+    return Promise.resolve(counts);
+  }
+
   openIncidents(): Promise<Incident[]> {
-    const rows = this.#stmt.openIncidents!.all() as { doc: string }[];
+    const rows = this.#stmt.openIncidents.all() as { doc: string }[];
     return Promise.resolve(rows.map((r) => JSON.parse(r.doc) as Incident));
   }
 
@@ -239,13 +264,13 @@ export class SqliteStore implements Store {
   }
 
   #readIncident(id: string): Incident | undefined {
-    const row = this.#stmt.incidentById!.get(id) as { doc: string } | undefined;
+    const row = this.#stmt.incidentById.get(id) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as Incident) : undefined;
   }
 
   /** Writes an incident and mirrors it into its session, inside the caller's transaction. */
   #putIncident(i: Incident, add: boolean): void {
-    this.#stmt.putIncident!.run(
+    this.#stmt.putIncident.run(
       i.id,
       i.fingerprint,
       i.playId,

@@ -1,6 +1,12 @@
 import type { AlertDraft } from '../domain/alert.js';
 import type { Incident, IncidentQuery } from '../domain/incident.js';
-import type { EndedStatus, Session, SessionStatus, SessionSummary } from '../domain/session.js';
+import type {
+  EndedStatus,
+  IncidentState,
+  Session,
+  SessionStatus,
+  SessionSummary,
+} from '../domain/session.js';
 
 export type StartResult =
   | { outcome: 'started'; session: Session; replaced: SessionStatus | null }
@@ -73,6 +79,7 @@ export interface Store {
   getIncident(id: string): Promise<Incident | undefined>;
   /** Newest `lastSeen` first. */
   listIncidents(query: IncidentQuery): Promise<Incident[]>;
+  countIncidentsByState(): Promise<Record<IncidentState, number>>;
   /** Every incident not resolved. */
   openIncidents(): Promise<Incident[]>;
   /** Atomic read-modify-write of an incident, mirrored into its session. */
@@ -122,3 +129,11 @@ export const listOrder = (a: SessionSummary, b: SessionSummary): number =>
       : -1;
 
 export type RecordOutcome = 'created' | 'repeat' | 'reopened';
+
+export const emptyIncidentCounts = (): Record<IncidentState, number> => ({
+  open: 0,
+  remediating: 0,
+  resolved: 0,
+  escalated: 0,
+  silenced: 0,
+});

@@ -115,7 +115,7 @@ export class InformerHub extends EventEmitter<{ event: [HubEvent] }> {
   get<K extends ObjectKind>(kind: K, ns: string, name: string): KubeObjectOf<K> | undefined {
     const scope = this.clusterWide ? '*' : ns;
     const r = this.#reflectors.get(`${kind}/${scope}`)?.r;
-    return r?.cache.get(`${ns}/${name}`) as KubeObjectOf<K> | undefined;
+    return r?.cache.get(`${ns}/${name}`);
   }
 
   /** Recent Kubernetes events about an object, oldest first. */
@@ -191,7 +191,7 @@ export class InformerHub extends EventEmitter<{ event: [HubEvent] }> {
       if (m?.size === 0) this.#eventsByObject.delete(key);
       return;
     }
-    if (!m) this.#eventsByObject.set(key, (m = new Map()));
+    if (!m) this.#eventsByObject.set(key, (m = new Map<string, KubeEvent>()));
     m.set(id, e);
   }
 }

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { backoffDelay, sleep } from './backoff.js';
@@ -195,7 +196,8 @@ export class Reflector<T extends KubeItem> {
         this.#abortWatch = undefined;
         if (this.#stop.signal.aborted) return resolve('ended');
         if (expired) return resolve('expired');
-        if (err) return reject(err instanceof Error ? err : new Error(String(err)));
+        if (err)
+          return reject(err instanceof Error ? err : new Error(`watch failed: ${inspect(err)}`));
         resolve('ended');
       };
       watch.watch(this.#o.path, query, onEvent, done).then(

@@ -1,0 +1,135 @@
+import { EventEmitter } from 'node:events';
+import type { AlertDraft, AlertId } from '../domain/alert.js';
+import { incidentId, type Incident } from '../domain/incident.js';
+import type { Store, RecordOutcome } from '../sessions/store.js';
+import { fingerprint } from './fingerprint.js';
+
+/** Alerts whose condition is re-derived from current state on every tick, so they resolve when it clears. */
+const RESOLVABLE: ReadonlySet<AlertId> = new Set(['A1', 'A2', 'A3', 'A4', 'A5', 'A7', 'A8', 'A9']);
+
+export interface TrackerEvents {
+  recorded: [
+    { incident: Incident; outcome: RecordOutcome; draft: AlertDraft; latencyMs: number | null },
+  ];
+  resolved: [{ incident: Incident; reason: string }];
+  error: [unknown];
+}
+
+/**
+ * Turns the drafts rules produce for an object into incidents. An (incident, object) pair is
+ * recorded when it starts firing — re-evaluating an unchanged failure adds nothing — and an
+ * incident resolves when no object fires it any more.
+ */
+export class IncidentTracker extends EventEmitter<TrackerEvents> {
+  readonly #store: Store;
+  readonly #now: () => Date;
+  /** fingerprint → objects currently firing it */
+  readonly #firing = new Map<string, Set<string>>();
+  /** object → fingerprints it fires */
+  readonly #byObject = new Map<string, Set<string>>();
+  /** store writes serialised per fingerprint (a repeat never races its creation), parallel across */
+  readonly #chains = new Map<string, Promise<void>>();
+
+  constructor(opts: { store: Store; now: () => Date }) {
+    super();
+    this.#store = opts.store;
+    this.#now = opts.now;
+  }
+
+  /** The drafts an object produces now (possibly none). `receivedAt` (performance.now ms) feeds latency. */
+  observe(objectKey: string, drafts: readonly AlertDraft[], receivedAt?: number): Promise<void> {
+    const now = new Map<string, AlertDraft>();
+    for (const d of drafts) now.set(fingerprint(d), d);
+    const before = this.#byObject.get(objectKey) ?? new Set<string>();
+    const started = [...now.keys()].filter((fp) => !before.has(fp));
+    const stopped = [...before].filter((fp) => !now.has(fp));
+    if (now.size) this.#byObject.set(objectKey, new Set(now.keys()));
+    else this.#byObject.delete(objectKey);
+    for (const fp of started) this.#fire(fp, objectKey);
+    const cleared = stopped.filter((fp) => this.#unfire(fp, objectKey));
+    const writes = [
+      ...started.map((fp) => this.#enqueue(fp, () => this.#record(now.get(fp)!, fp, receivedAt))),
+      ...cleared.map((fp) =>
+        this.#enqueue(fp, () => this.#resolveIfClear(fp, 'condition cleared')),
+      ),
+    ];
+    return Promise.all(writes).then(() => undefined);
+  }
+
+  /** The object is gone (deleted): everything it fired may resolve. */
+  forget(objectKey: string): Promise<void> {
+    return this.observe(objectKey, []);
+  }
+
+  /**
+   * After a full pass over every cached object: open incidents of resolvable alerts that nothing
+   * fires (e.g. after a restart, or an object deleted while Healer was down) resolve.
+   */
+  async sweep(isComplete: () => boolean): Promise<void> {
+    if (!isComplete()) return;
+    const open = await this.#store.openIncidents();
+    await Promise.all(
+      open
+        .filter((i) => RESOLVABLE.has(i.alert) && !this.#firing.has(i.fingerprint))
+        .map((i) =>
+          this.#enqueue(i.fingerprint, () =>
+            this.#resolveIfClear(i.fingerprint, 'condition no longer observed'),
+          ),
+        ),
+    );
+  }
+
+  /** Resolves once every queued write is done (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#chains.size) await Promise.all([...this.#chains.values()]);
+  }
+
+  isFiring(fp: string): boolean {
+    return this.#firing.has(fp);
+  }
+
+  #fire(fp: string, key: string): void {
+    let set = this.#firing.get(fp);
+    if (!set) this.#firing.set(fp, (set = new Set()));
+    set.add(key);
+  }
+
+  /** Removes one object from a fingerprint; true when nothing fires it any more. */
+  #unfire(fp: string, key: string): boolean {
+    const set = this.#firing.get(fp);
+    set?.delete(key);
+    if (set && set.size === 0) this.#firing.delete(fp);
+    return !this.#firing.has(fp);
+  }
+
+  async #record(draft: AlertDraft, fp: string, receivedAt: number | undefined): Promise<void> {
+    const r = await this.#store.recordAlert(draft, fp, this.#now());
+    const latencyMs = receivedAt === undefined ? null : performance.now() - receivedAt;
+    this.emit('recorded', { ...r, draft, latencyMs });
+  }
+
+  async #resolveIfClear(fp: string, reason: string): Promise<void> {
+    if (this.#firing.has(fp)) return;
+    const id = incidentId(fp);
+    const at = this.#now().toISOString();
+    let resolved: Incident | undefined;
+    await this.#store.updateIncident(id, (i) => {
+      if (i.state === 'resolved' || !RESOLVABLE.has(i.alert)) return undefined;
+      resolved = { ...i, state: 'resolved', resolvedAt: at, resolution: reason };
+      return resolved;
+    });
+    if (resolved) this.emit('resolved', { incident: resolved, reason });
+  }
+
+  #enqueue(fp: string, fn: () => Promise<void>): Promise<void> {
+    const prev = this.#chains.get(fp) ?? Promise.resolve();
+    const next = prev.then(fn).catch((err: unknown) => {
+      this.emit('error', err);
+    });
+    this.#chains.set(fp, next);
+    void next.then(() => {
+      if (this.#chains.get(fp) === next) this.#chains.delete(fp);
+    });
+    return next;
+  }
+}
