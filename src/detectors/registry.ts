@@ -6,7 +6,11 @@ import type { AlertDraft } from '../domain/alert.js';
  * and that every rule has a template.
  */
 // --- Kubernetes rules (A2, A7, A8, A9, completion) ---
-// (kube rules are added here)
+import { a2SilentFailure } from './rules/a2-silent-failure.js';
+import { a7PodFailure } from './rules/a7-pod-failure.js';
+import { a8StepTimeout } from './rules/a8-step-timeout.js';
+import { a9StuckCodeRun } from './rules/a9-stuck-coderun.js';
+import { completionCheck } from './rules/completion.js';
 // --- Pull-request rules (A1, A3, A4, A5) ---
 import { a1CommentOrder } from './rules/a1-comment-order.js';
 import { a3StaleProgress } from './rules/a3-stale-progress.js';
@@ -14,7 +18,11 @@ import { a4ApprovalLoop } from './rules/a4-approval-loop.js';
 import { a5PostTessCi } from './rules/a5-post-tess-ci.js';
 
 export const RULES: readonly Rule[] = [
-  // kube-rules
+  a2SilentFailure,
+  a7PodFailure,
+  a8StepTimeout,
+  a9StuckCodeRun,
+  completionCheck,
   a1CommentOrder,
   a3StaleProgress,
   a4ApprovalLoop,

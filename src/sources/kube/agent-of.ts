@@ -1,28 +1,11 @@
 /** Agent and task of an object (detection.md §2). */
-import type { Session } from '../../domain/session.js';
-import { BUILTIN_ROSTER, normaliseAgent } from '../../domain/stages.js';
+import { agentInName } from '../../domain/roster.js';
+import { normaliseAgent } from '../../domain/stages.js';
 import { labelsOf, nameOf, specString } from './object-meta.js';
 
+export { agentInName, rosterOf } from '../../domain/roster.js';
+
 const AGENT_LABELS = ['agents.platform/agent', 'healer/agent', 'agent'] as const;
-
-/** The session's `cto_config.agents` plus the built-in list, normalised. */
-export function rosterOf(session: Session | null | undefined): string[] {
-  const own = Object.keys(session?.cto_config?.agents ?? {}).map(normaliseAgent);
-  return [...new Set([...own, ...BUILTIN_ROSTER])].filter(Boolean);
-}
-
-/** The roster name that appears first in `name` as whole `-`-separated parts, or null. */
-export function agentInName(name: string, roster: readonly string[]): string | null {
-  const parts = name.toLowerCase().split('-');
-  const longestFirst = [...roster].sort((a, b) => b.length - a.length);
-  for (let i = 0; i < parts.length; i++) {
-    for (const agent of longestFirst) {
-      const a = agent.split('-');
-      if (a.every((p, j) => parts[i + j] === p)) return agent;
-    }
-  }
-  return null;
-}
 
 /**
  * Label `agents.platform/agent`, then `healer/agent`, then `agent`, then the CodeRun's

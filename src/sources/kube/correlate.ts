@@ -3,7 +3,6 @@
  * passes the sessions (ideally as an index built once) and an owner lookup over its caches.
  */
 import type { Correlation } from '../../detectors/rule.js';
-import type { ObjectKind } from '../../domain/kube.js';
 import type { Session } from '../../domain/session.js';
 import { agentOf, rosterOf, taskOf } from './agent-of.js';
 import {
@@ -72,7 +71,8 @@ function ownerChain(o: unknown, opts: CorrelateOptions): unknown[] {
 /** Correlates one object. First match wins (rules 1–5); no match → platform object. */
 export function correlate(
   object: unknown,
-  kind: ObjectKind | string,
+  /** `pod`, `coderun`, `workflow`, `event` (`ObjectKind` of domain/kube). */
+  kind: string,
   sessions: readonly Session[] | CorrelationIndex,
   opts: CorrelateOptions,
 ): Correlation {

@@ -1,0 +1,167 @@
+/**
+ * A7 Pod failure (detection.md §3): phase `Failed`/`Unknown`, a container waiting with a failure
+ * reason, an OOM kill, a failed init container, or `Unschedulable` past the grace period.
+ * One draft per pod: the most severe finding; the others are listed in the evidence.
+ */
+import type { AlertDraft, Severity } from '../../domain/alert.js';
+import type { Pod } from '../../domain/kube.js';
+import { secondsSince } from '../../domain/kube-time.js';
+import {
+  agentContainerName,
+  containerStatuses,
+  initContainerStatuses,
+  nativeSidecarNames,
+} from '../../domain/pod-containers.js';
+import { workflowFamily } from '../../domain/workflow-family.js';
+import type { Rule, RuleView } from '../rule.js';
+import {
+  draftBase,
+  isIgnored,
+  isTerminating,
+  nameOf,
+  namespaceOf,
+  remediationContext,
+  orEmpty,
+} from './draft-base.js';
+import { eventLines, podLines } from './evidence.js';
+
+export const FAILURE_WAITING_REASONS: readonly string[] = [
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'InvalidImageName',
+];
+
+interface Finding {
+  reason: string;
+  severity: Severity;
+  container: string | null;
+  exitCode?: number | null;
+  restartCount?: number;
+  text: string;
+}
+
+function findings(pod: Pod, view: RuleView, agent: string | null): Finding[] {
+  const { restartThreshold, startupGraceSeconds } = view.config.alerts;
+  const out: Finding[] = [];
+  const sidecars = nativeSidecarNames(pod);
+  const all = [
+    ...initContainerStatuses(pod).map((s) => ({ s, init: !sidecars.has(s.name) })),
+    ...containerStatuses(pod).map((s) => ({ s, init: false })),
+  ];
+  for (const { s, init } of all) {
+    const restartCount = s.restartCount ?? 0;
+    const waiting = s.state?.waiting?.reason ?? '';
+    const oom = [s.state?.terminated, s.lastState?.terminated].find(
+      (t) => t?.reason === 'OOMKilled',
+    );
+    if (oom)
+      out.push({
+        reason: 'OOMKilled',
+        severity: 'critical',
+        container: s.name,
+        exitCode: oom.exitCode ?? 137,
+        restartCount,
+        text: `container "${s.name}" was OOMKilled`,
+      });
+    if (FAILURE_WAITING_REASONS.includes(waiting)) {
+      const loop = waiting === 'CrashLoopBackOff';
+      const severity: Severity = loop && restartCount > restartThreshold ? 'critical' : 'high';
+      const exitCode = s.lastState?.terminated?.exitCode ?? null;
+      out.push({
+        reason: waiting,
+        severity,
+        container: s.name,
+        exitCode,
+        restartCount,
+        text: `container "${s.name}" is waiting in ${waiting}${loop ? ` after ${restartCount} restarts` : ''}${s.state?.waiting?.message ? `: ${s.state.waiting.message}` : ''}`,
+      });
+    }
+    const code = s.state?.terminated?.exitCode;
+    if (init && typeof code === 'number' && code !== 0)
+      out.push({
+        reason: 'InitContainerFailed',
+        severity: 'high',
+        container: s.name,
+        exitCode: code,
+        restartCount,
+        text: `init container "${s.name}" exited with code ${code}`,
+      });
+  }
+  const phase = pod.status?.phase;
+  const main = agentContainerName(pod, agent);
+  if (phase === 'Failed') {
+    const reason = pod.status?.reason || 'Failed';
+    const code = containerStatuses(pod).find((s) => s.name === main)?.state?.terminated?.exitCode;
+    out.push({
+      reason,
+      severity: 'high',
+      container: main,
+      exitCode: code ?? null,
+      text: `pod phase Failed${pod.status?.reason ? ` (${reason})` : ''}${pod.status?.message ? `: ${pod.status.message}` : ''}`,
+    });
+  }
+  if (phase === 'Unknown')
+    out.push({
+      reason: 'Unknown',
+      severity: 'high',
+      container: main,
+      text: 'pod phase Unknown (node lost contact)',
+    });
+  const sched = (Array.isArray(pod.status?.conditions) ? pod.status.conditions : []).find(
+    (c) => c?.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable',
+  );
+  const since = secondsSince(
+    sched?.lastTransitionTime ?? pod.metadata?.creationTimestamp,
+    view.now,
+  );
+  if (sched && since !== null && since > startupGraceSeconds)
+    out.push({
+      reason: 'Unschedulable',
+      severity: 'high',
+      container: null,
+      text: `unschedulable for ${Math.floor(since)}s${sched.message ? `: ${sched.message}` : ''}`,
+    });
+  return out;
+}
+
+export const a7PodFailure: Rule = {
+  id: 'A7',
+  name: 'Pod failure',
+  kinds: ['pod'],
+  timeBased: true,
+  evaluate(signal, view): AlertDraft[] {
+    if (signal.kind !== 'pod' || isIgnored(signal.correlation)) return [];
+    const pod = orEmpty(signal.pod);
+    if (pod.status?.phase === 'Succeeded' || isTerminating(pod)) return [];
+    const c = signal.correlation;
+    const all = findings(pod, view, c.agent);
+    const top = all.find((f) => f.severity === 'critical') ?? all[0];
+    if (!top) return [];
+    const name = nameOf(pod);
+    const ns = namespaceOf(pod);
+    const others = all.filter((f) => f !== top).map((f) => `also: ${f.text}`);
+    return [
+      {
+        ...draftBase(c, ns, workflowFamily(name), view.now),
+        alert: 'A7',
+        severity: top.severity,
+        issueType: 'agent_failure',
+        title: `Pod Failure: ${name}`,
+        description: `Pod ${name}: ${top.text}.`,
+        evidence: [...podLines(pod), ...others, ...eventLines(view, 'Pod', ns, name)],
+        context: {
+          reason: top.reason,
+          pod: name,
+          container: top.container,
+          phase: pod.status?.phase ?? null,
+          exitCode: top.exitCode ?? null,
+          restartCount: top.restartCount ?? null,
+          ...remediationContext(c),
+        },
+      },
+    ];
+  },
+};
