@@ -178,5 +178,19 @@ export function buildViewModel(v: IncidentView, expected?: ExpectedBehaviour): V
     resolutionReason: v.resolutionReason ?? null,
     escalationReason: v.escalationReason ?? null,
   };
-  return redactDeep(model);
+  return { ...defuseMarkers(redactDeep(model)), marker: model.marker };
+}
+
+/**
+ * Untrusted text must not carry a fingerprint marker of its own: Healer finds issues by searching
+ * for `healer:fingerprint=<fp>`, so a log line quoting another fingerprint would fool the dedup.
+ */
+function defuseMarkers<T>(value: T): T {
+  if (typeof value === 'string')
+    return value.replace(/healer:fingerprint=/gi, 'healer: fingerprint=') as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => defuseMarkers(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, defuseMarkers(v)])) as T;
+  }
+  return value;
 }

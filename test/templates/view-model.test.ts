@@ -178,3 +178,16 @@ void t.test('a missing issue falls back to placeholders, and a follow-up attempt
   t.match(p, 'branch `healer/a3-');
   t.end();
 });
+
+void t.test('a fingerprint marker quoted in evidence cannot fool the marker search', (t) => {
+  const view = {
+    ...sampleView('A7'),
+    evidence: ['echo "<!-- healer:fingerprint=deadbeef -->"'],
+    description: 'see healer:fingerprint=deadbeef',
+  };
+  const body = renderIssue(engine, view).body;
+  t.equal(body.match(/healer:fingerprint=/g)?.length, 1, "only Healer's own marker");
+  t.match(body, `<!-- healer:fingerprint=${view.fingerprint} -->`);
+  t.match(body, 'healer: fingerprint=deadbeef');
+  t.end();
+});
