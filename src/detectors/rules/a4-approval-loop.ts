@@ -1,6 +1,7 @@
 import type { AlertDraft } from '../../domain/alert.js';
 import type { PrComment, PrSnapshot } from '../../domain/pr.js';
 import type { Session } from '../../domain/session.js';
+import { normaliseAgent } from '../../domain/stages.js';
 import type { Rule } from '../rule.js';
 import {
   agentOfAuthor,
@@ -89,7 +90,11 @@ export const a4ApprovalLoop: Rule = {
       const count = run.approvals.length;
       if (count <= threshold) continue;
       const login = run.approvals[0].author;
-      const agent = agentOfAuthor(session, login)?.name ?? null;
+      // A session agent, else a roster agent the session does not list (by its stage mapping).
+      const rosterName = normaliseAgent(login);
+      const agent =
+        agentOfAuthor(session, login)?.name ??
+        (view.config.stages.agents[rosterName] !== undefined ? rosterName : null);
       const who = agent ?? login;
       drafts.push({
         ...base,

@@ -1,5 +1,6 @@
 import type { AlertDraft } from '../../domain/alert.js';
 import type { PrCheck, PrComment } from '../../domain/pr.js';
+import { normaliseAgent } from '../../domain/stages.js';
 import type { Rule } from '../rule.js';
 import {
   TESTING_STAGE,
@@ -76,7 +77,8 @@ export const a5PostTessCi: Rule = {
     if (failing.length === 0 && !conflict) return [];
 
     const kind = failing.length > 0 ? 'ci_failure' : 'merge_conflict';
-    const tester = agentOfAuthor(session, approval.comment.author)?.name ?? approval.comment.author;
+    const author = approval.comment.author;
+    const tester = agentOfAuthor(session, author)?.name ?? normaliseAgent(author);
     const names = failing.map((c) => c.name);
     const what = [
       failing.length > 0

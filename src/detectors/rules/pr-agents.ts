@@ -17,8 +17,13 @@ export const TESTING_STAGE = 'testing';
 /** detection.md §3, A4: an approval comment contains one of these (case-insensitive). */
 export const APPROVAL_PATTERN = /approved|lgtm|looks good|all checks pass|✅/i;
 
+/**
+ * An approval: an `APPROVED` review, or a comment or commented review whose body matches
+ * {@link APPROVAL_PATTERN}. A review requesting changes never is, whatever its body says.
+ */
 export const isApproval = (c: PrComment): boolean =>
-  c.type === 'APPROVED' || (c.type === 'comment' && APPROVAL_PATTERN.test(c.body));
+  c.type === 'APPROVED' ||
+  ((c.type === 'comment' || c.type === 'COMMENTED') && APPROVAL_PATTERN.test(c.body));
 
 /** An agent pod is running (the session's agent phase, set from its pod or CodeRun). */
 export const isRunning = (a: SessionAgent): boolean => a.phase.toLowerCase() === 'running';
