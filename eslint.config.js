@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', '.tap/', '.sim/', '.tools/', 'data/'] },
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.tap/', '.sim/', '.tools/', 'data/', 'tap-snapshots/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -183,6 +183,7 @@ export class InformerHub extends EventEmitter<{ event: [HubEvent] }> {
 
   #indexEvent(type: ReflectorEvent, e: KubeEvent): void {
     const io = e.involvedObject;
+    if (!io?.kind || !io.name) return;
     const key = `${io.kind}/${io.namespace ?? e.metadata.namespace}/${io.name}`;
     const id = e.metadata.name ?? '';
     let m = this.#eventsByObject.get(key);
