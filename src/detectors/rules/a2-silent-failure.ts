@@ -32,11 +32,13 @@ function findSilentFailure(pod: Pod, c: Correlation, view: RuleView): Finding | 
     restartThreshold,
     terminatedTooLongSeconds,
   } = view.config.alerts;
-  const candidates: Candidate[] = workContainerNames(pod, c.agent)
+  const work = workContainerNames(pod, c.agent);
+  const candidates: Candidate[] = work
     .map((name) => ({ name, status: statusOf(pod, name) }))
     .filter(({ status }) => !status?.state?.waiting && !oom(status));
   const dead = candidates.filter(({ status }) => (exitOf(status) ?? 0) !== 0);
-  const m1 = dead[0];
+  // Method 1 reads the agent container; methods 2–5 every work container.
+  const m1 = dead.find(({ name }) => name === work[0]);
   if (m1) return { method: 'exit_code', ...m1 };
   const m23 = unreadyFinding(pod, candidates, view.now, grace);
   if (m23) return m23;
@@ -60,7 +62,9 @@ function describe(f: Finding, pod: string, sidecars: string[]): string {
     case 'terminated_duration':
       return `Container "${f.name}" of ${pod} exited with code ${code} while the pod stays Running${alive}.`;
     case 'ready_status':
-      return `Container "${f.name}" of ${pod} is not ready and not starting while the pod stays Running${alive}.`;
+      return code !== null
+        ? `Container "${f.name}" of ${pod} exited with code ${code} and is not ready while the pod stays Running${alive}.`
+        : `Container "${f.name}" of ${pod} has been running unready past its start-up grace while the pod stays Running${alive}.`;
     case 'pod_condition':
       return `Pod ${pod} is Running but reports ${f.detail ?? 'unready containers'}; container "${f.name}" is not working.`;
     case 'restart_count':
@@ -76,7 +80,7 @@ export const a2SilentFailure: Rule = {
   evaluate(signal, view): AlertDraft[] {
     if (signal.kind !== 'pod' || isIgnored(signal.correlation)) return [];
     const pod = orEmpty(signal.pod);
-    if (pod.status?.phase !== 'Running' || isTerminating(pod)) return [];
+    if (pod.status?.phase !== 'Running' || isTerminating(pod) || !nameOf(pod)) return [];
     const c = signal.correlation;
     const f = findSilentFailure(pod, c, view);
     if (!f) return [];

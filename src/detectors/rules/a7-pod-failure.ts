@@ -135,7 +135,7 @@ export const a7PodFailure: Rule = {
   evaluate(signal, view): AlertDraft[] {
     if (signal.kind !== 'pod' || isIgnored(signal.correlation)) return [];
     const pod = orEmpty(signal.pod);
-    if (pod.status?.phase === 'Succeeded' || isTerminating(pod)) return [];
+    if (pod.status?.phase === 'Succeeded' || isTerminating(pod) || !nameOf(pod)) return [];
     const c = signal.correlation;
     const all = findings(pod, view, c.agent);
     const top = all.find((f) => f.severity === 'critical') ?? all[0];

@@ -116,6 +116,7 @@ export const a8StepTimeout: Rule = {
             : null;
     const ns = namespaceOf(obj);
     return startsOf(signal, c, view).flatMap((s) => {
+      if (!s.object) return [];
       const elapsed = secondsSince(s.startedAt, view.now);
       const { stage, minutes } = timeoutOf(s.agent, view);
       if (elapsed === null || elapsed <= minutes * 60) return [];

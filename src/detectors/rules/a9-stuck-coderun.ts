@@ -65,7 +65,7 @@ export const a9StuckCodeRun: Rule = {
   evaluate(signal, view): AlertDraft[] {
     if (signal.kind !== 'coderun' || isIgnored(signal.correlation)) return [];
     const cr = orEmpty(signal.coderun);
-    const s = stuckOf(cr, view);
+    const s = nameOf(cr) ? stuckOf(cr, view) : null;
     const threshold = view.config.alerts.stuckCodeRunMinutes;
     const minutes = s ? Math.floor((view.now.getTime() - s.since) / 60_000) : 0;
     if (!s || view.now.getTime() - s.since <= threshold * 60_000) return [];

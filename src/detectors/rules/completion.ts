@@ -28,7 +28,7 @@ export const completionCheck: Rule = {
     if (signal.kind !== 'completed-logs' || isIgnored(signal.correlation)) return [];
     const c = signal.correlation;
     const pod = orEmpty(signal.pod);
-    if (pod.status?.phase !== 'Succeeded' || !c.agent) return [];
+    if (pod.status?.phase !== 'Succeeded' || !c.agent || !nameOf(pod)) return [];
     const expected = view.expectedFor(c.agent);
     if (!expected) return [];
     const logs = typeof signal.logs === 'string' ? signal.logs : '';
