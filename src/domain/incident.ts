@@ -1,5 +1,6 @@
 import type { AlertDraft, AlertId, IssueType, Severity } from './alert.js';
 import type { IncidentState } from './session.js';
+import type { RemediationAttempt } from './action.js';
 
 /**
  * The durable, deduplicated thing an operator sees: one per fingerprint. Repeated alerts add
@@ -31,6 +32,16 @@ export interface Incident {
   remediationSpawned: boolean;
   /** How many times the incident reopened after being resolved. */
   reopened: number;
+  /** Remediation runs, oldest first (at most `remediation.maxIterations`). */
+  attempts?: RemediationAttempt[];
+  /** The evaluation run of `evaluate-then-fix` mode. */
+  evaluation?: RemediationAttempt | null;
+  /** The reason of the last decision (shown by the API and dashboard). */
+  lastDecision?: string | null;
+  /** Incident states a notification was already sent for (once per state change). */
+  notified?: string[];
+  /** Set when a person was asked to take over (label needs-human). */
+  escalatedAt?: string | null;
 }
 
 export interface IncidentQuery {

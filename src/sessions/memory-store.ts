@@ -1,5 +1,6 @@
 import type { AlertDraft } from '../domain/alert.js';
 import type { Incident, IncidentQuery } from '../domain/incident.js';
+import type { ActionRecord, Decision, Silence } from '../domain/action.js';
 import type { EndedStatus, IncidentState, Session, SessionStatus } from '../domain/session.js';
 import { applyIncident, nextIncident } from './model.js';
 import { summarise } from '../domain/session.js';
@@ -25,6 +26,9 @@ export class MemoryStore implements Store {
   readonly #sessions = new Map<string, Session>();
   readonly #cursors = new Map<string, string>();
   readonly #incidents = new Map<string, Incident>();
+  readonly #decisions: Decision[] = [];
+  readonly #actions = new Map<string, ActionRecord>();
+  readonly #silences = new Map<string, Silence>();
   #closed = false;
 
   startSession(session: Session): Promise<StartResult> {
@@ -202,6 +206,97 @@ export class MemoryStore implements Store {
     if (updated) this.#sessions.set(updated.play_id, updated);
   }
 
+  commitDecision(input: {
+    decision: Decision;
+    actions: ActionRecord[];
+    incident?: (current: Incident) => Incident;
+  }): Promise<Incident | undefined> {
+    this.#check();
+    const current = this.#incidents.get(input.decision.incidentId);
+    const next = current && input.incident ? input.incident(clone(current)) : current;
+    if (next && next !== current) this.#putIncident(next, false);
+    this.#decisions.push(clone(input.decision));
+    for (const a of input.actions) this.#actions.set(a.id, clone(a));
+    return resolved(next && clone(next));
+  }
+
+  decisionsFor(incidentId: string): Promise<Decision[]> {
+    this.#check();
+    return resolved(this.#decisions.filter((d) => d.incidentId === incidentId).map(clone));
+  }
+
+  actionsFor(incidentId: string): Promise<ActionRecord[]> {
+    this.#check();
+    return resolved(
+      sortActions([...this.#actions.values()].filter((a) => a.incidentId === incidentId)).map(
+        clone,
+      ),
+    );
+  }
+
+  timeline(playId: string): Promise<{ decisions: Decision[]; actions: ActionRecord[] }> {
+    this.#check();
+    const ids = new Set(
+      [...this.#incidents.values()].filter((i) => i.playId === playId).map((i) => i.id),
+    );
+    return resolved({
+      decisions: this.#decisions.filter((d) => ids.has(d.incidentId)).map(clone),
+      actions: sortActions([...this.#actions.values()].filter((a) => ids.has(a.incidentId))).map(
+        clone,
+      ),
+    });
+  }
+
+  dueActions(now: Date, limit: number): Promise<ActionRecord[]> {
+    this.#check();
+    const iso = now.toISOString();
+    const due = sortActions(
+      [...this.#actions.values()].filter((a) => a.state === 'pending' && a.nextAttemptAt <= iso),
+    );
+    return resolved(due.slice(0, limit).map(clone));
+  }
+
+  updateAction(
+    id: string,
+    change: (current: ActionRecord) => ActionRecord | undefined,
+  ): Promise<ActionRecord | undefined> {
+    this.#check();
+    const current = this.#actions.get(id);
+    if (!current) return resolved(undefined);
+    const next = change(clone(current));
+    if (next) this.#actions.set(id, clone(next));
+    return resolved(clone(next ?? current));
+  }
+
+  createSilence(silence: Silence): Promise<Silence> {
+    this.#check();
+    this.#silences.set(silence.id, clone(silence));
+    return resolved(clone(silence));
+  }
+
+  listSilences(now?: Date): Promise<Silence[]> {
+    this.#check();
+    const iso = now?.toISOString();
+    const rows = [...this.#silences.values()].filter(
+      (s) => !iso || (!s.expiredAt && s.endsAt > iso && s.startsAt <= iso),
+    );
+    return resolved(rows.sort((a, b) => (a.startsAt < b.startsAt ? 1 : -1)).map(clone));
+  }
+
+  getSilence(id: string): Promise<Silence | undefined> {
+    this.#check();
+    const s = this.#silences.get(id);
+    return resolved(s && clone(s));
+  }
+
+  expireSilence(id: string, at: Date): Promise<Silence | undefined> {
+    this.#check();
+    const s = this.#silences.get(id);
+    if (!s) return resolved(undefined);
+    if (!s.expiredAt) this.#silences.set(id, { ...s, expiredAt: at.toISOString() });
+    return resolved(clone(this.#silences.get(id)!));
+  }
+
   getCursor(key: string): Promise<string | undefined> {
     this.#check();
     return resolved(this.#cursors.get(key));
@@ -229,3 +324,8 @@ export class MemoryStore implements Store {
 }
 
 const resolved = <T>(v: T): Promise<T> => Promise.resolve(v);
+
+const sortActions = (rows: ActionRecord[]): ActionRecord[] =>
+  rows.sort((a, b) =>
+    a.createdAt === b.createdAt ? a.seq - b.seq : a.createdAt < b.createdAt ? -1 : 1,
+  );

@@ -29,6 +29,26 @@ const MIGRATIONS: string[] = [
    CREATE INDEX incidents_list ON incidents (last_seen DESC, id DESC);
    CREATE INDEX incidents_play ON incidents (play_id, last_seen DESC);
    CREATE INDEX incidents_state ON incidents (state);`,
+  `CREATE TABLE decisions (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, at TEXT NOT NULL, doc TEXT NOT NULL);
+   CREATE INDEX decisions_incident ON decisions (incident_id, at);
+   CREATE TABLE actions (
+     id TEXT PRIMARY KEY,
+     incident_id TEXT NOT NULL,
+     state TEXT NOT NULL,
+     next_attempt_at TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     doc TEXT NOT NULL
+   );
+   CREATE INDEX actions_due ON actions (state, next_attempt_at);
+   CREATE INDEX actions_incident ON actions (incident_id, created_at, seq);
+   CREATE TABLE silences (
+     id TEXT PRIMARY KEY,
+     starts_at TEXT NOT NULL,
+     ends_at TEXT NOT NULL,
+     expired_at TEXT,
+     doc TEXT NOT NULL
+   );`,
 ];
 
 export function migrate(db: DatabaseSync): void {

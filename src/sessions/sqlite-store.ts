@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AlertDraft } from '../domain/alert.js';
 import type { Incident, IncidentQuery } from '../domain/incident.js';
+import type { ActionRecord, Decision, Silence } from '../domain/action.js';
 import type {
   EndedStatus,
   IncidentState,
@@ -26,6 +27,9 @@ import {
 } from './store.js';
 import { GroupCommit } from './group-commit.js';
 import { migrate } from './sqlite-schema.js';
+
+const docs = <T>(rows: unknown[]): T[] =>
+  (rows as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
 
 interface SessionRow {
   doc: string;
@@ -67,6 +71,25 @@ export class SqliteStore implements Store {
         'INSERT INTO cursors (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
       ),
       ping: p('SELECT 1 AS ok'),
+      putDecision: p('INSERT INTO decisions (id, incident_id, at, doc) VALUES (?, ?, ?, ?)'),
+      decisionsFor: p('SELECT doc FROM decisions WHERE incident_id = ? ORDER BY at, rowid'),
+      putAction:
+        p(`INSERT INTO actions (id, incident_id, state, next_attempt_at, created_at, seq, doc)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET state = excluded.state,
+                      next_attempt_at = excluded.next_attempt_at, doc = excluded.doc`),
+      actionById: p('SELECT doc FROM actions WHERE id = ?'),
+      actionsFor: p('SELECT doc FROM actions WHERE incident_id = ? ORDER BY created_at, seq'),
+      dueActions: p(`SELECT doc FROM actions WHERE state = 'pending' AND next_attempt_at <= ?
+                     ORDER BY created_at, seq LIMIT ?`),
+      putSilence:
+        p(`INSERT INTO silences (id, starts_at, ends_at, expired_at, doc) VALUES (?, ?, ?, ?, ?)
+                     ON CONFLICT(id) DO UPDATE SET expired_at = excluded.expired_at, doc = excluded.doc`),
+      silenceById: p('SELECT doc FROM silences WHERE id = ?'),
+      allSilences: p('SELECT doc FROM silences ORDER BY starts_at DESC'),
+      activeSilences:
+        p(`SELECT doc FROM silences WHERE expired_at IS NULL AND ends_at > ? AND starts_at <= ?
+                         ORDER BY starts_at DESC`),
       incidentByFp: p('SELECT doc FROM incidents WHERE fingerprint = ?'),
       incidentById: p('SELECT doc FROM incidents WHERE id = ?'),
       openIncidents: p("SELECT doc FROM incidents WHERE state != 'resolved'"),
@@ -282,6 +305,114 @@ export class SqliteStore implements Store {
     const session = i.playId ? this.#read(i.playId) : undefined;
     const updated = session && applyIncident(session, i, add);
     if (updated) this.#write(updated);
+  }
+
+  commitDecision(input: {
+    decision: Decision;
+    actions: ActionRecord[];
+    incident?: (current: Incident) => Incident;
+  }): Promise<Incident | undefined> {
+    return this.#writes.run(() => {
+      const current = this.#readIncident(input.decision.incidentId);
+      const next = current && input.incident ? input.incident(structuredClone(current)) : current;
+      if (next && next !== current) this.#putIncident(next, false);
+      const d = input.decision;
+      this.#stmt.putDecision!.run(d.id, d.incidentId, d.at, JSON.stringify(d));
+      for (const a of input.actions) this.#putAction(a);
+      return next;
+    });
+  }
+
+  decisionsFor(incidentId: string): Promise<Decision[]> {
+    return Promise.resolve(docs<Decision>(this.#stmt.decisionsFor!.all(incidentId)));
+  }
+
+  actionsFor(incidentId: string): Promise<ActionRecord[]> {
+    return Promise.resolve(docs<ActionRecord>(this.#stmt.actionsFor!.all(incidentId)));
+  }
+
+  timeline(playId: string): Promise<{ decisions: Decision[]; actions: ActionRecord[] }> {
+    const decisions = docs<Decision>(
+      this.#db
+        .prepare(
+          'SELECT d.doc FROM decisions d JOIN incidents i ON i.id = d.incident_id WHERE i.play_id = ? ORDER BY d.at, d.rowid',
+        )
+        .all(playId),
+    );
+    const actions = docs<ActionRecord>(
+      this.#db
+        .prepare(
+          'SELECT a.doc FROM actions a JOIN incidents i ON i.id = a.incident_id WHERE i.play_id = ? ORDER BY a.created_at, a.seq',
+        )
+        .all(playId),
+    );
+    return Promise.resolve({ decisions, actions });
+  }
+
+  dueActions(now: Date, limit: number): Promise<ActionRecord[]> {
+    return Promise.resolve(
+      docs<ActionRecord>(this.#stmt.dueActions!.all(now.toISOString(), limit)),
+    );
+  }
+
+  updateAction(
+    id: string,
+    change: (current: ActionRecord) => ActionRecord | undefined,
+  ): Promise<ActionRecord | undefined> {
+    return this.#writes.run(() => {
+      const row = this.#stmt.actionById!.get(id) as { doc: string } | undefined;
+      if (!row) return undefined;
+      const current = JSON.parse(row.doc) as ActionRecord;
+      const next = change(structuredClone(current));
+      if (!next) return current;
+      this.#putAction(next);
+      return next;
+    });
+  }
+
+  createSilence(silence: Silence): Promise<Silence> {
+    return this.#writes.run(() => {
+      this.#putSilence(silence);
+      return silence;
+    });
+  }
+
+  listSilences(now?: Date): Promise<Silence[]> {
+    const rows = now
+      ? this.#stmt.activeSilences!.all(now.toISOString(), now.toISOString())
+      : this.#stmt.allSilences!.all();
+    return Promise.resolve(docs<Silence>(rows));
+  }
+
+  getSilence(id: string): Promise<Silence | undefined> {
+    return Promise.resolve(docs<Silence>([this.#stmt.silenceById!.get(id)].filter(Boolean))[0]);
+  }
+
+  expireSilence(id: string, at: Date): Promise<Silence | undefined> {
+    return this.#writes.run(() => {
+      const s = docs<Silence>([this.#stmt.silenceById!.get(id)].filter(Boolean))[0];
+      if (!s) return undefined;
+      if (s.expiredAt) return s;
+      const next = { ...s, expiredAt: at.toISOString() };
+      this.#putSilence(next);
+      return next;
+    });
+  }
+
+  #putAction(a: ActionRecord): void {
+    this.#stmt.putAction!.run(
+      a.id,
+      a.incidentId,
+      a.state,
+      a.nextAttemptAt,
+      a.createdAt,
+      a.seq,
+      JSON.stringify(a),
+    );
+  }
+
+  #putSilence(s: Silence): void {
+    this.#stmt.putSilence!.run(s.id, s.startsAt, s.endsAt, s.expiredAt, JSON.stringify(s));
   }
 
   getCursor(key: string): Promise<string | undefined> {

@@ -1,5 +1,6 @@
 import type { AlertDraft } from '../domain/alert.js';
 import type { Incident, IncidentQuery } from '../domain/incident.js';
+import type { ActionRecord, Decision, Silence } from '../domain/action.js';
 import type {
   EndedStatus,
   IncidentState,
@@ -87,6 +88,32 @@ export interface Store {
     id: string,
     change: (current: Incident) => Incident | undefined,
   ): Promise<Incident | undefined>;
+
+  /**
+   * Stores a decision, its outbox actions and the incident change it implies, in one transaction
+   * (remediation.md §2: actions are never lost between the decision and their dispatch).
+   */
+  commitDecision(input: {
+    decision: Decision;
+    actions: ActionRecord[];
+    incident?: (current: Incident) => Incident;
+  }): Promise<Incident | undefined>;
+  decisionsFor(incidentId: string): Promise<Decision[]>;
+  actionsFor(incidentId: string): Promise<ActionRecord[]>;
+  /** Decisions and actions of every incident of a play, oldest first. */
+  timeline(playId: string): Promise<{ decisions: Decision[]; actions: ActionRecord[] }>;
+  /** Pending actions whose `nextAttemptAt` has come, oldest first. */
+  dueActions(now: Date, limit: number): Promise<ActionRecord[]>;
+  updateAction(
+    id: string,
+    change: (current: ActionRecord) => ActionRecord | undefined,
+  ): Promise<ActionRecord | undefined>;
+
+  createSilence(silence: Silence): Promise<Silence>;
+  /** Silences not expired and not past `endsAt` at `now` (all when `now` is omitted). */
+  listSilences(now?: Date): Promise<Silence[]>;
+  getSilence(id: string): Promise<Silence | undefined>;
+  expireSilence(id: string, at: Date): Promise<Silence | undefined>;
 
   /** Small durable key/value state (Loki cursors per namespace, …). */
   getCursor(key: string): Promise<string | undefined>;

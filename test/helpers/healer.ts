@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -6,7 +7,10 @@ import { loadConfig } from '../../src/config/index.js';
 import { ManualClock, type Clock } from '../../src/domain/clock.js';
 import { MemoryStore } from '../../src/sessions/memory-store.js';
 import type { Store } from '../../src/sessions/store.js';
-import { createHealer } from '../../src/pipeline.js';
+import { createHealer, type HealerDeps } from '../../src/pipeline.js';
+import type { KubeAccess } from '../../src/sources/kube/kubeconfig.js';
+
+export const PROMPTS_DIR = fileURLToPath(new URL('../../prompts', import.meta.url));
 
 export const silentLogger = () => pino({ level: 'silent' });
 
@@ -14,9 +18,22 @@ export const tmpDir = (prefix = 'healer-test-') => mkdtempSync(join(tmpdir(), pr
 
 /** A Healer wired like production, with an in-memory store, no cluster and a manual clock. */
 export async function testHealer(
-  opts: { store?: Store; clock?: Clock; env?: Record<string, string> } = {},
+  opts: {
+    store?: Store;
+    clock?: Clock;
+    env?: Record<string, string>;
+    /** heal-config.json contents */
+    heal?: Record<string, unknown>;
+    kube?: KubeAccess;
+    reflector?: HealerDeps['reflector'];
+  } = {},
 ) {
-  const config = loadConfig({ env: { HEALER_STORE: 'memory', ...opts.env }, cwd: tmpDir() });
+  const cwd = tmpDir();
+  if (opts.heal) writeFileSync(join(cwd, 'heal-config.json'), JSON.stringify(opts.heal));
+  const config = loadConfig({
+    env: { HEALER_STORE: 'memory', HEALER_PROMPTS_DIR: PROMPTS_DIR, ...opts.env },
+    cwd,
+  });
   const store = opts.store ?? new MemoryStore();
   const clock = opts.clock ?? new ManualClock('2026-11-21T10:00:00Z');
   const healer = await createHealer({
@@ -24,7 +41,8 @@ export async function testHealer(
     logger: silentLogger(),
     store,
     clock,
-    kube: { kc: null, reason: 'no cluster in tests' },
+    kube: opts.kube ?? { kc: null, reason: 'no cluster in tests' },
+    ...(opts.reflector ? { reflector: opts.reflector } : {}),
   });
   return { healer, app: healer.app, store, clock, config };
 }

@@ -271,6 +271,110 @@ export function storeContract(t: Test, make: () => Promise<Store> | Store): void
     },
   );
 
+  void t.test(
+    'decisions and outbox actions commit together; due actions; timeline; silences',
+    async (t) => {
+      const store = await make();
+      t.teardown(() => store.close());
+      await store.startSession(session('play-o', 0));
+      const draft = {
+        alert: 'A7' as const,
+        severity: 'high' as const,
+        issueType: 'agent_failure' as const,
+        title: 'Pod Failure: x',
+        description: 'd',
+        namespace: 'cto',
+        playId: 'play-o',
+        taskId: '1',
+        agent: 'rex',
+        subject: 'play-o',
+        evidence: [],
+        context: {},
+        detectedAt: at(1).toISOString(),
+      };
+      const { incident } = await store.recordAlert(draft, 'c'.repeat(64), at(1));
+      const decision = {
+        id: 'dec-1',
+        incidentId: incident.id,
+        playId: 'play-o',
+        alert: 'A7' as const,
+        reason: 'new' as const,
+        detail: 'first sighting',
+        plan: [{ kind: 'open-issue' as const }, { kind: 'spawn-remediation' as const, attempt: 1 }],
+        at: at(1).toISOString(),
+      };
+      const action = (id: string, seq: number, due: number) => ({
+        id,
+        incidentId: incident.id,
+        decisionId: 'dec-1',
+        seq,
+        action: decision.plan[seq]!,
+        destination: seq === 0 ? ('github' as const) : ('kubernetes' as const),
+        state: 'pending' as const,
+        attempts: 0,
+        nextAttemptAt: at(due).toISOString(),
+        lastError: null,
+        result: null,
+        createdAt: at(1).toISOString(),
+        updatedAt: at(1).toISOString(),
+      });
+      const updated = await store.commitDecision({
+        decision,
+        actions: [action('act-1', 0, 1), action('act-2', 1, 5)],
+        incident: (i) => ({ ...i, lastDecision: 'new' }),
+      });
+      t.equal(updated?.lastDecision, 'new');
+      t.equal((await store.getIncident(incident.id))?.lastDecision, 'new');
+      t.same(
+        (await store.decisionsFor(incident.id)).map((d) => d.reason),
+        ['new'],
+      );
+      t.same(
+        (await store.actionsFor(incident.id)).map((a) => a.id),
+        ['act-1', 'act-2'],
+      );
+      t.same(
+        (await store.dueActions(at(2), 10)).map((a) => a.id),
+        ['act-1'],
+      );
+      t.same(
+        (await store.dueActions(at(6), 10)).map((a) => a.id),
+        ['act-1', 'act-2'],
+      );
+      await store.updateAction('act-1', (a) => ({ ...a, state: 'done', result: { issue: 12 } }));
+      t.same(
+        (await store.dueActions(at(6), 10)).map((a) => a.id),
+        ['act-2'],
+      );
+      t.same((await store.actionsFor(incident.id))[0]?.result, { issue: 12 });
+      const tl = await store.timeline('play-o');
+      t.equal(tl.decisions.length, 1);
+      t.equal(tl.actions.length, 2);
+      t.same(await store.timeline('play-none'), { decisions: [], actions: [] });
+
+      const silence = {
+        id: 'sil-1',
+        matchers: { alert: 'A7' },
+        startsAt: at(0).toISOString(),
+        endsAt: at(30).toISOString(),
+        comment: 'noisy',
+        createdBy: 'ops',
+        expiredAt: null,
+      };
+      await store.createSilence(silence);
+      t.same(
+        (await store.listSilences(at(10))).map((s) => s.id),
+        ['sil-1'],
+      );
+      t.same(await store.listSilences(at(31)), [], 'past endsAt');
+      await store.expireSilence('sil-1', at(11));
+      t.same(await store.listSilences(at(12)), [], 'expired');
+      t.equal((await store.listSilences()).length, 1, 'still listed without now');
+      t.equal((await store.getSilence('sil-1'))?.expiredAt, at(11).toISOString());
+      t.equal(await store.expireSilence('nope', at(1)), undefined);
+    },
+  );
+
   void t.test('cursors are durable key/values', async (t) => {
     const store = await make();
     t.teardown(() => store.close());
