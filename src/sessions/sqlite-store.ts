@@ -317,18 +317,18 @@ export class SqliteStore implements Store {
       const next = current && input.incident ? input.incident(structuredClone(current)) : current;
       if (next && next !== current) this.#putIncident(next, false);
       const d = input.decision;
-      this.#stmt.putDecision!.run(d.id, d.incidentId, d.at, JSON.stringify(d));
+      this.#stmt.putDecision.run(d.id, d.incidentId, d.at, JSON.stringify(d));
       for (const a of input.actions) this.#putAction(a);
       return next;
     });
   }
 
   decisionsFor(incidentId: string): Promise<Decision[]> {
-    return Promise.resolve(docs<Decision>(this.#stmt.decisionsFor!.all(incidentId)));
+    return Promise.resolve(docs<Decision>(this.#stmt.decisionsFor.all(incidentId)));
   }
 
   actionsFor(incidentId: string): Promise<ActionRecord[]> {
-    return Promise.resolve(docs<ActionRecord>(this.#stmt.actionsFor!.all(incidentId)));
+    return Promise.resolve(docs<ActionRecord>(this.#stmt.actionsFor.all(incidentId)));
   }
 
   timeline(playId: string): Promise<{ decisions: Decision[]; actions: ActionRecord[] }> {
@@ -351,7 +351,7 @@ export class SqliteStore implements Store {
 
   dueActions(now: Date, limit: number): Promise<ActionRecord[]> {
     return Promise.resolve(
-      docs<ActionRecord>(this.#stmt.dueActions!.all(now.toISOString(), limit)),
+      docs<ActionRecord>(this.#stmt.dueActions.all(now.toISOString(), limit)),
     );
   }
 
@@ -360,7 +360,7 @@ export class SqliteStore implements Store {
     change: (current: ActionRecord) => ActionRecord | undefined,
   ): Promise<ActionRecord | undefined> {
     return this.#writes.run(() => {
-      const row = this.#stmt.actionById!.get(id) as { doc: string } | undefined;
+      const row = this.#stmt.actionById.get(id) as { doc: string } | undefined;
       if (!row) return undefined;
       const current = JSON.parse(row.doc) as ActionRecord;
       const next = change(structuredClone(current));
@@ -379,18 +379,18 @@ export class SqliteStore implements Store {
 
   listSilences(now?: Date): Promise<Silence[]> {
     const rows = now
-      ? this.#stmt.activeSilences!.all(now.toISOString(), now.toISOString())
-      : this.#stmt.allSilences!.all();
+      ? this.#stmt.activeSilences.all(now.toISOString(), now.toISOString())
+      : this.#stmt.allSilences.all();
     return Promise.resolve(docs<Silence>(rows));
   }
 
   getSilence(id: string): Promise<Silence | undefined> {
-    return Promise.resolve(docs<Silence>([this.#stmt.silenceById!.get(id)].filter(Boolean))[0]);
+    return Promise.resolve(docs<Silence>([this.#stmt.silenceById.get(id)].filter(Boolean))[0]);
   }
 
   expireSilence(id: string, at: Date): Promise<Silence | undefined> {
     return this.#writes.run(() => {
-      const s = docs<Silence>([this.#stmt.silenceById!.get(id)].filter(Boolean))[0];
+      const s = docs<Silence>([this.#stmt.silenceById.get(id)].filter(Boolean))[0];
       if (!s) return undefined;
       if (s.expiredAt) return s;
       const next = { ...s, expiredAt: at.toISOString() };
@@ -400,7 +400,7 @@ export class SqliteStore implements Store {
   }
 
   #putAction(a: ActionRecord): void {
-    this.#stmt.putAction!.run(
+    this.#stmt.putAction.run(
       a.id,
       a.incidentId,
       a.state,
@@ -412,7 +412,7 @@ export class SqliteStore implements Store {
   }
 
   #putSilence(s: Silence): void {
-    this.#stmt.putSilence!.run(s.id, s.startsAt, s.endsAt, s.expiredAt, JSON.stringify(s));
+    this.#stmt.putSilence.run(s.id, s.startsAt, s.endsAt, s.expiredAt, JSON.stringify(s));
   }
 
   getCursor(key: string): Promise<string | undefined> {
