@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { SessionService } from './sessions/service.js';
 import type { Store } from './sessions/store.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { timelineRoutes } from './routes/timeline.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Readiness } from './observability/readiness.js';
 import { registerErrorHandling } from './routes/errors.js';
@@ -82,5 +83,6 @@ export async function buildApp(deps: AppDeps) {
   );
   await app.register(sessionRoutes(deps.sessions));
   await app.register(incidentRoutes(deps.store));
+  await app.register(timelineRoutes(deps.sessions, deps.store));
   return app;
 }

@@ -4,6 +4,7 @@ import { CliError, println, processIo, type Io } from './io.js';
 import { registerServe } from './serve.js';
 import { registerCheckConfig } from './check-config.js';
 import { registerSessionCommands } from './sessions.js';
+import { registerScan } from './scan.js';
 
 /** Runs the `healer` command line; resolves with the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -23,6 +24,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   registerServe(program, run);
   registerCheckConfig(program, io, run);
   registerSessionCommands(program, io, run);
+  registerScan(program, io, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -56,6 +56,15 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
     return Promise.all(writes).then(() => undefined);
   }
 
+  /**
+   * One occurrence of an event-like alert (a log line, a completion check): always recorded,
+   * never resolved by the tracker (there is no state to clear).
+   */
+  occurrence(draft: AlertDraft, receivedAt?: number): Promise<void> {
+    const fp = fingerprint(draft);
+    return this.#enqueue(fp, () => this.#record(draft, fp, receivedAt));
+  }
+
   /** The object is gone (deleted): everything it fired may resolve. */
   forget(objectKey: string): Promise<void> {
     return this.observe(objectKey, []);

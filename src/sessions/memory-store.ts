@@ -268,6 +268,22 @@ export class MemoryStore implements Store {
     return resolved(clone(next ?? current));
   }
 
+  finishAction(
+    id: string,
+    change: (current: ActionRecord) => ActionRecord,
+    incident?: (current: Incident) => Incident,
+  ): Promise<{ action: ActionRecord | undefined; incident: Incident | undefined }> {
+    this.#check();
+    const current = this.#actions.get(id);
+    if (!current) return resolved({ action: undefined, incident: undefined });
+    const next = change(clone(current));
+    this.#actions.set(id, clone(next));
+    const inc = this.#incidents.get(next.incidentId);
+    const nextInc = inc && incident ? incident(clone(inc)) : inc;
+    if (nextInc && nextInc !== inc) this.#putIncident(nextInc, false);
+    return resolved({ action: clone(next), incident: nextInc && clone(nextInc) });
+  }
+
   createSilence(silence: Silence): Promise<Silence> {
     this.#check();
     this.#silences.set(silence.id, clone(silence));

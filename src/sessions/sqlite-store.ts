@@ -370,6 +370,23 @@ export class SqliteStore implements Store {
     });
   }
 
+  finishAction(
+    id: string,
+    change: (current: ActionRecord) => ActionRecord,
+    incident?: (current: Incident) => Incident,
+  ): Promise<{ action: ActionRecord | undefined; incident: Incident | undefined }> {
+    return this.#writes.run(() => {
+      const row = this.#stmt.actionById.get(id) as { doc: string } | undefined;
+      if (!row) return { action: undefined, incident: undefined };
+      const next = change(JSON.parse(row.doc) as ActionRecord);
+      this.#putAction(next);
+      const inc = this.#readIncident(next.incidentId);
+      const nextInc = inc && incident ? incident(structuredClone(inc)) : inc;
+      if (nextInc && nextInc !== inc) this.#putIncident(nextInc, false);
+      return { action: next, incident: nextInc };
+    });
+  }
+
   createSilence(silence: Silence): Promise<Silence> {
     return this.#writes.run(() => {
       this.#putSilence(silence);

@@ -108,6 +108,12 @@ export interface Store {
     id: string,
     change: (current: ActionRecord) => ActionRecord | undefined,
   ): Promise<ActionRecord | undefined>;
+  /** Records an action's outcome and the incident change it implies, in one transaction. */
+  finishAction(
+    id: string,
+    change: (current: ActionRecord) => ActionRecord,
+    incident?: (current: Incident) => Incident,
+  ): Promise<{ action: ActionRecord | undefined; incident: Incident | undefined }>;
 
   createSilence(silence: Silence): Promise<Silence>;
   /** Silences not expired and not past `endsAt` at `now` (all when `now` is omitted). */
