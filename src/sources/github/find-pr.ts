@@ -31,7 +31,7 @@ export function parsePullRequestUrl(url: string): Omit<PrRef, 'foundBy'> | null 
   } catch {
     return null;
   }
-  const m = /\/([^/]+)\/([^/]+)\/pulls?\/(\d+)\/?$/.exec(path);
+  const m = /\/([^/]+)\/([^/]+)\/pulls?\/(\d+)(?:\/[a-z]+)?\/?$/.exec(path);
   if (!m) return null;
   const number = Number(m[3]);
   if (!Number.isSafeInteger(number) || number <= 0) return null;
