@@ -30,7 +30,11 @@ export const timelineRoutes =
           tags: ['sessions'],
           params: playIdParamsSchema,
           response: {
-            200: z.object({ status: z.literal('ok'), play_id: z.string(), entries: z.array(entrySchema) }),
+            200: z.object({
+              status: z.literal('ok'),
+              play_id: z.string(),
+              entries: z.array(entrySchema),
+            }),
             404: sessionNotFoundSchema,
           },
         },
@@ -38,21 +42,50 @@ export const timelineRoutes =
       async (req, reply) => {
         const playId = req.params.play_id;
         const s = await sessions.get(playId);
-        if (!s) return reply.code(404).send({ status: 'error', session: null, message: `Session not found: ${playId}` });
+        if (!s)
+          return reply
+            .code(404)
+            .send({ status: 'error', session: null, message: `Session not found: ${playId}` });
         const entries: Entry[] = [];
-        const add = (at: string | null | undefined, e: Omit<Entry, 'at'>) => at && entries.push({ at, ...e });
-        add(s.started_at, { type: 'session', incident_id: null, summary: 'session started', detail: { repository: s.repository, tasks: s.tasks.length } });
+        const add = (at: string | null | undefined, e: Omit<Entry, 'at'>) =>
+          at && entries.push({ at, ...e });
+        add(s.started_at, {
+          type: 'session',
+          incident_id: null,
+          summary: 'session started',
+          detail: { repository: s.repository, tasks: s.tasks.length },
+        });
         for (const a of s.agents) {
-          add(a.started_at, { type: 'agent', incident_id: null, summary: `${a.name} started (${a.stage})`, detail: { pod: a.pod, coderun: a.coderun, phase: a.phase } });
+          add(a.started_at, {
+            type: 'agent',
+            incident_id: null,
+            summary: `${a.name} started (${a.stage})`,
+            detail: { pod: a.pod, coderun: a.coderun, phase: a.phase },
+          });
         }
         const incidents = await store.listIncidents({ playId, limit: 5000 });
         for (const i of incidents) {
-          add(i.firstSeen, { type: 'alert', incident_id: i.id, summary: `${i.alert} ${redact(i.title)}`, detail: { severity: i.severity, occurrences: i.occurrences, last_seen: i.lastSeen } });
-          add(i.resolvedAt, { type: 'resolution', incident_id: i.id, summary: `resolved: ${i.resolution ?? ''}`, detail: {} });
+          add(i.firstSeen, {
+            type: 'alert',
+            incident_id: i.id,
+            summary: `${i.alert} ${redact(i.title)}`,
+            detail: { severity: i.severity, occurrences: i.occurrences, last_seen: i.lastSeen },
+          });
+          add(i.resolvedAt, {
+            type: 'resolution',
+            incident_id: i.id,
+            summary: `resolved: ${i.resolution ?? ''}`,
+            detail: {},
+          });
         }
         const { decisions, actions } = await store.timeline(playId);
         for (const d of decisions) {
-          add(d.at, { type: 'decision', incident_id: d.incidentId, summary: `${d.reason}: ${redact(d.detail)}`, detail: { reason: d.reason, plan: d.plan.map((p) => p.kind) } });
+          add(d.at, {
+            type: 'decision',
+            incident_id: d.incidentId,
+            summary: `${d.reason}: ${redact(d.detail)}`,
+            detail: { reason: d.reason, plan: d.plan.map((p) => p.kind) },
+          });
         }
         for (const a of actions) {
           add(a.updatedAt, {
@@ -62,7 +95,12 @@ export const timelineRoutes =
             detail: { state: a.state, attempts: a.attempts, result: a.result },
           });
         }
-        add(s.ended_at, { type: 'session', incident_id: null, summary: `session ${s.status}`, detail: { reason: s.end_reason } });
+        add(s.ended_at, {
+          type: 'session',
+          incident_id: null,
+          summary: `session ${s.status}`,
+          detail: { reason: s.end_reason },
+        });
         entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
         return { status: 'ok' as const, play_id: playId, entries };
       },

@@ -1,0 +1,231 @@
+import type { Logger } from 'pino';
+import type { ActionRecord } from '../domain/action.js';
+import type { Clock } from '../domain/clock.js';
+import type { Store } from '../sessions/store.js';
+import type { Session } from '../domain/session.js';
+import { backoffDelay } from '../sources/kube/backoff.js';
+import { ActionError, type ActionHandler } from './handler.js';
+
+export interface DispatcherOptions {
+  store: Store;
+  handlers: readonly ActionHandler[];
+  clock: Clock;
+  logger: Logger;
+  sessionOf(playId: string): Promise<Session | undefined>;
+  onOutcome?(action: ActionRecord, outcome: 'done' | 'retry' | 'failed'): void;
+  /** How often due actions are looked for (a decision also kicks the loop). */
+  pollMs?: number;
+  /** Deadline of one action run. */
+  deadlineMs?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  /** Retryable failures after which an action is given up (≈ a day with the default backoff). */
+  maxAttempts?: number;
+}
+
+/** Actions that need the incident's GitHub issue wait for its open-issue action. */
+const NEEDS_ISSUE = new Set([
+  'comment-issue',
+  'label-issue',
+  'close-issue',
+  'spawn-remediation',
+  'spawn-evaluation',
+]);
+
+/**
+ * Runs the durable outbox: due actions of one incident in order, incidents and destinations in
+ * parallel. Recoverable failures back off (capped, jittered, honouring Retry-After); permanent
+ * ones are recorded with their reason. Handlers are idempotent, so a crash mid-action only
+ * means the action runs again and adopts what it created.
+ */
+export class Dispatcher {
+  readonly #o: DispatcherOptions;
+  readonly #byKey = new Map<string, ActionHandler>();
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<number> | undefined;
+  #again = false;
+  #stopped = false;
+
+  constructor(opts: DispatcherOptions) {
+    this.#o = opts;
+    for (const h of opts.handlers)
+      for (const k of h.kinds) this.#byKey.set(`${k}/${h.destination}`, h);
+  }
+
+  /** Destinations that have a handler for a kind (a `notify` goes to every configured notifier). */
+  destinationsFor(kind: ActionRecord['action']['kind']): ActionRecord['destination'][] {
+    return this.#o.handlers.filter((h) => h.kinds.includes(kind)).map((h) => h.destination);
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#timer = setInterval(() => this.kick(), this.#o.pollMs ?? 2000);
+    this.#timer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    await this.#running;
+  }
+
+  /** Run due actions now (coalesced with a run in progress). */
+  kick(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.runOnce()
+      .catch((err: unknown) => {
+        this.#o.logger.error({ err }, 'outbox pass failed');
+        return 0;
+      })
+      .finally(() => {
+        this.#running = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Resolves when no pass is running (tests). */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  /** One pass over the due actions; returns how many ran. */
+  async runOnce(): Promise<number> {
+    const due = await this.#o.store.dueActions(this.#o.clock.now(), 200);
+    const byIncident = new Map<string, ActionRecord[]>();
+    for (const a of due) {
+      const list = byIncident.get(a.incidentId);
+      if (list) list.push(a);
+      else byIncident.set(a.incidentId, [a]);
+    }
+    const counts = await Promise.all(
+      [...byIncident.values()].map((list) => this.#runIncident(list)),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  /** In order; notifications run regardless, the rest stop at the first action that did not finish. */
+  async #runIncident(due: ActionRecord[]): Promise<number> {
+    const all = await this.#o.store.actionsFor(due[0]!.incidentId);
+    let ran = 0;
+    let blocked = false;
+    for (const a of due) {
+      const independent = a.action.kind === 'notify';
+      if (blocked && !independent) continue;
+      if (NEEDS_ISSUE.has(a.action.kind) && this.#issuePending(all, a)) {
+        blocked = true;
+        continue;
+      }
+      const outcome = await this.#run(a);
+      ran++;
+      if (outcome === 'retry' && !independent) blocked = true;
+      const idx = all.findIndex((x) => x.id === a.id);
+      if (idx >= 0)
+        all[idx] = {
+          ...a,
+          state: outcome === 'done' ? 'done' : outcome === 'failed' ? 'failed' : 'pending',
+        };
+    }
+    return ran;
+  }
+
+  /** An earlier open-issue of the same incident is still pending. */
+  #issuePending(all: ActionRecord[], a: ActionRecord): boolean {
+    return all.some(
+      (x) =>
+        x.action.kind === 'open-issue' &&
+        x.state === 'pending' &&
+        (x.createdAt < a.createdAt || (x.createdAt === a.createdAt && x.seq < a.seq)),
+    );
+  }
+
+  async #run(a: ActionRecord): Promise<'done' | 'retry' | 'failed'> {
+    const { store, clock, logger } = this.#o;
+    const now = clock.now();
+    const iso = () => clock.now().toISOString();
+    const handler = this.#byKey.get(`${a.action.kind}/${a.destination}`);
+    const log = logger.child({
+      incident_id: a.incidentId,
+      action: a.action.kind,
+      destination: a.destination,
+      attempt: a.attempts + 1,
+    });
+    if (!handler) {
+      await store.finishAction(a.id, (x) => ({
+        ...x,
+        state: 'failed',
+        lastError: `no handler for ${a.action.kind} → ${a.destination} (destination not configured)`,
+        updatedAt: iso(),
+      }));
+      this.#o.onOutcome?.(a, 'failed');
+      return 'failed';
+    }
+    const incident = await store.getIncident(a.incidentId);
+    if (!incident) {
+      await store.finishAction(a.id, (x) => ({
+        ...x,
+        state: 'failed',
+        lastError: 'incident no longer exists',
+        updatedAt: iso(),
+      }));
+      return 'failed';
+    }
+    const session = incident.playId ? ((await this.#o.sessionOf(incident.playId)) ?? null) : null;
+    const deadlineMs = this.#o.deadlineMs ?? 30_000;
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const out = await Promise.race([
+        handler.run({ action: a, incident, session, now, signal: controller.signal }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            controller.abort();
+            reject(new ActionError(`no answer within ${deadlineMs} ms`, true));
+          }, deadlineMs);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      await store.finishAction(
+        a.id,
+        (x) => ({
+          ...x,
+          state: 'done',
+          attempts: x.attempts + 1,
+          result: out.result,
+          lastError: null,
+          updatedAt: iso(),
+        }),
+        out.incident,
+      );
+      log.info({ result: out.result }, `${a.action.kind} done`);
+      this.#o.onOutcome?.(a, 'done');
+      return 'done';
+    } catch (err) {
+      const e =
+        err instanceof ActionError
+          ? err
+          : new ActionError(err instanceof Error ? err.message : String(err), true, { cause: err });
+      const attempts = a.attempts + 1;
+      const giveUp = !e.retryable || attempts >= (this.#o.maxAttempts ?? 40);
+      const { initialMs, maxMs } = this.#o.backoff ?? { initialMs: 2000, maxMs: 30 * 60_000 };
+      const wait = Math.max(e.retryAfterMs ?? 0, backoffDelay(attempts - 1, initialMs, maxMs));
+      await store.finishAction(a.id, (x) => ({
+        ...x,
+        attempts,
+        state: giveUp ? 'failed' : 'pending',
+        lastError: e.message,
+        nextAttemptAt: new Date(clock.now().getTime() + (giveUp ? 0 : wait)).toISOString(),
+        updatedAt: iso(),
+      }));
+      if (giveUp) log.error({ err: e.message }, `${a.action.kind} failed for good`);
+      else log.warn({ err: e.message, retryInMs: wait }, `${a.action.kind} failed; will retry`);
+      this.#o.onOutcome?.(a, giveUp ? 'failed' : 'retry');
+      return giveUp ? 'failed' : 'retry';
+    }
+  }
+}
