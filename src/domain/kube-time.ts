@@ -1,8 +1,10 @@
 /**
  * Timestamps of Kubernetes objects. Wire JSON carries RFC 3339 strings; the client library's typed
- * objects carry `Date`s. Both (and garbage) are accepted: garbage reads as unknown (`null`).
+ * objects carry `Date`s; Healer's own computations epoch milliseconds. All are accepted; garbage
+ * reads as unknown (`null`).
  */
 export function millis(ts: unknown): number | null {
+  if (typeof ts === 'number') return Number.isFinite(ts) ? ts : null;
   if (ts instanceof Date) {
     const t = ts.getTime();
     return Number.isFinite(t) ? t : null;

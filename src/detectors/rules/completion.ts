@@ -19,6 +19,10 @@ const MAX_LINES = 10;
 const safeTest = (r: unknown, text: string): boolean =>
   r instanceof RegExp && ((r.lastIndex = 0), r.test(text));
 
+/** What a pattern matched in the text (`CONFLICT`, `2 failed`), trimmed for a title. */
+const matched = (r: RegExp, text: string): string =>
+  ((r.lastIndex = 0), r.exec(text)?.[0] ?? r.source).trim().slice(0, 60);
+
 export const completionCheck: Rule = {
   id: 'completion',
   name: 'Success check',
@@ -40,9 +44,10 @@ export const completionCheck: Rule = {
     const hits = lines.filter((l) => failure.some((r) => safeTest(r, l))).slice(0, MAX_LINES);
     const tail = lines.filter((l) => l.trim() !== '').slice(-MAX_LINES);
     const found = failure.map((r) => r.source);
+    const shown = [...new Set(failure.map((r) => matched(r, logs)))].slice(0, 3);
     const what =
-      found.length > 0
-        ? `shows failure indicator ${found.join(', ')}`
+      shown.length > 0
+        ? `logs show ${shown.map((m) => `"${m}"`).join(', ')}`
         : 'succeeded without success markers';
     return [
       {
@@ -51,7 +56,7 @@ export const completionCheck: Rule = {
         severity: 'medium',
         issueType: found.length > 0 ? 'agent_failure' : 'other',
         title: `Unverified Completion: ${name} ${what}`,
-        description: `The ${c.agent} pod ${name} finished with phase Succeeded, but its logs show ${success.length === 0 ? `none of ${c.agent}'s success markers` : `${success.length} success marker(s)`}${found.length > 0 ? ` and failure indicator(s) ${found.join(', ')}` : ''}.`,
+        description: `The ${c.agent} pod ${name} finished with phase Succeeded, but its logs show ${success.length === 0 ? `none of ${c.agent}'s success markers` : `${success.length} success marker(s)`}${shown.length > 0 ? ` and failure indicator(s) ${shown.map((m) => `"${m}"`).join(', ')}` : ''}.`,
         evidence: hits.length > 0 ? hits : tail,
         context: {
           pod: name,
@@ -60,6 +65,7 @@ export const completionCheck: Rule = {
           successMarkersFound: success.length,
           successMarkers: success.map((r) => r.source).join(', ') || null,
           failureIndicators: found.join(', ') || null,
+          failureMatches: shown.join(', ') || null,
           logLines: lines.length,
           ...remediationContext(c),
         },

@@ -42,7 +42,7 @@ const rows: Row[] = [
     name: 'the agent container is found by the agent name, not by position',
     pod: patch(pod('pod-silent-failure-sidecar'), (p) => {
       p.spec!.containers.reverse();
-      p.spec!.containers[1]!.name = 'rex';
+      p.spec!.containers[1].name = 'rex';
       status(p, 'agent').name = 'rex';
     }),
     want: { method: 'exit_code', container: 'rex', exitCode: 1 },
@@ -223,7 +223,7 @@ const rows: Row[] = [
   },
 ];
 
-void t.test('A2 silent failure table', async (t) => {
+void t.test('A2 silent failure table', (t) => {
   for (const row of rows) {
     const drafts = a2SilentFailure.evaluate(
       podSignal(row.pod, row.c ?? corr()),
@@ -236,9 +236,10 @@ void t.test('A2 silent failure table', async (t) => {
     t.equal(drafts.length, 1, row.name);
     t.match(drafts[0]?.context, row.want, row.name);
   }
+  t.end();
 });
 
-void t.test('an A2 draft fills every field from the pod and its correlation', async (t) => {
+void t.test('an A2 draft fills every field from the pod and its correlation', (t) => {
   const [d] = a2SilentFailure.evaluate(podSignal(pod('pod-silent-failure-sidecar')), view());
   t.match(d, {
     alert: 'A2',
@@ -269,9 +270,10 @@ void t.test('an A2 draft fills every field from the pod and its correlation', as
     d?.evidence.some((l) => /condition ContainersReady=False/.test(l)),
     'condition',
   );
+  t.end();
 });
 
-void t.test('A2 evidence carries the pod events', async (t) => {
+void t.test('A2 evidence carries the pod events', (t) => {
   const ev = events('events-crashloop').map((e) => ({
     ...e,
     involvedObject: { ...e.involvedObject, name: P },
@@ -281,9 +283,10 @@ void t.test('A2 evidence carries the pod events', async (t) => {
     view({ events: ev }),
   );
   t.ok(d?.evidence.some((l) => l === `event Warning BackOff (x12): ${ev[1]?.message}`));
+  t.end();
 });
 
-void t.test('thresholds come from config', async (t) => {
+void t.test('thresholds come from config', (t) => {
   const p = patch(pod('pod-one-restart'), (x) => {
     status(x, 'agent').restartCount = 4;
   });
@@ -293,4 +296,5 @@ void t.test('thresholds come from config', async (t) => {
     config: { ...v.config, alerts: { ...v.config.alerts, restartThreshold: 5 } },
   };
   t.same(a2SilentFailure.evaluate(podSignal(p), strict), [], 'restartThreshold 5');
+  t.end();
 });

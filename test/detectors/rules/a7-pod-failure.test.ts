@@ -168,7 +168,7 @@ const rows: Row[] = [
       p.status!.conditions = [
         condition('PodScheduled', 'False', 0, 'Unschedulable', '0/3 nodes are available'),
       ];
-      p.status!.conditions[0]!.lastTransitionTime = '2025-11-21T05:59:50Z' as never;
+      p.status!.conditions[0].lastTransitionTime = '2025-11-21T05:59:50Z' as never;
     }),
     want: null,
   },
@@ -208,7 +208,7 @@ const rows: Row[] = [
   },
 ];
 
-void t.test('A7 pod failure table', async (t) => {
+void t.test('A7 pod failure table', (t) => {
   for (const row of rows) {
     const drafts = a7PodFailure.evaluate(podSignal(row.pod, row.c ?? corr()), view());
     if (row.want === null) {
@@ -219,9 +219,10 @@ void t.test('A7 pod failure table', async (t) => {
     t.equal(drafts[0]?.severity, row.want.severity, `${row.name}: severity`);
     t.match(drafts[0]?.context, row.want.context, row.name);
   }
+  t.end();
 });
 
-void t.test('an A7 draft fills every field and lists the other findings and events', async (t) => {
+void t.test('an A7 draft fills every field and lists the other findings and events', (t) => {
   const p = patch(pod('pod-crashloop'), (x) => {
     status(x, 'docker-daemon').state = waiting(
       'ImagePullBackOff',
@@ -262,4 +263,5 @@ void t.test('an A7 draft fills every field and lists the other findings and even
       ),
     ),
   );
+  t.end();
 });
