@@ -112,7 +112,7 @@ export class Dispatcher {
 
   /** In order; notifications run regardless, the rest stop at the first action that did not finish. */
   async #runIncident(due: ActionRecord[]): Promise<number> {
-    const all = await this.#o.store.actionsFor(due[0]!.incidentId);
+    const all = await this.#o.store.actionsFor(due[0].incidentId);
     let ran = 0;
     let blocked = false;
     for (const a of due) {

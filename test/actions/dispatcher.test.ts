@@ -153,7 +153,7 @@ void t.test(
     );
     await d.runOnce();
     t.same(kube.calls, [], 'CodeRun waits for the pending issue');
-    const a0 = (await store.actionsFor(incident.id))[0]!;
+    const a0 = (await store.actionsFor(incident.id))[0];
     t.match(a0, { state: 'pending', attempts: 1, lastError: 'GitHub answered 502' });
     t.ok(a0.nextAttemptAt > T0, 'backed off');
     t.equal(await d.runOnce(), 0, 'not due yet');
@@ -215,7 +215,7 @@ void t.test(
     });
     const { d, store, incident } = await setup([discord.h], [{ kind: 'notify', event: 'opened' }]);
     await d.runOnce();
-    const a = (await store.actionsFor(incident.id))[0]!;
+    const a = (await store.actionsFor(incident.id))[0];
     t.ok(
       new Date(a.nextAttemptAt).getTime() - new Date(T0).getTime() >= 90_000,
       'waits at least retry_after',
