@@ -1,12 +1,12 @@
 import type { ChecklistState, PreflightItem, PreflightState } from '../../domain/session.js';
-import { CHECKLIST_ITEMS } from './checklist-items.js';
-import type { ChecklistItemId } from './checklist-items.js';
+import { PREFLIGHT_ITEMS } from '../../domain/preflight.js';
+import type { PreflightItemId } from '../../domain/preflight.js';
 import { union } from './classifier.js';
 import type { Catalogue, ChecklistEntry, Finding } from './schema.js';
 
 /** One observation about a checklist item: a line that passes or fails it. */
 export interface ChecklistMark {
-  item: ChecklistItemId;
+  item: PreflightItemId;
   result: 'pass' | 'fail';
   /** The log line that showed it. */
   evidence: string;
@@ -62,13 +62,13 @@ export function markOf(finding: Finding): ChecklistMark | null {
  * The evidence is the first line that decided the state.
  */
 export function foldChecklist(marks: Iterable<ChecklistMark>): PreflightItem[] {
-  const fail = new Map<ChecklistItemId, string>();
-  const pass = new Map<ChecklistItemId, string>();
+  const fail = new Map<PreflightItemId, string>();
+  const pass = new Map<PreflightItemId, string>();
   for (const m of marks) {
     const seen = m.result === 'fail' ? fail : pass;
     if (!seen.has(m.item)) seen.set(m.item, m.evidence);
   }
-  return CHECKLIST_ITEMS.map(({ id, label }) => {
+  return PREFLIGHT_ITEMS.map(({ id, label }) => {
     const failed = fail.get(id);
     const passed = pass.get(id);
     const state: ChecklistState =

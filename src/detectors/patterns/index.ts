@@ -1,8 +1,6 @@
 export { Classifier, union } from './classifier.js';
 export { ChecklistScanner, foldChecklist, markOf, preflightState } from './checklist.js';
 export type { ChecklistMark } from './checklist.js';
-export { CHECKLIST_ITEMS } from './checklist-items.js';
-export type { ChecklistItemId } from './checklist-items.js';
 export { exampleProblems } from './examples.js';
 export { CatalogueError, DEFAULT_CATALOGUE_PATH, loadCatalogue, parseCatalogue } from './load.js';
 export { logqlEscape, lokiLineFilter, lokiUnion } from './loki.js';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ISSUE_TYPES, SEVERITIES } from '../../domain/alert.js';
 import type { AlertId, IssueType, Severity } from '../../domain/alert.js';
-import { CHECKLIST_ITEM_IDS } from './checklist-items.js';
+import { PREFLIGHT_ITEMS } from '../../domain/preflight.js';
+import type { PreflightItemId } from '../../domain/preflight.js';
 
 /** The alerts a log line can raise (detection.md §4). */
 export const LOG_ALERTS = [
@@ -16,6 +17,12 @@ export type LogAlert = (typeof LOG_ALERTS)[number];
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case kebab-case (a-z, 0-9, -)');
 const pattern = z.string().min(1, 'a pattern cannot be empty');
 const lines = z.array(z.string());
+
+/** The checklist item ids of `domain/preflight.ts`, as a zod enum tuple. */
+const CHECKLIST_ITEM_IDS = PREFLIGHT_ITEMS.map((i) => i.id) as [
+  PreflightItemId,
+  ...PreflightItemId[],
+];
 
 export const checklistRefSchema = z.strictObject({
   item: z.enum(CHECKLIST_ITEM_IDS),

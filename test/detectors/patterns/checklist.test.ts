@@ -1,6 +1,5 @@
 import t from 'tap';
 import {
-  CHECKLIST_ITEMS,
   ChecklistScanner,
   Classifier,
   foldChecklist,
@@ -10,6 +9,7 @@ import {
 } from '../../../src/detectors/patterns/index.js';
 import type { ChecklistMark } from '../../../src/detectors/patterns/index.js';
 import { readFileSync } from 'node:fs';
+import { PREFLIGHT_ITEMS } from '../../../src/domain/preflight.js';
 
 const catalogue = loadCatalogue();
 const scanner = new ChecklistScanner(catalogue);
@@ -28,7 +28,7 @@ void t.test('no marks: eight unknown items in the fixed order', (t) => {
   const items = foldChecklist([]);
   t.same(
     items.map((i) => i.id),
-    CHECKLIST_ITEMS.map((i) => i.id),
+    PREFLIGHT_ITEMS.map((i) => i.id),
   );
   t.ok(items.every((i) => i.state === 'unknown' && i.evidence === null));
   t.equal(preflightState(items, true), 'pending');
