@@ -86,14 +86,14 @@ for (let f = 0; f < FAILURES; f++) {
 }
 await waitFor(() => pending.size === 0, { timeoutMs: 60_000, what: 'every failure recorded' });
 latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
 const tickStart = performance.now();
 await healer.tick();
 const tickMs = performance.now() - tickStart;
 const mem = process.memoryUsage();
 console.log(JSON.stringify({
   sessions: SESSIONS, pods: PODS, failures: latencies.length,
-  p50_ms: +pct(50).toFixed(2), p99_ms: +pct(99).toFixed(2), max_ms: +latencies[latencies.length - 1]!.toFixed(2),
+  p50_ms: +pct(50).toFixed(2), p99_ms: +pct(99).toFixed(2), max_ms: +latencies[latencies.length - 1].toFixed(2),
   full_tick_ms: +tickMs.toFixed(1),
   watches: healer.hub?.watchCount,
   rss_mb: +(mem.rss / 2 ** 20).toFixed(0), heap_mb: +(mem.heapUsed / 2 ** 20).toFixed(0),

@@ -308,7 +308,7 @@ export function storeContract(t: Test, make: () => Promise<Store> | Store): void
         incidentId: incident.id,
         decisionId: 'dec-1',
         seq,
-        action: decision.plan[seq]!,
+        action: decision.plan[seq],
         destination: seq === 0 ? ('github' as const) : ('kubernetes' as const),
         state: 'pending' as const,
         attempts: 0,

@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startKubeSim, podManifest, codeRunManifest, waitFor } from '../../sim/kube/index.js';
 import { InformerHub, type HubEvent } from '../../../src/sources/kube/hub.js';
@@ -31,10 +31,6 @@ async function setup(
   return { sim, hub, events, restarts };
 }
 
-type Tap = typeof t;
-declare namespace Tap {
-  type Test = Parameters<Parameters<typeof t.test>[1]>[0];
-}
 
 const named = (events: HubEvent[], name: string) =>
   events.filter((e) => e.kind === 'pod' && e.object.metadata?.name === name).map((e) => e.type);
