@@ -5,7 +5,7 @@ import { InformerHub, type HubEvent } from '../../../src/sources/kube/hub.js';
 import { silentLogger } from '../../helpers/healer.js';
 
 async function setup(
-  t: Tap.Test,
+  t: Test,
   simOpts: Parameters<typeof startKubeSim>[0] = {},
   namespaces: string[] | '*' = ['cto'],
 ) {
