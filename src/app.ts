@@ -11,6 +11,8 @@ import type { SessionService } from './sessions/service.js';
 import type { Store } from './sessions/store.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { timelineRoutes } from './routes/timeline.js';
+import { silenceRoutes } from './routes/silences.js';
+import type { Clock } from './domain/clock.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Readiness } from './observability/readiness.js';
 import { registerErrorHandling } from './routes/errors.js';
@@ -24,6 +26,7 @@ export const BODY_LIMIT = 1024 * 1024;
 export interface AppDeps {
   sessions: SessionService;
   store: Store;
+  clock: Clock;
   metrics: Metrics;
   readiness: Readiness;
   logger?: Logger | false;
@@ -70,6 +73,7 @@ export async function buildApp(deps: AppDeps) {
       tags: [
         { name: 'sessions', description: 'Plays Healer watches' },
         { name: 'incidents', description: 'What Healer found, one per fingerprint' },
+        { name: 'silences', description: 'Stop acting on matching alerts for a while' },
         { name: 'operations', description: 'Health, readiness, metrics' },
       ],
     },
@@ -84,5 +88,6 @@ export async function buildApp(deps: AppDeps) {
   await app.register(sessionRoutes(deps.sessions));
   await app.register(incidentRoutes(deps.store));
   await app.register(timelineRoutes(deps.sessions, deps.store));
+  await app.register(silenceRoutes(deps.store, deps.clock));
   return app;
 }

@@ -202,6 +202,7 @@ export async function createHealer(deps: HealerDeps) {
   const app = await buildApp({
     sessions,
     store,
+    clock,
     metrics,
     readiness,
     logger,
