@@ -29,9 +29,9 @@ export function draftBase(
 ): DraftBase {
   return {
     namespace,
-    playId: c?.playId ?? null,
-    taskId: c?.taskId ?? null,
-    agent: c?.agent ?? null,
+    playId: c?.playId || null,
+    taskId: c?.taskId || null,
+    agent: c?.agent || null,
     subject,
     detectedAt: now.toISOString(),
   };

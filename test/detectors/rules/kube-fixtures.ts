@@ -99,7 +99,7 @@ export function view(o: ViewOptions = {}): RuleView {
     podsOfCodeRun: () => o.pods ?? [],
     eventsFor: (_kind, ns, name) =>
       (o.events ?? []).filter(
-        (e) => e.involvedObject?.name === name && (e.involvedObject.namespace ?? ns) === ns,
+        (e) => e?.involvedObject?.name === name && (e.involvedObject.namespace ?? ns) === ns,
       ),
     expectedFor: (agent) => {
       const e = EXPECTED.get(agent);
