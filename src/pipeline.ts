@@ -19,6 +19,25 @@ import { IncidentTracker } from './incidents/tracker.js';
 import { loadExpected } from './templates/expected.js';
 import type { CodeRun, Pod, Workflow } from './domain/kube.js';
 import { buildApp } from './app.js';
+import { HealerError } from './domain/errors.js';
+import type { PrSnapshot } from './domain/pr.js';
+import { checkTemplates, createTemplateEngine, formatTemplateFailures } from './templates/index.js';
+import {
+  githubClientFromEnv,
+  PrPoller,
+  prSummary,
+  registerGitHubMetrics,
+  type PollTarget,
+} from './sources/github/index.js';
+import { createActionHandlers } from './actions/index.js';
+import { Dispatcher } from './actions/dispatcher.js';
+import { DecisionMaker } from './actions/decisions.js';
+import {
+  applyAttemptUpdate,
+  attemptFromCodeRun,
+  incidentIdOfCodeRun,
+} from './actions/coderun/follow.js';
+import { policyFromConfig } from './incidents/policy.js';
 
 export interface HealerDeps {
   config: Config;
@@ -27,6 +46,15 @@ export interface HealerDeps {
   clock?: Clock;
   /** Cluster access; found from the environment when not given. */
   kube?: KubeAccess;
+  /** GitHub client; null = off; found from the environment when not given. */
+  github?: import('./sources/github/index.js').GitHubClient | null;
+  /** Dispatcher tuning (tests shorten polling and backoff). */
+  dispatcher?: Partial<
+    Pick<
+      ConstructorParameters<typeof Dispatcher>[0],
+      'pollMs' | 'deadlineMs' | 'backoff' | 'maxAttempts'
+    >
+  >;
   /** Reflector tuning (tests shorten backoff and inactivity). */
   reflector?: ConstructorParameters<typeof InformerHub>[0]['reflector'];
 }
@@ -54,11 +82,18 @@ export async function createHealer(deps: HealerDeps) {
     retentionDays: config.env.HEALER_SESSION_RETENTION_DAYS,
   });
   let active = new Map<string, Session>();
+  /** Last PR snapshot per active session, and PR URLs its CodeRuns reported. */
+  const snapshots = new Map<string, PrSnapshot>();
+  const prUrls = new Map<string, Set<string>>();
   let index: CorrelationIndex = buildCorrelationIndex([]);
   const reindex = () => (index = buildCorrelationIndex([...active.values()]));
   const remember = (s: Session) => {
     if (s.status === 'active') active.set(s.play_id, s);
-    else active.delete(s.play_id);
+    else {
+      active.delete(s.play_id);
+      snapshots.delete(s.play_id);
+      prUrls.delete(s.play_id);
+    }
     reindex();
   };
 
@@ -74,6 +109,22 @@ export async function createHealer(deps: HealerDeps) {
   let hub: InformerHub | undefined;
   let watcher: KubeWatcher | undefined;
   let lookups: KubeLookups | undefined;
+  /** Rule lookups when no cluster is watched (PR rules still run). */
+  const noCluster = {
+    view: (
+      now: Date,
+      session: Session | null,
+      cfg: RuleView['config'],
+      exp: RuleView['expectedFor'],
+    ): RuleView => ({
+      now,
+      session,
+      config: cfg,
+      podsOfCodeRun: () => [],
+      eventsFor: () => [],
+      expectedFor: exp,
+    }),
+  };
 
   const metrics = new Metrics({
     sessionCounts: () => store.countByStatus(),
@@ -87,6 +138,55 @@ export async function createHealer(deps: HealerDeps) {
       }
       return out;
     },
+  });
+
+  // --- templates (checked at start: every alert's templates must render) ---
+  const templates = createTemplateEngine(config.env.HEALER_PROMPTS_DIR);
+  const templateFailures = [
+    ...templates.loadErrors.map((e) => ({ alert: null, template: 'load', error: e })),
+    ...checkTemplates(templates),
+  ];
+  if (templateFailures.length) {
+    throw new HealerError(
+      'TEMPLATES_INVALID',
+      500,
+      `prompt templates in ${config.env.HEALER_PROMPTS_DIR} do not render:\n${formatTemplateFailures(templateFailures)}`,
+    );
+  }
+
+  // --- GitHub (pull-request polling and issue actions) ---
+  const githubMetrics = registerGitHubMetrics(metrics.registry);
+  const gh =
+    deps.github !== undefined
+      ? deps.github
+        ? { client: deps.github, reason: null }
+        : { client: null, reason: 'disabled' }
+      : githubClientFromEnv(config.env, { logger, metrics: githubMetrics });
+
+  // --- actions: handlers per configured destination, the outbox dispatcher, decisions ---
+  const handlers = createActionHandlers({
+    config,
+    github: gh.client,
+    kc: kube.kc,
+    templates,
+    logger,
+  });
+  const dispatcher = new Dispatcher({
+    store,
+    handlers,
+    clock,
+    logger,
+    sessionOf: (playId) => store.getSession(playId),
+    onOutcome: (a, outcome) =>
+      metrics.actions.inc({ action: a.action.kind, destination: a.destination, outcome }),
+    ...deps.dispatcher,
+  });
+  const decisions = new DecisionMaker({
+    store,
+    clock,
+    policy: policyFromConfig(config.heal),
+    dispatcher,
+    logger,
   });
 
   tracker.on('recorded', ({ incident, outcome, latencyMs }) => {
@@ -108,7 +208,7 @@ export async function createHealer(deps: HealerDeps) {
 
   const evaluate = (signal: Signal, key: string, receivedAt: number | undefined) => {
     const playId = signal.correlation.playId;
-    const view = lookups!.view(
+    const view = (lookups ?? noCluster).view(
       clock.now(),
       playId ? (active.get(playId) ?? null) : null,
       config.heal,
@@ -156,6 +256,80 @@ export async function createHealer(deps: HealerDeps) {
       .catch((err: unknown) =>
         logger.warn({ err, play_id: playId }, 'could not update session agents'),
       );
+  };
+
+  /** A remediation CodeRun Healer created changed: record its phase and PR on the incident it serves. */
+  const followRemediation = (cr: CodeRun) => {
+    const id = incidentIdOfCodeRun(cr);
+    if (!id) return;
+    const update = attemptFromCodeRun(cr);
+    let finished = false;
+    void store
+      .updateIncident(id, (i) => {
+        const next = applyAttemptUpdate(i, update);
+        finished = Boolean(next && update.finishedAt);
+        return next;
+      })
+      .then(async (i) => {
+        // the run finished while the failure still fires: decide now (cooldown, next attempt, escalation)
+        if (finished && i && i.state !== 'resolved' && tracker.isFiring(i.fingerprint)) {
+          await decisions.recheckNow(i);
+        }
+      })
+      .catch((err: unknown) =>
+        logger.warn({ err, incident_id: id }, 'could not record a remediation run'),
+      );
+  };
+
+  // --- pull requests ---
+  const poller = gh.client
+    ? new PrPoller({
+        github: gh.client,
+        clock,
+        intervalMs: config.env.HEALER_GITHUB_POLL_SECONDS * 1000,
+        metrics: githubMetrics,
+        logger,
+        sessions: (): PollTarget[] =>
+          [...active.values()].map((s) => ({
+            playId: s.play_id,
+            repository: s.repository,
+            taskIds: s.tasks.map((t) => t.id),
+            pullRequestUrls: [...(prUrls.get(s.play_id) ?? [])],
+          })),
+        onSnapshot: async (playId, snapshot, changed) => {
+          snapshots.set(playId, snapshot);
+          if (!changed) return;
+          const summary = prSummary(snapshot);
+          const s = await sessions.update(playId, (x) =>
+            JSON.stringify(x.pr) === JSON.stringify(summary) ? undefined : { ...x, pr: summary },
+          );
+          if (s?.status === 'active') active.set(playId, s);
+          evaluatePr(playId, 'event');
+        },
+      })
+    : undefined;
+  const prCorrelation = (playId: string) => ({
+    playId,
+    rule: 1 as const,
+    agent: null,
+    taskId: null,
+    remediation: false,
+    servesFingerprint: null,
+    excluded: null,
+  });
+  /** PR rules for one session: on a changed snapshot, and on the timer (A3 without a PR runs from the agent's start). */
+  const evaluatePr = (playId: string, cause: 'event' | 'tick') => {
+    if (!active.has(playId)) return;
+    evaluate(
+      {
+        kind: 'pr',
+        snapshot: snapshots.get(playId) ?? null,
+        correlation: prCorrelation(playId),
+        cause,
+      },
+      `pr/${playId}`,
+      undefined,
+    );
   };
 
   const readiness = new Readiness();
@@ -226,10 +400,11 @@ export async function createHealer(deps: HealerDeps) {
   };
   /** Time-based rules over every cached object, then resolve what nothing fires any more. */
   const tick = async () => {
-    if (!watcher || !hub) return;
+    for (const playId of active.keys()) evaluatePr(playId, 'tick');
+    watcher?.tick();
     const h = hub;
-    watcher.tick();
-    await tracker.sweep(() => h.readiness().ok);
+    await tracker.sweep(() => (h ? h.readiness().ok : true));
+    await decisions.recheckDue((fp) => tracker.isFiring(fp));
   };
 
   return {
@@ -240,6 +415,9 @@ export async function createHealer(deps: HealerDeps) {
     store,
     hub,
     tracker,
+    decisions,
+    dispatcher,
+    poller,
     /** Runs one timer pass now (tests and the CLI). */
     tick,
     /** Starts background work (called once the HTTP server listens). */
@@ -259,6 +437,9 @@ export async function createHealer(deps: HealerDeps) {
           `Kubernetes watching is off: ${(kube as { reason: string }).reason}. The session API still serves.`,
         );
       }
+      every(config.env.HEALER_RULE_TICK_SECONDS * 1000, tick);
+      poller?.start();
+      dispatcher.start();
       await sweep();
       every(SWEEP_INTERVAL_MS, sweep);
     },
@@ -266,8 +447,11 @@ export async function createHealer(deps: HealerDeps) {
     async stop(): Promise<void> {
       for (const t of timers) clearInterval(t);
       await app.close();
+      poller?.stop();
       await hub?.stop();
       await tracker.idle();
+      await decisions.idle();
+      await dispatcher.stop();
       await store.close();
     },
   };

@@ -15,6 +15,7 @@ export class Metrics {
   readonly watchRestarts: Counter<'kind'>;
   readonly incidents: Gauge<'state'>;
   readonly watchLastEventAge: Gauge<'kind'>;
+  readonly actions: Counter<'action' | 'destination' | 'outcome'>;
 
   constructor(opts: {
     sessionCounts: () => Promise<Record<SessionStatus, number>>;
@@ -70,6 +71,12 @@ export class Metrics {
         const counts = await opts.incidentCounts();
         for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
       },
+    });
+    this.actions = new Counter({
+      name: 'healer_actions_total',
+      help: 'Outbox action runs by action kind, destination and outcome (done, retry, failed)',
+      labelNames: ['action', 'destination', 'outcome'],
+      registers: [this.registry],
     });
     this.httpRequests = new Counter({
       name: 'healer_http_requests_total',

@@ -60,6 +60,8 @@ export class WatchHub {
     const inScope = (o: StoredObject): boolean =>
       (req.namespace === undefined || o.metadata.namespace === req.namespace) && req.matches(o);
     const emit = (e: ChangeEvent): void => {
+      // a watch sees changes of its own resource type only
+      if (e.resource !== req.resource) return;
       const projected = project(e, inScope);
       if (projected) write(projected.type, req.render(projected.object, projected.type));
     };

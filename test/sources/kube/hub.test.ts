@@ -31,7 +31,6 @@ async function setup(
   return { sim, hub, events, restarts };
 }
 
-
 const named = (events: HubEvent[], name: string) =>
   events.filter((e) => e.kind === 'pod' && e.object.metadata?.name === name).map((e) => e.type);
 
@@ -52,6 +51,13 @@ void t.test('lists then watches: ADDED, MODIFIED, DELETED; caches and readiness'
     ['ADDED', 'MODIFIED', 'DELETED'],
   );
   t.equal(hub.list('coderun').length, 1);
+  t.ok(
+    events
+      .filter((e) => e.kind === 'coderun')
+      .every((e) => (e.object as { kind?: string }).kind === 'CodeRun'),
+    'a watch sees its own kind only',
+  );
+  t.ok(hub.list('pod').every((p) => !('spec' in p && (p as { kind?: string }).kind === 'CodeRun')));
   t.equal(
     typeof hub.list('coderun')[0]?.metadata.creationTimestamp,
     'string',

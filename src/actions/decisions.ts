@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AlertDraft } from '../domain/alert.js';
+import type { ActionRecord, Decision } from '../domain/action.js';
+import type { Clock } from '../domain/clock.js';
+import type { Incident } from '../domain/incident.js';
+import type { Store, RecordOutcome } from '../sessions/store.js';
+import {
+  decide,
+  decideResolution,
+  isFinished,
+  servedIncidentId,
+  type Decided,
+} from '../incidents/decide.js';
+import type { Policy } from '../incidents/policy.js';
+import type { Dispatcher } from './dispatcher.js';
+
+export interface DecisionMakerOptions {
+  store: Store;
+  clock: Clock;
+  policy: Policy;
+  dispatcher: Pick<Dispatcher, 'destinationsFor' | 'kick'>;
+  logger: Logger;
+  onDecision?(d: Decision): void;
+}
+
+/**
+ * The step between incidents and actions: runs the pure `decide()` for every recorded alert and
+ * commits the decision, its outbox actions and the incident change in one transaction.
+ */
+export class DecisionMaker {
+  readonly #o: DecisionMakerOptions;
+  /** Incidents in cooldown, re-decided when it ends if their alert still fires. */
+  readonly #recheck = new Map<string, string>();
+
+  constructor(opts: DecisionMakerOptions) {
+    this.#o = opts;
+  }
+
+  /** Decisions of one incident run one at a time, each on the incident as the last one left it. */
+  readonly #chains = new Map<string, Promise<unknown>>();
+
+  #serial<T>(incidentId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.#chains.get(incidentId) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => undefined);
+    this.#chains.set(incidentId, settled);
+    void settled.then(() => {
+      if (this.#chains.get(incidentId) === settled) this.#chains.delete(incidentId);
+    });
+    return next;
+  }
+
+  /** Resolves once every decision in progress is committed (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#chains.size) await Promise.all([...this.#chains.values()]);
+  }
+
+  /** Decides on one recorded alert. */
+  onRecorded(input: {
+    incident: Incident;
+    outcome: RecordOutcome;
+    draft: AlertDraft;
+  }): Promise<Decision | undefined> {
+    return this.#serial(input.incident.id, async () => {
+      const fresh = (await this.#o.store.getIncident(input.incident.id)) ?? input.incident;
+      return this.#decide({ ...input, incident: fresh });
+    });
+  }
+
+  async #decide(input: {
+    incident: Incident;
+    outcome: RecordOutcome;
+    draft: AlertDraft;
+  }): Promise<Decision | undefined> {
+    const { store, clock, policy } = this.#o;
+    const now = clock.now();
+    const [silences, open] = await Promise.all([store.listSilences(now), store.openIncidents()]);
+    const runningRemediations = open.reduce(
+      (n, i) =>
+        n +
+        (i.attempts ?? []).filter((a) => !isFinished(a)).length +
+        (i.evaluation && !isFinished(i.evaluation) ? 1 : 0),
+      0,
+    );
+    const servedId =
+      input.draft.context.remediation === true ? servedIncidentId(input.draft) : null;
+    const served = servedId ? ((await store.getIncident(servedId)) ?? null) : null;
+    const r = decide({
+      ...input,
+      now,
+      policy,
+      silences,
+      runningRemediations,
+      recentIssueForFamily: this.#recentIssue(open, input.incident, now),
+      served,
+    });
+    if (r.recheckAt) this.#recheck.set(input.incident.id, r.recheckAt);
+    else this.#recheck.delete(input.incident.id);
+    const d = await this.#commit(input.incident, r, now);
+    if (r.attached && served) {
+      const attached = r.attached;
+      await this.#serial(served.id, () => this.#commit(served, attached, now));
+    }
+    return d;
+  }
+
+  /** The incident resolved: comment, close the issue, notify if it had notified. */
+  onResolved(incident: Incident): Promise<Decision | undefined> {
+    this.#recheck.delete(incident.id);
+    return this.#serial(incident.id, async () => {
+      const fresh = (await this.#o.store.getIncident(incident.id)) ?? incident;
+      const now = this.#o.clock.now();
+      return this.#commit(fresh, decideResolution(fresh, now, this.#o.policy), now);
+    });
+  }
+
+  /** Re-decide an incident whose alert still fires (e.g. its remediation run just finished). */
+  async recheckNow(incident: Incident): Promise<Decision | undefined> {
+    return this.onRecorded({ incident, outcome: 'repeat', draft: draftOf(incident) });
+  }
+
+  /** Incidents whose cooldown ended: re-decide those whose alert still fires. */
+  async recheckDue(isFiring: (fingerprint: string) => boolean): Promise<number> {
+    const now = this.#o.clock.now().toISOString();
+    let n = 0;
+    for (const [id, at] of this.#recheck) {
+      if (at > now) continue;
+      this.#recheck.delete(id);
+      const incident = await this.#o.store.getIncident(id);
+      if (!incident || incident.state === 'resolved' || !isFiring(incident.fingerprint)) continue;
+      await this.onRecorded({ incident, outcome: 'repeat', draft: draftOf(incident) });
+      n++;
+    }
+    return n;
+  }
+
+  /** Fresh-store dedup: another incident of the same alert and family got an issue within the window. */
+  #recentIssue(open: Incident[], i: Incident, now: Date): boolean {
+    const since = new Date(
+      now.getTime() - this.#o.policy.issueWindowMinutes * 60_000,
+    ).toISOString();
+    return open.some(
+      (o) =>
+        o.id !== i.id &&
+        o.alert === i.alert &&
+        o.subject === i.subject &&
+        o.namespace === i.namespace &&
+        o.githubIssue !== null &&
+        o.firstSeen >= since,
+    );
+  }
+
+  async #commit(incident: Incident, r: Decided, now: Date): Promise<Decision> {
+    const at = now.toISOString();
+    const decision: Decision = {
+      id: `dec-${randomUUID()}`,
+      incidentId: incident.id,
+      playId: incident.playId,
+      alert: incident.alert,
+      reason: r.reason,
+      detail: r.detail,
+      plan: r.plan,
+      at,
+    };
+    const actions: ActionRecord[] = [];
+    for (const step of r.plan) {
+      const destinations = this.#o.dispatcher.destinationsFor(step.kind);
+      // a notification with no notifier configured, or an issue action without GitHub, is recorded as
+      // a failed action saying so, so the timeline tells why nothing happened
+      for (const destination of destinations.length
+        ? destinations
+        : [step.kind === 'notify' ? null : fallbackDestination(step.kind)]) {
+        if (!destination) continue;
+        actions.push({
+          id: `${decision.id}-${actions.length}`,
+          incidentId: incident.id,
+          decisionId: decision.id,
+          seq: actions.length,
+          action: step,
+          destination,
+          state: 'pending',
+          attempts: 0,
+          nextAttemptAt: at,
+          lastError: null,
+          result: null,
+          createdAt: at,
+          updatedAt: at,
+        });
+      }
+    }
+    await this.#o.store.commitDecision({
+      decision,
+      actions,
+      incident: (i) => ({ ...i, ...r.incidentChange, lastDecision: r.reason }),
+    });
+    this.#o.onDecision?.(decision);
+    this.#o.logger[r.reason === 'repeat' ? 'debug' : 'info'](
+      {
+        incident_id: incident.id,
+        alert: incident.alert,
+        play_id: incident.playId,
+        reason: r.reason,
+        plan: r.plan.map((p) => p.kind),
+      },
+      r.detail,
+    );
+    if (actions.length) this.#o.dispatcher.kick();
+    return decision;
+  }
+}
+
+const fallbackDestination = (kind: string): ActionRecord['destination'] =>
+  kind === 'spawn-remediation' || kind === 'spawn-evaluation' ? 'kubernetes' : 'github';
+
+/** The draft an incident was last recorded from (for re-decisions without a new alert). */
+const draftOf = (i: Incident): AlertDraft => ({
+  alert: i.alert,
+  severity: i.severity,
+  issueType: i.issueType,
+  title: i.title,
+  description: i.description,
+  namespace: i.namespace,
+  playId: i.playId,
+  taskId: i.taskId,
+  agent: i.agent,
+  subject: i.subject,
+  evidence: i.evidence,
+  context: i.context,
+  detectedAt: i.lastSeen,
+});
