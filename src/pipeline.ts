@@ -27,6 +27,7 @@ import {
   PrPoller,
   prSummary,
   registerGitHubMetrics,
+  type GitHubClient,
   type PollTarget,
 } from './sources/github/index.js';
 import { createActionHandlers } from './actions/index.js';
@@ -47,7 +48,7 @@ export interface HealerDeps {
   /** Cluster access; found from the environment when not given. */
   kube?: KubeAccess;
   /** GitHub client; null = off; found from the environment when not given. */
-  github?: import('./sources/github/index.js').GitHubClient | null;
+  github?: GitHubClient | null;
   /** Dispatcher tuning (tests shorten polling and backoff). */
   dispatcher?: Partial<
     Pick<
@@ -226,8 +227,14 @@ export async function createHealer(deps: HealerDeps) {
     obj: Pod | CodeRun | Workflow,
     c: ReturnType<KubeWatcher['correlate']>,
   ) => {
+    if (kind === 'coderun' && c.remediation) {
+      followRemediation(obj as CodeRun);
+      return;
+    }
     if (!c.playId) return;
     const playId = c.playId;
+    const url = kind === 'coderun' ? (obj as CodeRun).status?.pullRequestUrl : undefined;
+    if (url) prUrls.set(playId, (prUrls.get(playId) ?? new Set()).add(url));
     if (kind === 'workflow') {
       const wf = obj as Workflow;
       const phase = wf.status?.phase;
@@ -447,7 +454,7 @@ export async function createHealer(deps: HealerDeps) {
     async stop(): Promise<void> {
       for (const t of timers) clearInterval(t);
       await app.close();
-      poller?.stop();
+      await poller?.stop();
       await hub?.stop();
       await tracker.idle();
       await decisions.idle();
