@@ -50,20 +50,35 @@ function taskMatch(o: unknown, idx: CorrelationIndex): Match | null {
   return s ? { session: s, rule: 4 } : null;
 }
 
+interface Owner {
+  /** `kind` of the owner reference (`Job`, `CodeRun`, `Workflow`): cached list items may lack one. */
+  kind: string;
+  object: unknown;
+}
+
 /** The owner chain (nearest first), from the caller's caches; cycles and depth are bounded. */
-function ownerChain(o: unknown, opts: CorrelateOptions): unknown[] {
-  const chain: unknown[] = [];
+function ownerChain(o: unknown, opts: CorrelateOptions): Owner[] {
+  const chain: Owner[] = [];
+  const lookup = opts.lookupOwner;
+  if (!lookup) return chain;
   const seen = new Set<string>();
   let current: unknown = o;
-  for (let depth = 0; depth < MAX_OWNER_DEPTH && opts.lookupOwner; depth++) {
+  while (chain.length < MAX_OWNER_DEPTH) {
     const ns = namespaceOf(current) || namespaceOf(o);
-    const next = ownersOf(current)
-      .filter((r) => !seen.has(`${r.kind}/${r.name}`))
-      .map((r) => (seen.add(`${r.kind}/${r.name}`), opts.lookupOwner?.(r.kind, ns, r.name)))
-      .find((x) => x != null);
-    if (next == null) break;
+    let next: Owner | null = null;
+    for (const ref of ownersOf(current)) {
+      const key = `${ref.kind}/${ref.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const found = lookup(ref.kind, ns, ref.name);
+      if (found != null) {
+        next = { kind: ref.kind, object: found };
+        break;
+      }
+    }
+    if (!next) break;
     chain.push(next);
-    current = next;
+    current = next.object;
   }
   return chain;
 }
@@ -77,7 +92,8 @@ export function correlate(
   opts: CorrelateOptions,
 ): Correlation {
   const idx = isCorrelationIndex(sessions) ? sessions : buildCorrelationIndex(sessions);
-  const owners = ownerChain(object, opts);
+  const chain = ownerChain(object, opts);
+  const owners = chain.map((x) => x.object);
   const remediation = isRemediation(object) || owners.some(isRemediation);
   const excluded = exclusionOf(object, opts.exclusions, remediation);
   const serves = [object, ...owners].map((x) => labelsOf(x)[FINGERPRINT_LABEL]).find(Boolean);
@@ -87,7 +103,9 @@ export function correlate(
   }
   let match = directMatch(object, kind, idx) ?? taskMatch(object, idx);
   if (!match) {
-    const owned = owners.map((x) => directMatch(x, '', idx)).find((m) => m !== null);
+    const owned = chain
+      .map((x) => directMatch(x.object, x.kind.toLowerCase(), idx))
+      .find((m) => m !== null);
     if (owned) match = { session: owned.session, rule: 5 };
   }
   const roster = rosterOf(match?.session);

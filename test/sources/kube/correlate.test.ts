@@ -99,6 +99,8 @@ const OWNERS: Record<string, KubeLike> = {
     },
     { kind: 'CodeRun', spec: { githubApp: '5DLabs-Rex', taskId: 4 } },
   ),
+  // A list item from the cache: no `kind` of its own.
+  'Workflow/play-task-4': obj('play-task-4'),
   // A cycle must not hang correlation.
   'Job/loop-a': obj(
     'loop-a',
@@ -230,6 +232,11 @@ const rows: Row[] = [
     name: 'rule 5: a pod owned by a Job owned by a CodeRun of the play',
     object: owned('worker-pod-xk2j9', 'Job', 'play-task-4-rex-abc12'),
     want: { playId: 'play-mcp-format-test', rule: 5, agent: 'blaze' },
+  },
+  {
+    name: 'rule 5: a pod owned by the Workflow named play_id (owner kind from the reference)',
+    object: owned('wf-step-pod-1', 'Workflow', 'play-task-4'),
+    want: { playId: 'play-task-4', rule: 5 },
   },
   {
     name: 'rule 5 needs the owner lookup',
