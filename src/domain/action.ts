@@ -88,4 +88,10 @@ export interface RemediationAttempt {
   createdAt: string;
   finishedAt: string | null;
   pullRequestUrl: string | null;
+  /**
+   * Set when the run itself failed: an alert raised by its own pod or CodeRun (decision reason
+   * `remediator-failed`), e.g. `A7 Pod Failure: healer-a7-…`. Runs that merely did not fix the
+   * incident leave it unset. Two runs with a failure escalate the incident (remediation.md §2.3).
+   */
+  failure?: string | null;
 }
