@@ -199,12 +199,24 @@ export async function createHealer(deps: HealerDeps) {
       `${incident.alert} ${incident.title}`,
     );
   });
-  tracker.on('resolved', ({ incident, reason }) =>
+  tracker.on('recorded', (r) => {
+    decisions
+      .onRecorded(r)
+      .catch((err: unknown) =>
+        logger.error({ err, incident_id: r.incident.id }, 'deciding on an alert failed'),
+      );
+  });
+  tracker.on('resolved', ({ incident, reason }) => {
     logger.info(
       { incident_id: incident.id, alert: incident.alert, play_id: incident.playId, reason },
       'incident resolved',
-    ),
-  );
+    );
+    decisions
+      .onResolved(incident)
+      .catch((err: unknown) =>
+        logger.error({ err, incident_id: incident.id }, 'deciding on a resolution failed'),
+      );
+  });
   tracker.on('error', (err) => logger.error({ err }, 'recording an incident failed'));
 
   const evaluate = (signal: Signal, key: string, receivedAt: number | undefined) => {
@@ -392,8 +404,17 @@ export async function createHealer(deps: HealerDeps) {
   });
 
   const timers: NodeJS.Timeout[] = [];
-  const every = (ms: number, fn: () => Promise<void> | void) => {
-    const t = setInterval(() => void fn(), ms);
+  /** A background loop: never overlaps itself, never lets a failure escape. */
+  const every = (ms: number, fn: () => Promise<unknown> | void, what = 'background pass') => {
+    let running = false;
+    const t = setInterval(() => {
+      if (running) return;
+      running = true;
+      Promise.resolve()
+        .then(fn)
+        .catch((err: unknown) => logger.error({ err }, `${what} failed; will run again`))
+        .finally(() => (running = false));
+    }, ms);
     t.unref();
     timers.push(t);
   };
@@ -406,12 +427,13 @@ export async function createHealer(deps: HealerDeps) {
     }
   };
   /** Time-based rules over every cached object, then resolve what nothing fires any more. */
-  const tick = async () => {
+  const tick = async (opts: { dryRun?: boolean } = {}) => {
     for (const playId of active.keys()) evaluatePr(playId, 'tick');
     watcher?.tick();
     const h = hub;
-    await tracker.sweep(() => (h ? h.readiness().ok : true));
-    await decisions.recheckDue((fp) => tracker.isFiring(fp));
+    const cleared = await tracker.sweep(() => (h ? h.readiness().ok : true), opts);
+    if (!opts.dryRun) await decisions.recheckDue((fp) => tracker.isFiring(fp));
+    return cleared;
   };
 
   return {
@@ -427,24 +449,29 @@ export async function createHealer(deps: HealerDeps) {
     poller,
     /** Runs one timer pass now (tests and the CLI). */
     tick,
-    /** Starts background work (called once the HTTP server listens). */
-    async start(): Promise<void> {
+    /** Loads the active sessions and starts watching, without timers or actions (CLI passes). */
+    async load(): Promise<void> {
       active = new Map((await store.activeSessions()).map((s) => [s.play_id, s]));
       reindex();
       if (hub) {
         for (const s of active.values()) hub.addNamespace(s.namespace);
         hub.start();
+      }
+    },
+    /** Starts background work (called once the HTTP server listens). */
+    async start(): Promise<void> {
+      await this.load();
+      if (hub) {
         logger.info(
           { source: kube.kc ? (kube as { source: string }).source : null, watches: hub.watchCount },
           'watching the cluster',
         );
-        every(config.env.HEALER_RULE_TICK_SECONDS * 1000, tick);
       } else {
         logger.warn(
           `Kubernetes watching is off: ${(kube as { reason: string }).reason}. The session API still serves.`,
         );
       }
-      every(config.env.HEALER_RULE_TICK_SECONDS * 1000, tick);
+      every(config.env.HEALER_RULE_TICK_SECONDS * 1000, () => tick());
       poller?.start();
       dispatcher.start();
       await sweep();

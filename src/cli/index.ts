@@ -5,6 +5,7 @@ import { registerServe } from './serve.js';
 import { registerCheckConfig } from './check-config.js';
 import { registerSessionCommands } from './sessions.js';
 import { registerScan } from './scan.js';
+import { registerReconcile } from './reconcile.js';
 
 /** Runs the `healer` command line; resolves with the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -25,6 +26,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   registerCheckConfig(program, io, run);
   registerSessionCommands(program, io, run);
   registerScan(program, io, run);
+  registerReconcile(program, io, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -74,18 +74,19 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
    * After a full pass over every cached object: open incidents of resolvable alerts that nothing
    * fires (e.g. after a restart, or an object deleted while Healer was down) resolve.
    */
-  async sweep(isComplete: () => boolean): Promise<void> {
-    if (!isComplete()) return;
+  async sweep(isComplete: () => boolean, opts: { dryRun?: boolean } = {}): Promise<Incident[]> {
+    if (!isComplete()) return [];
     const open = await this.#store.openIncidents();
+    const clear = open.filter((i) => RESOLVABLE.has(i.alert) && !this.#firing.has(i.fingerprint));
+    if (opts.dryRun) return clear;
     await Promise.all(
-      open
-        .filter((i) => RESOLVABLE.has(i.alert) && !this.#firing.has(i.fingerprint))
-        .map((i) =>
-          this.#enqueue(i.fingerprint, () =>
-            this.#resolveIfClear(i.fingerprint, 'condition no longer observed'),
-          ),
+      clear.map((i) =>
+        this.#enqueue(i.fingerprint, () =>
+          this.#resolveIfClear(i.fingerprint, 'condition no longer observed'),
         ),
+      ),
     );
+    return clear;
   }
 
   /** Resolves once every queued write is done (tests, shutdown). */
