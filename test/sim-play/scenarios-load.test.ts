@@ -177,4 +177,5 @@ void t.test('a broken scenario names the file, the path and the line of each pro
     () => parseScenario('name: [unclosed', 'x.yaml'),
     /x\.yaml: invalid scenario[\s\S]*YAML/,
   );
+  t.end();
 });
