@@ -282,18 +282,21 @@ export async function createHealer(deps: HealerDeps) {
     const id = incidentIdOfCodeRun(cr);
     if (!id) return;
     const update = attemptFromCodeRun(cr);
-    let finished = false;
+    let ended: 'evaluation' | 'remediation' | null = null;
     void store
       .updateIncident(id, (i) => {
         const next = applyAttemptUpdate(i, update);
-        finished = Boolean(next && update.finishedAt);
+        if (next && update.finishedAt) {
+          ended = next.evaluation?.coderun === update.coderun ? 'evaluation' : 'remediation';
+        }
         return next;
       })
       .then(async (i) => {
-        // the run finished while the failure still fires: decide now (cooldown, next attempt, escalation)
-        if (finished && i && i.state !== 'resolved' && tracker.isFiring(i.fingerprint)) {
-          await decisions.recheckNow(i);
-        }
+        if (!i || i.state === 'resolved' || !ended) return;
+        // evaluate-then-fix: the evaluation ended → adopt or write the issue, then remediate
+        if (ended === 'evaluation') await decisions.afterEvaluation(i);
+        // the run finished while the failure still fires → decide now (cooldown, next attempt, escalation)
+        else if (tracker.isFiring(i.fingerprint)) await decisions.recheckNow(i);
       })
       .catch((err: unknown) =>
         logger.warn({ err, incident_id: id }, 'could not record a remediation run'),

@@ -7,6 +7,7 @@ import type { Incident } from '../domain/incident.js';
 import type { Store, RecordOutcome } from '../sessions/store.js';
 import {
   decide,
+  decideAfterEvaluation,
   decideResolution,
   isFinished,
   servedIncidentId,
@@ -75,14 +76,11 @@ export class DecisionMaker {
   }): Promise<Decision | undefined> {
     const { store, clock, policy } = this.#o;
     const now = clock.now();
-    const [silences, open] = await Promise.all([store.listSilences(now), store.openIncidents()]);
-    const runningRemediations = open.reduce(
-      (n, i) =>
-        n +
-        (i.attempts ?? []).filter((a) => !isFinished(a)).length +
-        (i.evaluation && !isFinished(i.evaluation) ? 1 : 0),
-      0,
-    );
+    const [silences, open, runningRemediations] = await Promise.all([
+      store.listSilences(now),
+      store.openIncidents(),
+      this.#running(),
+    ]);
     const servedId =
       input.draft.context.remediation === true ? servedIncidentId(input.draft) : null;
     const served = servedId ? ((await store.getIncident(servedId)) ?? null) : null;
@@ -113,6 +111,28 @@ export class DecisionMaker {
       const now = this.#o.clock.now();
       return this.#commit(fresh, decideResolution(fresh, now, this.#o.policy), now);
     });
+  }
+
+  /** The evaluation run of `evaluate-then-fix` ended: adopt or write the issue, then remediate. */
+  afterEvaluation(incident: Incident): Promise<Decision | undefined> {
+    return this.#serial(incident.id, async () => {
+      const fresh = (await this.#o.store.getIncident(incident.id)) ?? incident;
+      const now = this.#o.clock.now();
+      const r = decideAfterEvaluation(fresh, now, this.#o.policy, await this.#running());
+      return r ? this.#commit(fresh, r, now) : undefined;
+    });
+  }
+
+  /** Healer runs planned or running platform-wide (remediation and evaluation). */
+  async #running(): Promise<number> {
+    const open = await this.#o.store.openIncidents();
+    return open.reduce(
+      (n, i) =>
+        n +
+        (i.attempts ?? []).filter((a) => !isFinished(a)).length +
+        (i.evaluation && !isFinished(i.evaluation) ? 1 : 0),
+      0,
+    );
   }
 
   /** Re-decide an incident whose alert still fires (e.g. its remediation run just finished). */
