@@ -1,0 +1,72 @@
+// The action handlers of the configured destinations (remediation.md §2): GitHub issues,
+// remediation CodeRuns, Discord, a generic webhook. The dispatcher routes each outbox action to
+// the handler of its kind and destination; a destination without a handler is not configured.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import type { GitHubClient } from '../sources/github/index.js';
+import type { TemplateEngine } from '../templates/index.js';
+import { createCodeRunHandler, type BuildCodeRun } from './coderun/create.js';
+import { createGitHubIssueHandler } from './github-issue/index.js';
+import type { ActionHandler, ViewSettings } from './handler.js';
+import { createDiscordHandler, createWebhookHandler } from './notify/index.js';
+
+export { ActionError } from './handler.js';
+export type { ActionContext, ActionHandler, ActionOutcome } from './handler.js';
+
+export interface ActionHandlerDeps {
+  config: Pick<Config, 'env' | 'heal'>;
+  /** The GitHub client (null/absent: no credentials, issue actions off). */
+  github?: GitHubClient | null;
+  /** Cluster access (null/absent: no cluster, CodeRun actions off). */
+  kc?: KubeConfig | null;
+  templates: TemplateEngine;
+  logger: Pick<Logger, 'info' | 'warn'>;
+  /** The CodeRun manifest builder; the pure one of `coderun/manifest.ts` unless a test swaps it. */
+  buildCodeRun?: BuildCodeRun;
+}
+
+/** Handlers for the destinations that are configured, and one log line saying which are off. */
+export function createActionHandlers(deps: ActionHandlerDeps): ActionHandler[] {
+  const { env, heal } = deps.config;
+  const view: ViewSettings = {
+    dashboardUrl: heal.issues.dashboardUrl,
+    maxAttempts: heal.remediation.maxIterations,
+  };
+  const handlers: ActionHandler[] = [];
+  const off: string[] = [];
+  if (deps.github) {
+    handlers.push(
+      createGitHubIssueHandler({
+        client: deps.github,
+        templates: deps.templates,
+        repository: heal.issues.repository,
+        view,
+      }),
+    );
+  } else off.push('GitHub issues (no GitHub credentials)');
+  if (deps.kc) {
+    handlers.push(
+      createCodeRunHandler({
+        kc: deps.kc,
+        templates: deps.templates,
+        coderun: heal.coderun,
+        repository: heal.issues.repository,
+        view,
+        ...(deps.buildCodeRun ? { build: deps.buildCodeRun } : {}),
+      }),
+    );
+  } else off.push('remediation CodeRuns (no cluster)');
+  const dashboardUrl = heal.issues.dashboardUrl;
+  if (env.DISCORD_WEBHOOK_URL)
+    handlers.push(createDiscordHandler({ url: env.DISCORD_WEBHOOK_URL, dashboardUrl }));
+  else off.push('Discord (DISCORD_WEBHOOK_URL unset)');
+  if (env.HEALER_WEBHOOK_URL)
+    handlers.push(createWebhookHandler({ url: env.HEALER_WEBHOOK_URL, dashboardUrl }));
+  else off.push('webhook (HEALER_WEBHOOK_URL unset)');
+  deps.logger.info(
+    { destinations: handlers.map((h) => h.destination) },
+    off.length ? `actions on; off: ${off.join(', ')}` : 'actions on for every destination',
+  );
+  return handlers;
+}
