@@ -30,6 +30,8 @@ export interface GitHubClientOptions {
   maxRetryAfterSeconds?: number;
   /** Octokit's write pacing (one write per second). Default true; tests switch it off. */
   pacing?: boolean;
+  /** Requests in flight at once (the throttling plugin's global limit). Default 10, as the plugin. */
+  maxConcurrent?: number;
   metrics?: GitHubMetrics;
   logger?: GitHubLogger;
   userAgent?: string;
@@ -45,10 +47,36 @@ type Throttle = NonNullable<
   NonNullable<ConstructorParameters<typeof HealerOctokit>[0]>['throttle']
 >;
 
+type Job = (...args: unknown[]) => Promise<unknown>;
+
 // Stands in for the throttling plugin's Bottleneck groups: runs jobs at once, without pacing.
 const unpaced = {
-  key: () => ({ schedule: <T>(_opts: unknown, job: () => T): T => job() }),
+  key: () => ({ schedule: (_opts: unknown, job: Job, ...args: unknown[]) => job(...args) }),
 } as unknown as NonNullable<Throttle['write']>;
+
+/**
+ * The plugin's global group (at most `max` requests in flight, retries not counted), as a plain
+ * semaphore: Bottleneck schedules through several timer turns per job, which made a poll of
+ * hundreds of sessions latency-bound. Passed as `throttle.global`, which the plugin honours.
+ */
+function concurrencyGroup(max: number): NonNullable<Throttle['write']> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const limiter = {
+    async schedule(opts: { weight?: number } | undefined, job: Job, ...args: unknown[]) {
+      if (opts?.weight === 0) return job(...args); // a retry keeps the slot of its first attempt
+      if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+      active++;
+      try {
+        return await job(...args);
+      } finally {
+        active--;
+        waiting.shift()?.();
+      }
+    },
+  };
+  return { key: () => limiter } as unknown as NonNullable<Throttle['write']>;
+}
 
 /**
  * `fetch` with a deadline on every attempt and metrics on every answer. A timed-out attempt throws
@@ -101,6 +129,8 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubClient {
     },
     ...(o.pacing === false ? { write: unpaced, search: unpaced, notifications: unpaced } : {}),
   };
+  // Not in the plugin's option types, but read from them like `write` (state.global ?? its own).
+  Object.assign(throttle, { global: concurrencyGroup(o.maxConcurrent ?? 10) });
   const auth =
     o.auth.kind === 'token'
       ? { auth: o.auth.token }

@@ -40,6 +40,11 @@ export interface PrPollerOptions {
   concurrency?: number;
   /** ETag cache entries (one per URL). Default 10,000. */
   etagCacheSize?: number;
+  /**
+   * Every this many rounds a session's comments, reviews and commits are re-validated even when
+   * the PR answered 304 (see `fetchPrSnapshot`). Default 10 (5 minutes at 30 s).
+   */
+  listRevalidateRounds?: number;
 }
 
 export interface PollReport {
@@ -57,6 +62,9 @@ interface SessionState {
   found: PrRef | null;
   refKey: string | null;
   digest: string | null;
+  /** The last snapshot of the current PR, for reusing unchanged lists. */
+  last: PrSnapshot | null;
+  polls: number;
   failing: boolean;
 }
 
@@ -71,7 +79,8 @@ const statusOf = (err: unknown): number | undefined =>
 /**
  * Polls the pull request of every active session (detection.md §1): one snapshot per session per
  * interval, with conditional requests, so an unchanged PR costs no rate limit. Requests are
- * sessions × resources; finding a PR that is not known yet adds two conditional list requests.
+ * sessions × resources (three 304s a round for an unchanged PR, six when it changed); finding a
+ * PR that is not known yet adds two conditional list requests.
  */
 export class PrPoller {
   readonly #o: PrPollerOptions;
@@ -157,7 +166,7 @@ export class PrPoller {
     this.#inFlight.add(t.playId);
     let state = this.#state.get(t.playId);
     if (!state) {
-      state = { found: null, refKey: null, digest: null, failing: false };
+      state = { found: null, refKey: null, digest: null, last: null, polls: 0, failing: false };
       this.#state.set(t.playId, state);
     }
     const log = { play_id: t.playId };
@@ -176,13 +185,17 @@ export class PrPoller {
         );
         state.refKey = refKey(ref);
         state.digest = null;
+        state.last = null;
+        state.polls = 0;
       }
-      const { snapshot } = await fetchPrSnapshot(
-        this.#reader,
-        ref,
-        () => this.#o.clock.now(),
+      const every = Math.max(1, this.#o.listRevalidateRounds ?? 10);
+      const { snapshot } = await fetchPrSnapshot(this.#reader, ref, () => this.#o.clock.now(), {
         signal,
-      );
+        previous: state.last,
+        revalidateLists: state.polls > 0 && state.polls % every === 0,
+      });
+      state.last = snapshot;
+      state.polls++;
       this.#o.metrics?.pollDuration.observe((performance.now() - started) / 1000);
       if (!this.#activeIds().has(t.playId)) return 'skipped';
       const digest = snapshotDigest(snapshot);
