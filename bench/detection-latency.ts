@@ -1,7 +1,7 @@
 // Detection latency: pod change in the (simulated) API server → incident stored, with
 // 1,000 active sessions and 20,000 pods cached. Prints p50/p99 and memory; figures go to
 // docs/benchmarks.md. Run: npx tsx bench/detection-latency.ts [--sessions 1000] [--pods 20000] [--failures 300]
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,10 +24,13 @@ const PODS = Number(values.pods);
 const FAILURES = Number(values.failures);
 const T0 = new Date(Date.now() - 3600_000).toISOString();
 
-const sim = await startKubeSim({ bookmarkIntervalMs: 30_000, historyLimit: 200_000 });
+const sim = await startKubeSim({ bookmarkIntervalMs: 30_000, historyLimit: 50_000 });
 const kc = new KubeConfig();
 kc.loadFromString(sim.kubeconfigYaml());
 const dir = mkdtempSync(join(tmpdir(), 'healer-bench-'));
+// observe mode: this measures detection (change → incident stored), not the actions that follow;
+// stale-progress is off because these sessions have no pull request by design
+writeFileSync(join(dir, 'heal-config.json'), JSON.stringify({ remediation: { mode: 'observe' }, alerts: { staleProgressMinutes: 100000 } }));
 const config = loadConfig({ env: { HEALER_STORE: `sqlite:${join(dir, 'h.db')}`, HEALER_PROMPTS_DIR: 'prompts' }, cwd: dir });
 const store = SqliteStore.open(join(dir, 'h.db'));
 const healer = await createHealer({ config, logger: pino({ level: 'warn' }), store, kube: { kc, source: 'bench' } });

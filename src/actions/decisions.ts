@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AlertDraft } from '../domain/alert.js';
-import type { ActionRecord, Decision } from '../domain/action.js';
+import type { ActionRecord, Decision, Silence } from '../domain/action.js';
 import type { Clock } from '../domain/clock.js';
 import type { Incident } from '../domain/incident.js';
 import type { Store, RecordOutcome } from '../sessions/store.js';
@@ -23,6 +23,8 @@ export interface DecisionMakerOptions {
   dispatcher: Pick<Dispatcher, 'destinationsFor' | 'kick'>;
   logger: Logger;
   onDecision?(d: Decision): void;
+  /** How long a read of the open incidents and silences is shared between decisions (ms). */
+  snapshotMs?: number;
 }
 
 /**
@@ -77,8 +79,8 @@ export class DecisionMaker {
     const { store, clock, policy } = this.#o;
     const now = clock.now();
     const [silences, open, runningRemediations] = await Promise.all([
-      store.listSilences(now),
-      store.openIncidents(),
+      this.#silences(now),
+      this.#openIncidents(),
       this.#running(),
     ]);
     const servedId =
@@ -124,8 +126,36 @@ export class DecisionMaker {
   }
 
   /** Healer runs planned or running platform-wide (remediation and evaluation). */
+  /**
+   * Open incidents and active silences, read at most once per `snapshotMs` and shared by every
+   * decision made meanwhile: a burst of alerts must not load the whole table once per alert.
+   */
+  #openSnapshot: { at: number; value: Promise<Incident[]> } | undefined;
+  #silenceSnapshot: { at: number; value: Promise<Silence[]> } | undefined;
+
+  #openIncidents(): Promise<Incident[]> {
+    const t = Date.now();
+    if (!this.#openSnapshot || t - this.#openSnapshot.at > (this.#o.snapshotMs ?? 1000)) {
+      this.#openSnapshot = { at: t, value: this.#o.store.openIncidents() };
+    }
+    return this.#openSnapshot.value;
+  }
+
+  #silences(now: Date): Promise<Silence[]> {
+    const t = Date.now();
+    if (!this.#silenceSnapshot || t - this.#silenceSnapshot.at > (this.#o.snapshotMs ?? 1000)) {
+      this.#silenceSnapshot = { at: t, value: this.#o.store.listSilences(now) };
+    }
+    return this.#silenceSnapshot.value;
+  }
+
+  /** A silence was created or expired: the next decision reads them again. */
+  silencesChanged(): void {
+    this.#silenceSnapshot = undefined;
+  }
+
   async #running(): Promise<number> {
-    const open = await this.#o.store.openIncidents();
+    const open = await this.#openIncidents();
     return open.reduce(
       (n, i) =>
         n +
@@ -214,6 +244,9 @@ export class DecisionMaker {
       actions,
       incident: (i) => ({ ...i, ...r.incidentChange, lastDecision: r.reason }),
     });
+    if (r.plan.some((p) => p.kind === 'spawn-remediation' || p.kind === 'spawn-evaluation')) {
+      this.#openSnapshot = undefined; // the platform-wide run count just changed
+    }
     this.#o.onDecision?.(decision);
     this.#o.logger[r.reason === 'repeat' ? 'debug' : 'info'](
       {
