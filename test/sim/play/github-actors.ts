@@ -1,18 +1,34 @@
 // Who acts on GitHub: one real Octokit per login (`login:<name>` tokens, as the simulator
 // maps them), plus the simulator's test-only endpoints for what the REST API cannot do
 // (push a commit, set mergeability, back-date a comment).
-import { simOctokit } from '../github/octokit.js';
-import type { SimOctokitInstance } from '../github/octokit.js';
+import { Octokit } from '@octokit/rest';
+
+const quiet = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+/** A plain Octokit as one login (the throttling and retry plugins only slow a loopback down). */
+export function octokitAs(url: string, token: string | null): Octokit {
+  return new Octokit({
+    baseUrl: url,
+    ...(token === null ? {} : { auth: token }),
+    userAgent: 'healer-play-simulator/1.0',
+    log: quiet,
+  });
+}
 
 export class GitHubActors {
-  readonly #clients = new Map<string, SimOctokitInstance>();
+  readonly #clients = new Map<string, Octokit>();
 
   constructor(readonly url: string) {}
 
-  as(login: string): SimOctokitInstance {
+  as(login: string): Octokit {
     let c = this.#clients.get(login);
     if (!c) {
-      c = simOctokit(this.url, { token: `login:${login}`, retries: 2, retryAfterBaseValue: 50 });
+      c = octokitAs(this.url, `login:${login}`);
       this.#clients.set(login, c);
     }
     return c;

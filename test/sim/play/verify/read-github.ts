@@ -1,7 +1,7 @@
 // Reads the Play's pull request back through Octokit and compares it with the expected world:
 // head, base, author, labels, comments, reviews and commits (author, text, time), check runs and
 // commit statuses per commit, mergeability.
-import { simOctokit } from '../../github/octokit.js';
+import { octokitAs } from '../github-actors.js';
 import type { ExpectedWorld } from './expected.js';
 
 const secs = (ms: number) =>
@@ -14,7 +14,7 @@ export async function verifyGitHub(
 ): Promise<string[]> {
   const out: string[] = [];
   if (!w.pr) return out;
-  const gh = simOctokit(githubUrl, { token: 'healer-reader' });
+  const gh = octokitAs(githubUrl, 'healer-reader');
   const [owner, repo] = repository.split('/');
   const pull_number = w.pr.number;
   const what = `PR #${pull_number}`;
