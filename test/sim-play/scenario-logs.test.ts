@@ -60,7 +60,7 @@ void t.test('the expected-behaviour files load', (t) => {
 });
 
 for (const s of scenarios) {
-  void t.test(s.name, async (t) => {
+  void t.test(s.name, (t) => {
     const w = expectedWorld(s, dryResult(s));
     const found = new Set<string>();
     for (const pod of w.pods) {
@@ -105,5 +105,6 @@ for (const s of scenarios) {
         `${pod.agent} ended Succeeded: ${wantFlag ? 'the completion check must flag it' : 'passes the completion check'} (markers ${m.successMarkers.join(', ') || 'none'}; indicators ${m.failureIndicators.join(', ') || 'none'})`,
       );
     }
+    t.end();
   });
 }
