@@ -37,10 +37,19 @@ export interface GitHubClientOptions {
   userAgent?: string;
 }
 
+/** The primary (`core`) rate limit as GitHub last reported it; null until the first answer. */
+export interface CoreRateLimit {
+  remaining: number | null;
+  /** Epoch seconds when the window resets (`x-ratelimit-reset`). */
+  reset: number | null;
+}
+
 export interface GitHubClient {
   octokit: HealerOctokitInstance;
   baseUrl: string;
   authKind: GitHubAuth['kind'];
+  /** Updated from every answer; the poller skips rounds while it is exhausted. */
+  rateLimit: CoreRateLimit;
 }
 
 type Throttle = NonNullable<
@@ -83,13 +92,22 @@ function concurrencyGroup(max: number): NonNullable<Throttle['write']> {
  * a plain Error, which Octokit turns into a retryable 500; a caller's abort stays an AbortError,
  * which is not retried.
  */
-function deadlineFetch(timeoutMs: number, metrics: GitHubMetrics | undefined): typeof fetch {
+function deadlineFetch(
+  timeoutMs: number,
+  metrics: GitHubMetrics | undefined,
+  limit: CoreRateLimit,
+): typeof fetch {
   return async (input, init) => {
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
     try {
       const res = await fetch(input, { ...init, signal });
       observeResponse(metrics, res.status, res.headers);
+      const remaining = res.headers.get('x-ratelimit-remaining');
+      if (remaining !== null && (res.headers.get('x-ratelimit-resource') ?? 'core') === 'core') {
+        limit.remaining = Number(remaining);
+        limit.reset = Number(res.headers.get('x-ratelimit-reset') ?? 0) || null;
+      }
       return res;
     } catch (err) {
       metrics?.requests.inc({ outcome: 'error' });
@@ -142,13 +160,14 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubClient {
             installationId: o.auth.installationId,
           },
         };
+  const rateLimit: CoreRateLimit = { remaining: null, reset: null };
   const octokit = new HealerOctokit({
     ...auth,
     baseUrl: o.baseUrl.replace(/\/+$/, ''),
     userAgent: o.userAgent ?? 'healer',
     throttle,
     retry: { retries: o.retries ?? 3, retryAfterBaseValue: o.retryBaseMs ?? 1000 },
-    request: { fetch: deadlineFetch(o.timeoutMs ?? 10_000, o.metrics) },
+    request: { fetch: deadlineFetch(o.timeoutMs ?? 10_000, o.metrics, rateLimit) },
     log: {
       debug: () => undefined,
       info: () => undefined,
@@ -156,7 +175,7 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubClient {
       error: (msg: string) => log?.error(msg),
     },
   });
-  return { octokit, baseUrl: o.baseUrl.replace(/\/+$/, ''), authKind: o.auth.kind };
+  return { octokit, baseUrl: o.baseUrl.replace(/\/+$/, ''), authKind: o.auth.kind, rateLimit };
 }
 
 /** The GitHub settings of the environment (operations.md §1). */

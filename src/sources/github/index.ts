@@ -6,6 +6,7 @@ export {
   HealerOctokit,
 } from './client.js';
 export type {
+  CoreRateLimit,
   GitHubAuth,
   GitHubClient,
   GitHubClientOptions,

@@ -91,6 +91,7 @@ export class PrPoller {
   #running = false;
   #timer: NodeJS.Timeout | undefined;
   #round: Promise<unknown> | null = null;
+  #limitLogged = false;
 
   constructor(o: PrPollerOptions) {
     this.#o = o;
@@ -143,6 +144,19 @@ export class PrPoller {
       errors: 0,
       skipped: 0,
     };
+    // GitHub answers every request with 403 until the window resets: wait for it quietly.
+    const { remaining, reset } = this.#o.github.rateLimit;
+    if (remaining === 0 && reset !== null && reset * 1000 > Date.now()) {
+      if (!this.#limitLogged)
+        this.#o.logger.warn(
+          { reset_at: new Date(reset * 1000).toISOString() },
+          'GitHub rate limit exhausted; pull-request polling paused until it resets',
+        );
+      this.#limitLogged = true;
+      report.skipped = targets.length;
+      return report;
+    }
+    this.#limitLogged = false;
     const queue = [...targets];
     const worker = async () => {
       for (let t = queue.shift(); t !== undefined; t = queue.shift()) {
@@ -204,6 +218,9 @@ export class PrPoller {
       state.failing = false;
       // A change counts as seen only once the handler took it; a failed handler sees it again.
       if (await this.#deliver(t.playId, snapshot, changed)) state.digest = digest;
+      // A PR found by label or branch that was closed without merging: look again next round.
+      if (snapshot.state === 'closed' && !snapshot.merged && state.found === ref)
+        state.found = null;
       return changed ? 'changed' : 'unchanged';
     } catch (err) {
       if (signal.aborted) return 'skipped';

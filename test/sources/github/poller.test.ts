@@ -356,6 +356,7 @@ void t.test('sessions are polled a few at a time (the concurrency limit)', async
   const fake = {
     baseUrl: 'http://fake',
     authKind: 'token',
+    rateLimit: { remaining: null, reset: null },
     octokit: {
       request: async (route: string) => {
         inFlight++;
@@ -430,3 +431,54 @@ void t.test(
     t.ok(deliveries.at(-1)?.snapshot.comments.some((c) => c.author === '5dlabs-cipher[bot]'));
   },
 );
+
+void t.test('an exhausted rate limit pauses polling until it resets, said once', async (t) => {
+  const gh = await newSim(t);
+  const pr = await agentOctokit(gh.url, 'rex').rest.pulls.create({
+    ...R,
+    title: 'Task 4',
+    head: 'feature/task-4',
+    base: 'main',
+  });
+  const logger = memoryLogger();
+  const client = healerClient(gh.url);
+  const { p } = poller(client, () => [target(4, pr.data.number)], { logger });
+  gh.rateLimit.set(HEALER_TOKEN, { remaining: 0, resetInMs: 600_000 });
+  t.match(await p.pollOnce(), { errors: 1 }, 'the first refusal is an error (too long to wait)');
+  t.equal(client.rateLimit.remaining, 0);
+  gh.resetStats();
+  t.match(await p.pollOnce(), { skipped: 1, polled: 0 });
+  t.match(await p.pollOnce(), { skipped: 1, polled: 0 });
+  t.equal(gh.stats.total, 0, 'no request while the limit is exhausted');
+  t.equal(
+    logger.lines.filter((l) => l.msg.includes('polling paused')).length,
+    1,
+    'the pause is logged once',
+  );
+  // The window resets.
+  gh.rateLimit.reset();
+  client.rateLimit.reset = Math.floor(Date.now() / 1000) - 1;
+  t.match(await p.pollOnce(), { polled: 1, errors: 0 });
+});
+
+void t.test('a PR found by label that is closed unmerged is looked for again', async (t) => {
+  const gh = await newSim(t);
+  const rex = agentOctokit(gh.url, 'rex');
+  const first = await rex.rest.pulls.create({ ...R, title: 'T4', head: 'feat/a', base: 'main' });
+  await rex.rest.issues.addLabels({ ...R, issue_number: first.data.number, labels: ['task-4'] });
+  const { p, deliveries } = poller(healerClient(gh.url), () => [target(4, null)]);
+  await p.pollOnce();
+  t.equal(deliveries.at(-1)?.snapshot.number, first.data.number);
+  await rex.rest.pulls.update({ ...R, pull_number: first.data.number, state: 'closed' });
+  const second = await rex.rest.pulls.create({
+    ...R,
+    title: 'T4 again',
+    head: 'feat/b',
+    base: 'main',
+  });
+  await rex.rest.issues.addLabels({ ...R, issue_number: second.data.number, labels: ['task-4'] });
+  await p.pollOnce(); // sees the first PR closed
+  t.equal(deliveries.at(-1)?.snapshot.state, 'closed');
+  await p.pollOnce();
+  t.equal(deliveries.at(-1)?.snapshot.number, second.data.number, 'the new PR is followed');
+});
