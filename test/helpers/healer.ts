@@ -26,6 +26,8 @@ export async function testHealer(
     heal?: Record<string, unknown>;
     kube?: KubeAccess;
     reflector?: HealerDeps['reflector'];
+    dispatcher?: HealerDeps['dispatcher'];
+    github?: HealerDeps['github'];
   } = {},
 ) {
   const cwd = tmpDir();
@@ -43,6 +45,8 @@ export async function testHealer(
     clock,
     kube: opts.kube ?? { kc: null, reason: 'no cluster in tests' },
     ...(opts.reflector ? { reflector: opts.reflector } : {}),
+    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+    ...(opts.github !== undefined ? { github: opts.github } : {}),
   });
   return { healer, app: healer.app, store, clock, config };
 }
