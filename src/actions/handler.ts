@@ -2,7 +2,7 @@
 // one destination (remediation.md §2). Handlers are idempotent: the dispatcher may run an action
 // again after a crash or a retryable failure, and the destination must not end up with two issues,
 // two CodeRuns or two messages.
-import type { ActionRecord, PlannedAction } from '../domain/action.js';
+import type { ActionRecord, PlannedAction, RemediationAttempt } from '../domain/action.js';
 import type { Incident } from '../domain/incident.js';
 import type { Session } from '../domain/session.js';
 import type { AttemptView, IncidentView } from '../templates/index.js';
@@ -58,9 +58,12 @@ export const dashboardLink = (base: string | null, incidentId: string): string |
 
 const TERMINAL = new Set(['Succeeded', 'Failed']);
 
-/** Earlier remediation runs as the templates show them (timeline, escalation comment). */
+/** A run that exists: decide() records a planned attempt (no CodeRun name yet) before it is spawned. */
+const started = (a: RemediationAttempt): boolean => a.coderun !== '';
+
+/** Remediation runs as the templates show them (timeline, escalation comment). */
 export function attemptHistory(incident: Incident): AttemptView[] {
-  return (incident.attempts ?? []).map((a) => ({
+  return (incident.attempts ?? []).filter(started).map((a) => ({
     attempt: a.attempt,
     coderun: a.coderun,
     outcome: a.phase.toLowerCase() || 'unknown',
@@ -81,7 +84,7 @@ export function incidentView(
 ): IncidentView {
   const latest = incident.attempts?.at(-1);
   const attempt = extra.attempt ?? latest?.attempt ?? 1;
-  const current = incident.attempts?.find((a) => a.attempt === attempt);
+  const current = incident.attempts?.find((a) => a.attempt === attempt && started(a));
   return {
     alert: incident.alert,
     severity: incident.severity,

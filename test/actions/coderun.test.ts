@@ -154,6 +154,21 @@ void t.test('spawn-remediation creates a valid CodeRun and records the attempt',
     { attempt: 1, coderun: name, namespace: 'cto', phase: 'Pending', finishedAt: null },
   ]);
   t.equal(out.incident!({ ...inc, state: 'escalated' }).state, 'escalated', 'no state regression');
+  const planned = {
+    attempt: 1,
+    coderun: '',
+    namespace: '',
+    phase: 'Planned',
+    createdAt: '2025-01-15T12:29:00Z',
+    finishedAt: null,
+    pullRequestUrl: null,
+  };
+  t.match(
+    out.incident!({ ...inc, attempts: [planned] }).attempts,
+    [{ attempt: 1, coderun: name, phase: 'Pending' }],
+    "decide()'s planned record is replaced by the run",
+  );
+  t.equal(out.incident!({ ...inc, attempts: [planned] }).attempts!.length, 1);
 });
 
 void t.test('a repeated spawn adopts; 409 on the deterministic name adopts', async (t) => {

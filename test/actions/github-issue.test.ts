@@ -252,6 +252,27 @@ void t.test('comment-issue posts each comment once', async (t) => {
   t.match(comments[1].body, /Needs a human/);
   t.match(comments[1].body, /failed/i);
   t.notMatch(comments.map((c) => c.body).join(), 'ghp_abcdefghijklmnopqrstuvwxyz0123456789');
+
+  // decide() records the next attempt as planned (no CodeRun yet) before the comment runs.
+  const planned = {
+    ...inc,
+    attempts: [
+      ...inc.attempts!,
+      {
+        attempt: 3,
+        coderun: '',
+        namespace: '',
+        phase: 'Planned',
+        createdAt: '2025-01-15T12:40:00Z',
+        finishedAt: null,
+        pullRequestUrl: null,
+      },
+    ],
+  };
+  await handler.run(ctx({ kind: 'comment-issue', comment: 'attempt' }, planned));
+  const third = issuesOf(gh)[0].comments[2].body;
+  t.match(third, /Remediation attempt 3 of 3/);
+  t.notMatch(third, '| CodeRun |', 'no run to show yet');
 });
 
 void t.test('label-issue and close-issue are idempotent', async (t) => {

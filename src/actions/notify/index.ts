@@ -13,17 +13,16 @@ export { retryAfterHeaderMs, discordRetryAfterMs } from './send.js';
 type Destination = Extract<ActionRecord['destination'], 'discord' | 'webhook'>;
 
 /**
- * Keys of `incident.notified`: the event (`opened`, so readers know it was announced) and the
- * event at this destination (`discord:opened`, what makes each destination send once). A reopened
- * incident's state changes are new: `opened#1`.
+ * The key of `incident.notified` that makes each destination send once per state change:
+ * `discord:opened`. decide() keeps its own markers there (`open`, `escalated`, `resolved`: what
+ * was announced); a reopened incident's state changes are new (`discord:opened#1`).
  */
-export function notifiedKeys(
+export function notifiedKey(
   destination: Destination,
   event: NotifyEvent,
   incident: Incident,
-): { event: string; destination: string } {
-  const round = incident.reopened > 0 ? `#${incident.reopened}` : '';
-  return { event: `${event}${round}`, destination: `${destination}:${event}${round}` };
+): string {
+  return `${destination}:${event}${incident.reopened > 0 ? `#${incident.reopened}` : ''}`;
 }
 
 export interface NotifyDeps {
@@ -48,13 +47,13 @@ function notifier(
       const a = ctx.action.action;
       if (a.kind !== 'notify')
         throw new ActionError(`the ${destination} notifier does not perform ${a.kind}`, false);
-      const keys = notifiedKeys(destination, a.event, ctx.incident);
-      if (ctx.incident.notified?.includes(keys.destination))
+      const key = notifiedKey(destination, a.event, ctx.incident);
+      if (ctx.incident.notified?.includes(key))
         return { result: { event: a.event, skipped: 'already notified' } };
       const status = await send(
         ctx.incident,
         a.event,
-        `${ctx.incident.id}:${keys.event}`,
+        `${ctx.incident.id}:${a.event}${ctx.incident.reopened > 0 ? `#${ctx.incident.reopened}` : ''}`,
         ctx.now,
         ctx.signal,
       );
@@ -62,7 +61,7 @@ function notifier(
         result: { event: a.event, status },
         incident: (i) => ({
           ...i,
-          notified: [...new Set([...(i.notified ?? []), keys.event, keys.destination])],
+          notified: [...new Set([...(i.notified ?? []), key])],
         }),
       };
     },
