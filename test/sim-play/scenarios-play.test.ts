@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import t from 'tap';
 import { simOctokit } from '../sim/github/octokit.js';
-import { httpControl, loadScenario, playScenario } from '../sim/play/index.js';
+import { httpControl, loadScenario, parseScenario, playScenario } from '../sim/play/index.js';
 import type { Scenario } from '../sim/play/index.js';
 import { verifyPlayed } from '../sim/play/verify/index.js';
 import { startSimWorld } from '../sim/world.js';
@@ -164,5 +164,84 @@ void t.test(
     const r3 = await playScenario(world3, s, { start: new Date('2026-01-01T00:00:00Z') });
     t.equal(r3.start, '2026-01-01T00:00:00.000Z');
     t.equal(r3.end, '2026-01-01T00:11:00.000Z');
+  },
+);
+
+// The parts of the vocabulary the scenario files do not use, in one play.
+const VOCABULARY = `
+name: vocabulary
+description: every step kind and option the scenario files leave out
+session:
+  play_id: play-task-21-vocab
+  repository: 5dlabs/cto-sandbox
+  namespace: agents
+  cto_config:
+    agents:
+      rex: { githubApp: 5DLabs-Rex, cli: codex }
+      tess: { githubApp: 5DLabs-Tess, cli: claude }
+  tasks: [{ id: 21, title: Vocabulary }]
+steps:
+  - { at: 0s, workflow: { phase: Running, labels: { team: platform } } }
+  - { at: 1s, coderun: { agent: rex, id: first, phase: Running, labels: { try: '1' } } }
+  - { at: 2s, pod: { agent: rex, id: first, unschedulable: '0/3 nodes are available: 3 Insufficient memory.' } }
+  - { at: 3s, event: { pod: first, reason: NotTriggerScaleUp, message: 'pod didn''t trigger scale-up', component: cluster-autoscaler } }
+  - { at: 1m, pod: { agent: rex, id: first, delete: true } }
+  - { at: 1m1s, coderun: { agent: rex, id: first, delete: true } }
+  - { at: 1m2s, event: { workflow: true, type: Normal, reason: WorkflowNodeRunning, message: 'Running node rex retry' } }
+  - { at: 1m5s, coderun: { agent: rex, id: second, phase: Running, message: retry } }
+  - { at: 1m6s, pod: { agent: rex, id: second, containers: [codex, helper], sidecars: [tools], labels: { tier: agent, job-name: null } } }
+  - { at: 1m10s, pod: { agent: rex, id: second, phase: Running, states: { codex: running, helper: { running: {}, ready: false }, tools: running } } }
+  - at: 1m12s
+    logs:
+      pod: second
+      container: helper
+      stream: stderr
+      every: 1s
+      lines: ['one', { after: 5s, text: 'two, five seconds in' }, 'three']
+  - { at: 1m20s, event: { coderun: second, reason: Retried, message: 'second attempt started', type: Normal } }
+  - { at: 2m, commit: { author: jonathon, message: 'chore: seed the branch' } }
+  - { at: 2m5s, pr: { agent: rex, title: 'Vocabulary', labels: [vocab], base: main } }
+  - { at: 2m10s, status: { context: ci/coverage, state: pending, description: running } }
+  - { at: 2m40s, status: { context: ci/coverage, state: success, target_url: 'https://ci.example.com/runs/1' } }
+  - { at: 3m, review: { agent: tess, event: REQUEST_CHANGES, body: 'Please add a test for {head}.' } }
+  - { at: 3m5s, comment: { author: jonathon, body: 'Agreed with Tess on #{pr}.' } }
+  - { at: 3m10s, check: { name: lint, conclusion: neutral, title: Lint, summary: 'no findings' } }
+  - { at: 3m20s, pod: { agent: rex, id: second, phase: Failed, reason: DeadlineExceeded, message: 'Pod was active too long', states: { codex: 'terminated:143:Error', helper: 'terminated:0', tools: 'terminated:0' } } }
+  - { at: 3m21s, coderun: { agent: rex, id: second, phase: Failed, message: 'Job deadline exceeded' } }
+  - { at: 3m30s, workflow: { phase: Failed, message: 'child rex failed' } }
+  - { at: 4m, mergeable: { mergeable: true, state: unstable } }
+expect:
+  alerts:
+    - { alert: A7, severity: high, agent: rex, task_id: 21, reason: DeadlineExceeded }
+  issues: 1
+  coderuns: 1
+`;
+
+void t.test(
+  'the rest of the vocabulary plays and reads back, in a namespace of its own',
+  async (t) => {
+    const world = await startSimWorld({ controlPort: false });
+    t.teardown(() => world.close());
+    const s = parseScenario(VOCABULARY);
+    const r = await playScenario(world, s);
+    t.same(await verifyPlayed(world, s, r), clean);
+    t.same(Object.keys(r.pods), ['first', 'second']);
+    t.equal(r.counts.events > 3, true, 'scenario and kubelet events');
+    const kc = new KubeConfig();
+    kc.loadFromFile(world.kubeconfigPath);
+    const core = kc.makeApiClient(CoreV1Api);
+    const pod = await core.readNamespacedPod({ name: r.pods.second.name, namespace: 'agents' });
+    t.equal(pod.metadata?.labels?.tier, 'agent');
+    t.notOk(pod.metadata?.labels?.['job-name'], 'a label removed with null');
+    t.equal(pod.status?.reason, 'DeadlineExceeded');
+    const autoscaler = await core.listNamespacedEvent({
+      namespace: 'agents',
+      fieldSelector: `involvedObject.name=${r.pods.first.name}`,
+    });
+    t.same(
+      autoscaler.items.map((e) => e.reason).sort(),
+      ['FailedScheduling', 'NotTriggerScaleUp'],
+      'an unschedulable pod gets the scheduler event',
+    );
   },
 );

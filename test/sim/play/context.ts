@@ -97,7 +97,6 @@ export interface PlayContext {
   now: Date;
   kube: KubeHttp;
   lokiUrl: string;
-  githubUrl: string;
   github: GitHubActors;
   control: WorldControl | null;
   workflow: WorkflowRuntime | null;

@@ -56,6 +56,7 @@ function workflowStatus(ctx: PlayContext) {
 export async function workflowStep(ctx: PlayContext, s: WorkflowStep): Promise<void> {
   const ns = ctx.namespace;
   const now = kubeTime(ctx.now);
+  const created = !ctx.workflow;
   if (!ctx.workflow) {
     const name = ctx.session.play_id;
     const params = [
@@ -67,7 +68,7 @@ export async function workflowStep(ctx: PlayContext, s: WorkflowStep): Promise<v
         value: ctx.session.cto_config.agents[a].githubApp ?? a,
       })),
     ];
-    const created = await ctx.kube.create(PATHS.workflows(ns), {
+    const obj = await ctx.kube.create(PATHS.workflows(ns), {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Workflow',
       metadata: {
@@ -90,7 +91,7 @@ export async function workflowStep(ctx: PlayContext, s: WorkflowStep): Promise<v
         serviceAccountName: 'argo-workflow',
       },
     });
-    ctx.workflow = { name, uid: String(created.metadata?.uid), phase: 'Pending', nodes: {} };
+    ctx.workflow = { name, uid: String(obj.metadata?.uid), phase: 'Pending', nodes: {} };
     ctx.result.workflow = name;
     ctx.result.counts.kubeWrites++;
   }
@@ -101,7 +102,7 @@ export async function workflowStep(ctx: PlayContext, s: WorkflowStep): Promise<v
     if (['Succeeded', 'Failed', 'Error'].includes(s.phase)) wf.finishedAt = now;
   }
   await patchWorkflow(ctx, {
-    ...(s.labels && ctx.result.counts.kubeWrites > 1 ? { labels: s.labels } : {}),
+    ...(s.labels && !created ? { labels: s.labels } : {}),
     message: s.message,
   });
 }

@@ -16,7 +16,7 @@ import {
   statusStep,
 } from './github-steps.js';
 import { eventStep } from './kube-events.js';
-import { KubeHttp } from './kube-http.js';
+import { KubeHttp, KubeHttpError } from './kube-http.js';
 import { codeRunStep, workflowStep } from './kube-steps.js';
 import { logsStep } from './loki-steps.js';
 import { podStep } from './pod-steps.js';
@@ -74,6 +74,20 @@ async function run(ctx: PlayContext, a: Action): Promise<void> {
   }
 }
 
+/** The session's namespace exists in the cluster (the simulator has `cto` and the defaults). */
+async function ensureNamespace(kube: KubeHttp, name: string): Promise<void> {
+  try {
+    await kube.request('GET', `/api/v1/namespaces/${name}`);
+  } catch (e) {
+    if (!(e instanceof KubeHttpError) || e.code !== 404) throw e;
+    await kube.create('/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name },
+    });
+  }
+}
+
 export async function playScenario(
   world: PlayTarget,
   scenario: Scenario,
@@ -96,7 +110,6 @@ export async function playScenario(
     now: timeline.start,
     kube: new KubeHttp(world.urls.kube, world.kubeToken),
     lokiUrl: world.urls.loki,
-    githubUrl: world.urls.github,
     github: new GitHubActors(world.urls.github),
     control: world.control,
     workflow: null,
@@ -114,6 +127,7 @@ export async function playScenario(
     ctx.warn(
       "no world control: creationTimestamps, PR and status dates are the servers' real time, and log lines go to Loki only",
     );
+  await ensureNamespace(ctx.kube, ctx.namespace);
   for (const [i, step] of scenario.steps.entries()) {
     await timeline.until(step.at, opts.signal);
     ctx.step = i;
