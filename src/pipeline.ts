@@ -432,7 +432,7 @@ export async function createHealer(deps: HealerDeps) {
   /** Time-based rules over every cached object, then resolve what nothing fires any more. */
   const tick = async (opts: { dryRun?: boolean } = {}) => {
     for (const playId of active.keys()) evaluatePr(playId, 'tick');
-    watcher?.tick();
+    await watcher?.tick();
     const h = hub;
     const cleared = await tracker.sweep(() => (h ? h.readiness().ok : true), opts);
     if (!opts.dryRun) await decisions.recheckDue((fp) => tracker.isFiring(fp));

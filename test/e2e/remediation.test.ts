@@ -210,7 +210,7 @@ void t.test(
     await fail(2);
     await fail(3);
     await waitFor(
-      async () => {
+      () => {
         const issue = issuesOf(w.github)[0];
         return issue?.labels.includes('needs-human');
       },
