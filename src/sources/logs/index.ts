@@ -1,0 +1,12 @@
+export { createLogStage } from './log-stage.js';
+export type { LogStage, LogStageOptions } from './log-stage.js';
+export { LokiPoller } from './loki.js';
+export type { LokiPollerOptions, LokiTickReport } from './loki.js';
+export { LokiClient, LokiError, containerSelector, namespaceSelector } from './loki-client.js';
+export { PodLogFollower } from './pod-logs.js';
+export type { FollowTarget, PodLogFollowerOptions } from './pod-logs.js';
+export { registerLokiMetrics } from './metrics.js';
+export type { LokiMetrics } from './metrics.js';
+export { agentConfigOf, missingToolsOf } from './log-drafts.js';
+export { runState } from './checklist-runs.js';
+export type { LogEntry, LogLogger, LogSink } from './types.js';
