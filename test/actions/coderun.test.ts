@@ -331,3 +331,16 @@ void t.test('the follower maps CodeRun status to attempt updates', async (t) => 
     },
   );
 });
+
+void t.test("the action's deadline aborts a slow API server (retryable)", async (t) => {
+  const { sim, handler } = await setup(t);
+  sim.faults.delay(3_000);
+  t.teardown(() => sim.faults.clear());
+  const started = Date.now();
+  const e = await rejection(
+    handler.run({ ...ctx(spawn(1), incident()), signal: AbortSignal.timeout(200) }),
+  );
+  t.ok(Date.now() - started < 2_000, 'gave up at the deadline');
+  t.equal(e.retryable, true);
+  t.match(e.message, /aborted/);
+});
