@@ -48,6 +48,18 @@ function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {
   });
 }
 
+// Started at once, so its start-up overlaps the world's; checked in the last test.
+const broken = (async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'sim-cli-bad-'));
+  const file = join(dir, 'broken.yaml');
+  await writeFile(file, 'name: broken\ndescription: x\nsteps: []\n');
+  const run = await finished(
+    sim(['--scenario', file], { ...process.env, SIM_KUBECONFIG: join(dir, 'kc') }),
+  );
+  await rm(dir, { recursive: true, force: true });
+  return { file, run };
+})();
+
 void t.test('npm run sim: JSON line, kubectl, remote scenarios, SIGTERM', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'sim-cli-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
@@ -169,13 +181,7 @@ void t.test('npm run sim: JSON line, kubectl, remote scenarios, SIGTERM', async 
 });
 
 void t.test('a broken scenario file exits 1 naming the file and the problem', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'sim-cli-bad-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const file = join(dir, 'broken.yaml');
-  await writeFile(file, 'name: broken\ndescription: x\nsteps: []\n');
-  const r = await finished(
-    sim(['--scenario', file], { ...process.env, SIM_KUBECONFIG: join(dir, 'kc') }),
-  );
+  const { file, run: r } = await broken;
   t.equal(r.code, 1);
   t.match(r.stderr, `${file}: invalid scenario`);
   t.match(r.stderr, /session/);

@@ -51,7 +51,8 @@ const scenarios = await Promise.all(
     .sort()
     .map((f) => loadScenario(DIR + f)),
 );
-const classifier = new Classifier(loadCatalogue());
+// The catalogue's own tests check its examples; here only the patterns matter.
+const classifier = new Classifier(loadCatalogue(undefined, { checkExamples: false }));
 const { expected: behaviours, errors } = loadExpected(PROMPTS);
 
 void t.test('the expected-behaviour files load', (t) => {
