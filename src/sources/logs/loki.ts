@@ -1,8 +1,9 @@
 import type { Clock } from '../../domain/clock.js';
 import type { Store } from '../../sessions/store.js';
 import { backoffDelay } from '../kube/backoff.js';
-import { DedupWindow, streamKey } from './dedup.js';
-import { containerSelector, LokiClient, LokiError, namespaceSelector } from './loki-client.js';
+import { DedupWindow } from './dedup.js';
+import { LokiClient, LokiError, namespaceSelector } from './loki-client.js';
+import { flatten, readContext } from './loki-read.js';
 import type { LokiStream } from './loki-client.js';
 import type { LokiMetrics } from './metrics.js';
 import { msToNs, nsToDate, nsToMs } from './timestamps.js';
@@ -338,80 +339,10 @@ export class LokiPoller {
    * The lines around one entry of its container, unfiltered (evidence context): up to `before`
    * lines before it (within 5 min) and `after` lines after it (within 1 min). Empty on error.
    */
-  async contextAround(
+  contextAround(
     entry: Pick<LogEntry, 'namespace' | 'pod' | 'container' | 'tsNs' | 'line'>,
     opts: { before?: number; after?: number } = {},
   ): Promise<{ before: string[]; after: string[] }> {
-    const before = opts.before ?? 3;
-    const after = opts.after ?? 2;
-    const ts = BigInt(entry.tsNs);
-    const query = containerSelector(entry.namespace, entry.pod, entry.container);
-    const lines = (streams: LokiStream[]) =>
-      streams
-        .flatMap((st) => st.values)
-        .filter(([t, l]) => !(t === entry.tsNs && l === entry.line));
-    try {
-      const [b, a] = await Promise.all([
-        this.#client.queryRange(
-          {
-            query,
-            start: ts - 300_000n * MS,
-            end: ts + 1n,
-            limit: before + 1,
-            direction: 'backward',
-          },
-          this.#abort.signal,
-        ),
-        this.#client.queryRange(
-          { query, start: ts, end: ts + 60_000n * MS, limit: after + 1, direction: 'forward' },
-          this.#abort.signal,
-        ),
-      ]);
-      const sortNs = (x: [string, string], y: [string, string]) =>
-        BigInt(x[0]) < BigInt(y[0]) ? -1 : BigInt(x[0]) > BigInt(y[0]) ? 1 : 0;
-      return {
-        before: lines(b)
-          .sort(sortNs)
-          .slice(-before)
-          .map(([, l]) => l),
-        after: lines(a)
-          .sort(sortNs)
-          .slice(0, after)
-          .map(([, l]) => l),
-      };
-    } catch {
-      return { before: [], after: [] };
-    }
+    return readContext(this.#client, entry, opts, this.#abort.signal);
   }
-}
-
-/** A page's entries in time order (streams interleaved), its size and its last timestamp. */
-function flatten(
-  ns: string,
-  streams: LokiStream[],
-): { entries: { stream: string; entry: LogEntry }[]; count: number; last: bigint | null } {
-  const out: { stream: string; entry: LogEntry; ts: bigint }[] = [];
-  let last: bigint | null = null;
-  for (const st of streams) {
-    const key = streamKey(st.labels);
-    for (const [tsNs, line] of st.values) {
-      const ts = BigInt(tsNs);
-      if (last === null || ts > last) last = ts;
-      out.push({
-        stream: key,
-        ts,
-        entry: {
-          namespace: st.labels.namespace ?? ns,
-          pod: st.labels.pod ?? '',
-          container: st.labels.container ?? '',
-          time: nsToDate(ts),
-          tsNs,
-          line,
-          labels: st.labels,
-        },
-      });
-    }
-  }
-  out.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
-  return { entries: out, count: out.length, last };
 }
