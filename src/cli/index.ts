@@ -6,6 +6,8 @@ import { registerCheckConfig } from './check-config.js';
 import { registerSessionCommands } from './sessions.js';
 import { registerScan } from './scan.js';
 import { registerReconcile } from './reconcile.js';
+import { registerTestAlert } from './test-alert.js';
+import { registerSpawnRemediation } from './spawn-remediation.js';
 
 /** Runs the `healer` command line; resolves with the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -27,6 +29,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   registerSessionCommands(program, io, run);
   registerScan(program, io, run);
   registerReconcile(program, io, run);
+  registerTestAlert(program, io, run);
+  registerSpawnRemediation(program, io, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
