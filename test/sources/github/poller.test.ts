@@ -79,6 +79,7 @@ void t.test(
     const { p, deliveries } = poller(client, () => targets, { concurrency: 32 });
     gh.resetStats();
     const started = Date.now();
+    const cpu0 = process.cpuUsage();
     // 5 minutes at HEALER_GITHUB_POLL_SECONDS=30: ten rounds, driven directly (no real waiting).
     const reports = [];
     let remainingAfterWarmup: number | undefined;
@@ -95,11 +96,13 @@ void t.test(
       }
     }
     const ms = Date.now() - started;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
     const total = gh.stats.total;
     const notModified = gh.stats.byStatus['304'] ?? 0;
     const used = gh.stats.rateLimitUsed[HEALER_TOKEN]?.core ?? 0;
     t.comment(
-      `200 sessions × 10 rounds: ${total} requests, ${notModified} answered 304, ${used} counted against the rate limit, ${ms} ms`,
+      `200 sessions × 10 rounds: ${total} requests, ${notModified} answered 304, ${used} counted against the rate limit; ${ms} ms wall, ${cpuMs} ms CPU (simulator included)`,
     );
     t.equal(
       total,
