@@ -6,7 +6,7 @@
 import { templateVars } from './context.js';
 import type { PlayContext, PullRequestRuntime } from './context.js';
 import { expand } from './template.js';
-import { patchCodeRunStatus } from './kube-steps.js';
+import { patchCodeRunStatus } from './coderun-steps.js';
 import { botLogin, headBranch, taskOf } from './names.js';
 import type {
   CheckStep,

@@ -4,7 +4,8 @@ import type { ContainerRuntime, PlayContext, PodRuntime } from './context.js';
 import { kubeTime } from './context.js';
 import { recordEvent } from './kube-events.js';
 import { PATHS } from './kube-http.js';
-import { patchCodeRunStatus, platformLabels } from './kube-steps.js';
+import { patchCodeRunStatus } from './coderun-steps.js';
+import { platformLabels } from './labels.js';
 import {
   containersOf,
   imageOf,

@@ -17,7 +17,8 @@ import {
 } from './github-steps.js';
 import { eventStep } from './kube-events.js';
 import { KubeHttp, KubeHttpError } from './kube-http.js';
-import { codeRunStep, workflowStep } from './kube-steps.js';
+import { codeRunStep } from './coderun-steps.js';
+import { workflowStep } from './workflow-steps.js';
 import { logsStep } from './loki-steps.js';
 import { podStep } from './pod-steps.js';
 import { emptyResult } from './result.js';
