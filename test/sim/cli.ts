@@ -144,6 +144,7 @@ async function main(): Promise<void> {
     try {
       await playAll(world, scenarios, speed);
     } catch (e) {
+      if (stopping) return; // closed under the play by a signal: not a failure
       console.error(`sim: ${(e as Error).message}`);
       await world.close();
       process.exit(1);
