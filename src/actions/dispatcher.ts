@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { ActionRecord } from '../domain/action.js';
+import type { ActionRecord, RemediationAttempt } from '../domain/action.js';
+import type { Incident } from '../domain/incident.js';
 import type { Clock } from '../domain/clock.js';
 import type { Store } from '../sessions/store.js';
 import type { Session } from '../domain/session.js';
@@ -20,6 +21,30 @@ export interface DispatcherOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** Retryable failures after which an action is given up (≈ a day with the default backoff). */
   maxAttempts?: number;
+}
+
+/**
+ * A spawn that failed for good: the attempt `decide()` planned is marked Failed, so later alerts
+ * are not told forever that a remediation is active (and the next decision can move on).
+ */
+function runNeverStarted(
+  a: ActionRecord,
+  at: string,
+  why: string,
+): ((i: Incident) => Incident) | undefined {
+  const fail = (r: RemediationAttempt): RemediationAttempt =>
+    r.finishedAt ? r : { ...r, phase: 'Failed', finishedAt: at, failure: `not started: ${why}` };
+  if (a.action.kind === 'spawn-evaluation') {
+    return (i) => (i.evaluation ? { ...i, evaluation: fail(i.evaluation) } : i);
+  }
+  if (a.action.kind === 'spawn-remediation') {
+    const n = a.action.attempt;
+    return (i) => ({
+      ...i,
+      attempts: (i.attempts ?? []).map((r) => (r.attempt === n ? fail(r) : r)),
+    });
+  }
+  return undefined;
 }
 
 /** Actions that need the incident's GitHub issue wait for its open-issue action. */
@@ -214,14 +239,18 @@ export class Dispatcher {
       const giveUp = !e.retryable || attempts >= (this.#o.maxAttempts ?? 40);
       const { initialMs, maxMs } = this.#o.backoff ?? { initialMs: 2000, maxMs: 30 * 60_000 };
       const wait = Math.max(e.retryAfterMs ?? 0, backoffDelay(attempts - 1, initialMs, maxMs));
-      await store.finishAction(a.id, (x) => ({
-        ...x,
-        attempts,
-        state: giveUp ? 'failed' : 'pending',
-        lastError: e.message,
-        nextAttemptAt: new Date(clock.now().getTime() + (giveUp ? 0 : wait)).toISOString(),
-        updatedAt: iso(),
-      }));
+      await store.finishAction(
+        a.id,
+        (x) => ({
+          ...x,
+          attempts,
+          state: giveUp ? 'failed' : 'pending',
+          lastError: e.message,
+          nextAttemptAt: new Date(clock.now().getTime() + (giveUp ? 0 : wait)).toISOString(),
+          updatedAt: iso(),
+        }),
+        giveUp ? runNeverStarted(a, iso(), e.message) : undefined,
+      );
       if (giveUp) log.error({ err: e.message }, `${a.action.kind} failed for good`);
       else log.warn({ err: e.message, retryInMs: wait }, `${a.action.kind} failed; will retry`);
       this.#o.onOutcome?.(a, giveUp ? 'failed' : 'retry');

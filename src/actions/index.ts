@@ -54,6 +54,7 @@ export function createActionHandlers(deps: ActionHandlerDeps): ActionHandler[] {
         repository: heal.issues.repository,
         view,
         ...(deps.buildCodeRun ? { build: deps.buildCodeRun } : {}),
+        maxConcurrent: heal.remediation.maxConcurrent,
       }),
     );
   } else off.push('remediation CodeRuns (no cluster)');

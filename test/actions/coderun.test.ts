@@ -344,3 +344,28 @@ void t.test("the action's deadline aborts a slow API server (retryable)", async 
   t.equal(e.retryable, true);
   t.match(e.message, /aborted/);
 });
+
+void t.test(
+  'the platform-wide cap: with maxConcurrent runs going, a spawn waits (retryably); a finished one frees a place',
+  async (t) => {
+    const { sim, handler } = await setup(t, { maxConcurrent: 2 });
+    for (const n of [1, 2]) {
+      sim.create(
+        codeRunManifest(`healer-a2-0000000${n}-1`, {
+          labels: { 'healer.platform/remediation': 'true' },
+        }),
+      );
+    }
+    const err = await rejection(handler.run(ctx(spawn(1), incident())));
+    t.equal(err.retryable, true);
+    t.match(err.message, /2 Healer CodeRuns are running \(remediation.maxConcurrent 2\)/);
+    t.equal(err.retryAfterMs, 60_000);
+    t.equal(runs(sim).length, 2, 'nothing created');
+    sim.patchStatus('agents.platform/v1', 'CodeRun', 'cto', 'healer-a2-00000001-1', {
+      status: { phase: 'Succeeded' },
+    });
+    const out = await handler.run(ctx(spawn(1), incident()));
+    t.match(out.result, { via: 'created' });
+    t.equal(runs(sim).length, 3);
+  },
+);

@@ -251,3 +251,37 @@ void t.test(
     t.match(rows[1], { state: 'failed', lastError: /no handler for notify → webhook/ });
   },
 );
+
+void t.test(
+  'a spawn that fails for good marks the planned attempt Failed, so later alerts can move on',
+  async (t) => {
+    const kube = fake(['spawn-remediation'], 'kubernetes', () => {
+      throw new ActionError('the API server answered 422: spec.model: Required value', false);
+    });
+    const { d, store, incident } = await setup(
+      [kube.h],
+      [{ kind: 'spawn-remediation', attempt: 1 }],
+    );
+    await store.updateIncident(incident.id, (i) => ({
+      ...i,
+      attempts: [
+        {
+          attempt: 1,
+          coderun: '',
+          namespace: 'cto',
+          phase: 'Planned',
+          createdAt: T0,
+          finishedAt: null,
+          pullRequestUrl: null,
+        },
+      ],
+    }));
+    await d.runOnce();
+    const after = await store.getIncident(incident.id);
+    t.match(after?.attempts?.[0], {
+      phase: 'Failed',
+      finishedAt: T0,
+      failure: /not started: .*422/,
+    });
+  },
+);

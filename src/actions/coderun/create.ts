@@ -27,8 +27,14 @@ import {
   type ActionOutcome,
   type ViewSettings,
 } from '../handler.js';
-import { FINGERPRINT_LABEL, TYPE_LABEL, incidentRunsSelector, type RunKind } from './labels.js';
-import { buildRemediationCodeRun, type CodeRunInput } from './manifest.js';
+import {
+  FINGERPRINT_LABEL,
+  TYPE_LABEL,
+  healerRunsSelector,
+  incidentRunsSelector,
+  type RunKind,
+} from './labels.js';
+import { buildRemediationCodeRun, TERMINAL_PHASES, type CodeRunInput } from './manifest.js';
 
 export const CODERUN = { group: 'agents.platform', version: 'v1', plural: 'coderuns' } as const;
 
@@ -44,6 +50,8 @@ export interface CodeRunDeps {
   view: ViewSettings;
   /** The manifest builder; default the pure one of `./manifest.ts`. */
   build?: BuildCodeRun;
+  /** Healer runs allowed at once platform-wide (`remediation.maxConcurrent`); unset = no cap. */
+  maxConcurrent?: number;
 }
 
 /** The attempt number an action works on: its own for a remediation, the next one for an evaluation. */
@@ -160,11 +168,46 @@ export function sameRun(existing: CodeRun, wanted: CodeRun): boolean {
 
 type Via = 'created' | 'conflict' | 'label';
 
+/** How long a spawn waits before checking the platform-wide cap again. */
+export const CAPACITY_RETRY_MS = 60_000;
+
+/**
+ * Refuses (retryably) to start another run while `maxConcurrent` Healer runs are still going
+ * platform-wide; the outbox then retries until one finishes (remediation.md §1 policy).
+ */
+async function checkCapacity(
+  api: CustomObjectsApi,
+  namespace: string,
+  maxConcurrent: number,
+  signal: AbortSignal,
+): Promise<void> {
+  // every run Healer creates lives in `coderun.namespace`, so the count is namespaced
+  const list = (await api
+    .listNamespacedCustomObject(
+      { ...CODERUN, namespace, labelSelector: healerRunsSelector() },
+      withSignal(signal),
+    )
+    .catch((err: unknown) => {
+      throw kubeActionError('counting running Healer CodeRuns', err);
+    })) as { items?: CodeRun[] };
+  const running = (list.items ?? []).filter(
+    (cr) => !TERMINAL_PHASES.has(cr.status?.phase ?? ''),
+  ).length;
+  if (running >= maxConcurrent) {
+    throw new ActionError(
+      `${running} Healer CodeRuns are running (remediation.maxConcurrent ${maxConcurrent}); waiting for one to finish`,
+      true,
+      { retryAfterMs: CAPACITY_RETRY_MS },
+    );
+  }
+}
+
 async function createOrAdopt(
   api: CustomObjectsApi,
   manifest: CodeRun,
   selector: string,
   signal: AbortSignal,
+  maxConcurrent: number | undefined,
 ): Promise<{ cr: CodeRun; via: Via }> {
   const namespace = manifest.metadata.namespace ?? 'cto';
   const name = manifest.metadata.name ?? '';
@@ -179,6 +222,7 @@ async function createOrAdopt(
     const hit = (list.items ?? []).find((cr) => sameRun(cr, manifest));
     if (hit) return { cr: hit, via: 'label' };
   }
+  if (maxConcurrent !== undefined) await checkCapacity(api, namespace, maxConcurrent, signal);
   try {
     const cr = (await api.createNamespacedCustomObject(
       { ...CODERUN, namespace, body: manifest },
@@ -265,6 +309,7 @@ export async function spawnCodeRun(ctx: ActionContext, deps: CodeRunDeps): Promi
     { ...manifest, metadata: { ...manifest.metadata, namespace } },
     incidentRunsSelector(ctx.incident.fingerprint),
     ctx.signal,
+    deps.maxConcurrent,
   );
   return outcome(kind, attemptRecord(cr, attempt, ctx.now), via);
 }
