@@ -95,6 +95,7 @@ async function createPod(ctx: PlayContext, s: PodStep, ref: string): Promise<Pod
     spec: {
       restartPolicy: s.restartPolicy ?? 'Never',
       serviceAccountName: 'cto-agent',
+      serviceAccount: 'cto-agent', // the API server derives it; the simulator would say default
       terminationGracePeriodSeconds: 30,
       ...(node ? { nodeName: node } : {}),
       containers: containers.map((c) => containerSpec(ctx, s, c, task, work.has(c))),
