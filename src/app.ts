@@ -12,6 +12,7 @@ import type { Store } from './sessions/store.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { timelineRoutes } from './routes/timeline.js';
 import { silenceRoutes } from './routes/silences.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import type { Clock } from './domain/clock.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Readiness } from './observability/readiness.js';
@@ -89,5 +90,13 @@ export async function buildApp(deps: AppDeps) {
   await app.register(incidentRoutes(deps.store));
   await app.register(timelineRoutes(deps.sessions, deps.store));
   await app.register(silenceRoutes(deps.store, deps.clock));
+  await app.register(
+    dashboardRoutes({
+      sessions: deps.sessions,
+      store: deps.store,
+      clock: deps.clock,
+      version: VERSION,
+    }),
+  );
   return app;
 }

@@ -39,6 +39,23 @@ import {
   incidentIdOfCodeRun,
 } from './actions/coderun/follow.js';
 import { policyFromConfig } from './incidents/policy.js';
+import { correlate } from './sources/kube/correlate.js';
+import {
+  ChecklistScanner,
+  Classifier,
+  DEFAULT_CATALOGUE_PATH,
+  loadCatalogue,
+  lokiLineFilter,
+} from './detectors/patterns/index.js';
+import {
+  createLogStage,
+  LokiPoller,
+  PodLogFollower,
+  registerLokiMetrics,
+  type FollowTarget,
+} from './sources/logs/index.js';
+import { agentContainerName, isSidecarName, statusOf } from './domain/pod-containers.js';
+import { millis } from './domain/kube-time.js';
 
 export interface HealerDeps {
   config: Config;
@@ -54,6 +71,13 @@ export interface HealerDeps {
     Pick<
       ConstructorParameters<typeof Dispatcher>[0],
       'pollMs' | 'deadlineMs' | 'backoff' | 'maxAttempts'
+    >
+  >;
+  /** Loki poller tuning (tests shorten intervals and the ingest delay). */
+  loki?: Partial<
+    Pick<
+      ConstructorParameters<typeof LokiPoller>[0],
+      'intervalMs' | 'ingestDelayMs' | 'initialLookbackMs' | 'overlapMs'
     >
   >;
   /** Reflector tuning (tests shorten backoff and inactivity). */
@@ -385,6 +409,112 @@ export async function createHealer(deps: HealerDeps) {
     readiness.register('kubernetes', () => ({ ok: true, detail: `watching off: ${kube.reason}` }));
   }
 
+  // --- logs (detection.md §4): Loki when LOKI_URL is set, else the pod-log follower ---
+  const catalogue = loadCatalogue(config.heal.patterns.file ?? DEFAULT_CATALOGUE_PATH);
+  const podOf = (ns: string, pod: string) => hub?.get('pod', ns, pod);
+  /** The cached pod's correlation, or the pod name's alone (play-id prefix) when none is cached. */
+  const correlatePod = (ns: string, pod: string) => {
+    const object = podOf(ns, pod) ?? { metadata: { name: pod, namespace: ns } };
+    return watcher
+      ? watcher.correlate('pod', object)
+      : correlate(object, 'pod', index, { exclusions: config.heal.exclusions });
+  };
+  const containerStartedAt = (ns: string, pod: string, container: string): Date | null => {
+    const p = podOf(ns, pod);
+    const st = p && statusOf(p, container)?.state;
+    const t = millis(st?.running?.startedAt ?? st?.terminated?.startedAt);
+    return t === null ? null : new Date(t);
+  };
+  /** The agent containers of active sessions' current pods (pod-log targets; runs to freeze). */
+  const agentRuns = (): FollowTarget[] => {
+    const out: FollowTarget[] = [];
+    for (const s of active.values()) {
+      for (const a of s.agents) {
+        const p = a.pod ? podOf(s.namespace, a.pod) : undefined;
+        const phase = p?.status?.phase;
+        const container = p ? agentContainerName(p, a.name) : null;
+        if (a.pod && container && phase !== 'Succeeded' && phase !== 'Failed')
+          out.push({ namespace: s.namespace, pod: a.pod, container });
+      }
+    }
+    return out;
+  };
+  const lokiMetrics = registerLokiMetrics(metrics.registry);
+  let loki: LokiPoller | undefined;
+  let podLogs: PodLogFollower | undefined;
+  const logStage = createLogStage({
+    classifier: new Classifier(catalogue),
+    checklistScanner: new ChecklistScanner(catalogue),
+    correlatePod,
+    session: (playId) => active.get(playId),
+    containerStartedAt,
+    clock,
+    logger,
+    isAgentContainer: (ns, pod, container) => {
+      const p = podOf(ns, pod);
+      return p
+        ? agentContainerName(p, correlatePod(ns, pod).agent) === container
+        : !isSidecarName(container);
+    },
+    ...(config.env.LOKI_URL
+      ? { contextAround: (e) => loki!.contextAround(e) }
+      : { activeRuns: agentRuns }),
+    onDraft: (draft) => tracker.occurrence(draft),
+    onChecklist: (playId, agent, items, state) =>
+      sessions
+        .update(playId, (s) => {
+          const i = s.agents.findIndex((a) => normaliseAgent(a.name) === normaliseAgent(agent));
+          if (i < 0) return undefined;
+          const agents = s.agents.map((a, j) =>
+            j === i ? { ...a, preflight: { state, items } } : a,
+          );
+          return { ...s, agents };
+        })
+        .then((s) => void (s?.status === 'active' && active.set(playId, s))),
+    sessionsIn: (ns) => [...active.values()].filter((s) => s.namespace === ns),
+    onGap: (playId, from, to) =>
+      logger.warn(
+        { play_id: playId, from: from.toISOString(), to: to.toISOString() },
+        'logs of this span were never read (Loki catch-up longer than 1 h)',
+      ),
+  });
+  if (config.env.LOKI_URL) {
+    loki = new LokiPoller({
+      url: config.env.LOKI_URL,
+      namespaces: () =>
+        hub?.namespaces ?? [
+          ...new Set([...config.namespaces, ...[...active.values()].map((s) => s.namespace)]),
+        ],
+      filter: lokiLineFilter(catalogue),
+      store,
+      clock,
+      logger,
+      metrics: lokiMetrics,
+      intervalMs: config.env.HEALER_LOKI_POLL_SECONDS * 1000,
+      onEntries: (ns, entries) => logStage.handle(ns, entries),
+      onGap: (ns, from, to) => logStage.gap(ns, from, to),
+      ...deps.loki,
+    });
+    const l = loki;
+    // Informational: Loki being down never makes Healer unready (its lines are read on recovery).
+    readiness.register('loki', async () => {
+      const h = await l.health();
+      return {
+        ok: true,
+        detail: h.ok ? h.detail : `Loki unreachable, reading resumes on recovery: ${h.detail}`,
+      };
+    });
+  } else if (kube.kc) {
+    podLogs = new PodLogFollower({
+      kc: kube.kc,
+      targets: agentRuns,
+      clock,
+      logger,
+      cursors: store,
+      onEntries: (ns, entries) => logStage.handle(ns, entries),
+    });
+  }
+
   sessions.on('started', (s) => {
     logger.info({ play_id: s.play_id, namespace: s.namespace }, 'session started');
     remember(s);
@@ -450,6 +580,13 @@ export async function createHealer(deps: HealerDeps) {
     decisions,
     dispatcher,
     poller,
+    logStage,
+    get loki() {
+      return loki;
+    },
+    get podLogs() {
+      return podLogs;
+    },
     /** Runs one timer pass now (tests and the CLI). */
     tick,
     /** Loads the active sessions and starts watching, without timers or actions (CLI passes). */
@@ -477,6 +614,9 @@ export async function createHealer(deps: HealerDeps) {
       every(config.env.HEALER_RULE_TICK_SECONDS * 1000, () => tick());
       poller?.start();
       dispatcher.start();
+      loki?.start();
+      podLogs?.start();
+      if (loki || podLogs) every(5000, () => logStage.tick(), 'log checklist pass');
       await sweep();
       every(SWEEP_INTERVAL_MS, sweep);
     },
@@ -485,6 +625,8 @@ export async function createHealer(deps: HealerDeps) {
       for (const t of timers) clearInterval(t);
       await app.close();
       await poller?.stop();
+      await loki?.stop();
+      await podLogs?.stop();
       await hub?.stop();
       await tracker.idle();
       await decisions.idle();

@@ -28,6 +28,7 @@ export async function testHealer(
     reflector?: HealerDeps['reflector'];
     dispatcher?: HealerDeps['dispatcher'];
     github?: HealerDeps['github'];
+    loki?: HealerDeps['loki'];
   } = {},
 ) {
   const cwd = tmpDir();
@@ -47,6 +48,7 @@ export async function testHealer(
     ...(opts.reflector ? { reflector: opts.reflector } : {}),
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     ...(opts.github !== undefined ? { github: opts.github } : {}),
+    ...(opts.loki ? { loki: opts.loki } : {}),
   });
   return { healer, app: healer.app, store, clock, config };
 }
