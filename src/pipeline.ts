@@ -110,8 +110,11 @@ export async function createHealer(deps: HealerDeps) {
   /** Last PR snapshot per active session, and PR URLs its CodeRuns reported. */
   const snapshots = new Map<string, PrSnapshot>();
   const prUrls = new Map<string, Set<string>>();
-  let index: CorrelationIndex = buildCorrelationIndex([]);
-  const reindex = () => (index = buildCorrelationIndex([...active.values()]));
+  /** The correlation index of the active sessions, rebuilt lazily after sessions start or end. */
+  let indexCache: CorrelationIndex | undefined;
+  const reindex = () => (indexCache = undefined);
+  const index = (): CorrelationIndex =>
+    (indexCache ??= buildCorrelationIndex([...active.values()]));
   const remember = (s: Session) => {
     if (s.status === 'active') active.set(s.play_id, s);
     else {
@@ -398,7 +401,7 @@ export async function createHealer(deps: HealerDeps) {
       kc: kube.kc,
       logger,
       exclusions: config.heal.exclusions,
-      index: () => index,
+      index,
       onSignal: evaluate,
       onGone: (key) => void tracker.forget(key),
       onObject,
@@ -417,7 +420,7 @@ export async function createHealer(deps: HealerDeps) {
     const object = podOf(ns, pod) ?? { metadata: { name: pod, namespace: ns } };
     return watcher
       ? watcher.correlate('pod', object)
-      : correlate(object, 'pod', index, { exclusions: config.heal.exclusions });
+      : correlate(object, 'pod', index(), { exclusions: config.heal.exclusions });
   };
   const containerStartedAt = (ns: string, pod: string, container: string): Date | null => {
     const p = podOf(ns, pod);

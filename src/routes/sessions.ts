@@ -79,15 +79,19 @@ export const sessionRoutes =
         },
       },
       async (req, reply) => {
-        const session = await sessions.get(req.params.play_id);
-        if (!session) {
+        // the hot read path: the stored JSON (issues redacted when mirrored) goes out as is
+        const json = await sessions.getJson(req.params.play_id);
+        if (json === undefined) {
           return reply.code(404).send({
             status: 'error',
             session: null,
             message: `Session not found: ${req.params.play_id}`,
           });
         }
-        return { status: 'ok' as const, session: sessionView(session), message: null };
+        return reply
+          .type('application/json; charset=utf-8')
+          .serializer((body) => body as string)
+          .send(`{"status":"ok","session":${json},"message":null}` as never);
       },
     );
 

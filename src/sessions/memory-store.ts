@@ -44,6 +44,12 @@ export class MemoryStore implements Store {
     });
   }
 
+  getSessionJson(playId: string): Promise<string | undefined> {
+    this.#check();
+    const s = this.#sessions.get(playId);
+    return resolved(s && JSON.stringify(s));
+  }
+
   getSession(playId: string): Promise<Session | undefined> {
     this.#check();
     const s = this.#sessions.get(playId);

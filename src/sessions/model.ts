@@ -3,6 +3,7 @@ import { incidentId, type Incident } from '../domain/incident.js';
 import type { Session, SessionAgent, SessionIssue, SessionStart } from '../domain/session.js';
 import { emptyChecklist } from '../domain/preflight.js';
 import { normaliseAgent } from '../domain/stages.js';
+import { redact } from '../domain/redact.js';
 
 /** Builds the fresh session record for a validated start request. */
 export function createSession(
@@ -40,7 +41,8 @@ export function toSessionIssue(i: Incident): SessionIssue {
     detected_at: i.firstSeen,
     issue_type: i.issueType,
     severity: i.severity,
-    description: i.description,
+    // the session is served as stored: what leaves Healer is redacted here, once
+    description: redact(i.description),
     agent: i.agent,
     task_id: i.taskId,
     remediation_spawned: i.remediationSpawned,
@@ -49,7 +51,7 @@ export function toSessionIssue(i: Incident): SessionIssue {
     incident_id: i.id,
     occurrences: i.occurrences,
     last_seen: i.lastSeen,
-    evidence: i.evidence.slice(-20),
+    evidence: i.evidence.slice(-20).map(redact),
     state: i.state,
   };
 }

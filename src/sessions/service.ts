@@ -44,6 +44,11 @@ export class SessionService extends EventEmitter<SessionEvents> {
     return this.#o.store.getSession(playId);
   }
 
+  /** The session as JSON text, exactly as stored (issues already redacted). */
+  getJson(playId: string): Promise<string | undefined> {
+    return this.#o.store.getSessionJson(playId);
+  }
+
   list(query: ListQuery): Promise<ListPage> {
     return this.#o.store.listSessions(query);
   }

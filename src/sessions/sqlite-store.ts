@@ -139,6 +139,11 @@ export class SqliteStore implements Store {
     });
   }
 
+  getSessionJson(playId: string): Promise<string | undefined> {
+    const row = this.#stmt.get.get(playId) as SessionRow | undefined;
+    return Promise.resolve(row?.doc);
+  }
+
   getSession(playId: string): Promise<Session | undefined> {
     return Promise.resolve(this.#read(playId));
   }
@@ -350,9 +355,7 @@ export class SqliteStore implements Store {
   }
 
   dueActions(now: Date, limit: number): Promise<ActionRecord[]> {
-    return Promise.resolve(
-      docs<ActionRecord>(this.#stmt.dueActions.all(now.toISOString(), limit)),
-    );
+    return Promise.resolve(docs<ActionRecord>(this.#stmt.dueActions.all(now.toISOString(), limit)));
   }
 
   updateAction(

@@ -44,6 +44,8 @@ export interface Store {
    */
   startSession(session: Session): Promise<StartResult>;
   getSession(playId: string): Promise<Session | undefined>;
+  /** The stored session as JSON text (the read path of the API serves it without re-encoding). */
+  getSessionJson(playId: string): Promise<string | undefined>;
   /** Newest `started_at` first. */
   listSessions(query: ListQuery): Promise<ListPage>;
   activeSessions(): Promise<Session[]>;

@@ -294,3 +294,44 @@ void t.test(
     t.equal((await app.inject({ method: 'GET', url: '/api/v1/session/play-ttl' })).statusCode, 404);
   },
 );
+
+void t.test('secrets in a detected issue never leave through the session API', async (t) => {
+  const { app, store } = await testHealer();
+  t.teardown(() => app.close());
+  await app.inject({
+    method: 'POST',
+    url: '/api/v1/session/start',
+    headers: json,
+    payload: { play_id: 'play-sec', repository: 'o/r' },
+  });
+  const token = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+  await store.recordAlert(
+    {
+      alert: 'runtime',
+      severity: 'critical',
+      issueType: 'agent_error',
+      title: 'Runtime Error: rex',
+      description: `auth failed with ${token}`,
+      namespace: 'cto',
+      playId: 'play-sec',
+      taskId: null,
+      agent: 'rex',
+      subject: 'auth',
+      evidence: [`GITHUB_TOKEN=${token} rejected: Bad credentials`],
+      context: {},
+      detectedAt: '2026-11-21T10:00:00Z',
+    },
+    'e'.repeat(64),
+    new Date('2026-11-21T10:00:00Z'),
+  );
+  const res = await app.inject({ method: 'GET', url: '/api/v1/session/play-sec' });
+  t.equal(res.statusCode, 200);
+  t.match(res.headers['content-type'], /application\/json/);
+  t.notMatch(res.body, token);
+  t.match(
+    res.json<{ session: { issues: { evidence: string[] }[] } }>().session.issues[0].evidence[0],
+    /\[REDACTED:/,
+  );
+  const incidents = await app.inject({ method: 'GET', url: '/api/v1/incidents' });
+  t.notMatch(incidents.body, token);
+});
