@@ -126,7 +126,11 @@ export async function createHealer(deps: HealerDeps) {
   };
 
   // --- detection ---
-  const tracker = new IncidentTracker({ store, now: () => clock.now() });
+  const tracker = new IncidentTracker({
+    store,
+    now: () => clock.now(),
+    resolveAfterMs: config.heal.alerts.resolveAfterSeconds * 1000,
+  });
   const expected = loadExpected(`${config.env.HEALER_PROMPTS_DIR}/expected`);
   for (const e of expected.errors) logger.warn(e);
   const expectedFor: RuleView['expectedFor'] = (agent) => {
@@ -357,11 +361,12 @@ export async function createHealer(deps: HealerDeps) {
         },
       })
     : undefined;
+  /** A Play's PR belongs to the Play; its task is the session's task when it has exactly one. */
   const prCorrelation = (playId: string) => ({
     playId,
     rule: 1 as const,
     agent: null,
-    taskId: null,
+    taskId: active.get(playId)?.tasks.length === 1 ? active.get(playId)!.tasks[0].id : null,
     remediation: false,
     servesFingerprint: null,
     excluded: null,
@@ -563,7 +568,7 @@ export async function createHealer(deps: HealerDeps) {
     }
   };
   /** Time-based rules over every cached object, then resolve what nothing fires any more. */
-  const tick = async (opts: { dryRun?: boolean } = {}) => {
+  const tick = async (opts: { dryRun?: boolean; resolveAfterMs?: number } = {}) => {
     for (const playId of active.keys()) evaluatePr(playId, 'tick');
     await watcher?.tick();
     const h = hub;

@@ -101,7 +101,7 @@ export class Dispatcher {
       this.#again = true;
       return;
     }
-    this.#running = this.runOnce()
+    this.#running = this.#pass()
       .catch((err: unknown) => {
         this.#o.logger.error({ err }, 'outbox pass failed');
         return 0;
@@ -120,8 +120,23 @@ export class Dispatcher {
     while (this.#running) await this.#running;
   }
 
-  /** One pass over the due actions; returns how many ran. */
+  /**
+   * One pass over the due actions; returns how many ran. Passes never overlap: one asked for
+   * while another runs waits for it (two passes at once could both run the same action).
+   */
   async runOnce(): Promise<number> {
+    while (this.#running) await this.#running;
+    const pass = this.#pass();
+    this.#running = pass
+      .catch(() => 0)
+      .finally(() => {
+        if (this.#running === guarded) this.#running = undefined;
+      });
+    const guarded = this.#running;
+    return pass;
+  }
+
+  async #pass(): Promise<number> {
     const due = await this.#o.store.dueActions(this.#o.clock.now(), 200);
     const byIncident = new Map<string, ActionRecord[]>();
     for (const a of due) {

@@ -33,7 +33,8 @@ export async function reconcile(
         throw new CliError(`the cluster did not answer: ${healer.hub.readiness().detail}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const cleared = await healer.tick({ dryRun: opts.dryRun });
+    // one pass: what is not observed now has cleared (no grace to wait out)
+    const cleared = await healer.tick({ dryRun: opts.dryRun, resolveAfterMs: 0 });
     await healer.tracker.idle();
     await healer.decisions.idle();
     if (!opts.dryRun) await healer.dispatcher.runOnce();

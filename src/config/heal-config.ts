@@ -66,6 +66,8 @@ const alertsSchema = z
     terminatedTooLongSeconds: z.number().nonnegative().default(60),
     restartThreshold: z.number().int().min(1).default(3),
     preflightWindowSeconds: z.number().positive().default(60),
+    /** An incident resolves once its condition stayed clear this long (a crash loop looks healthy between crashes). */
+    resolveAfterSeconds: z.number().nonnegative().default(300),
     /** Alerts switched off entirely, e.g. `["A1"]`. */
     disabled: z.array(z.string()).default([]),
   })

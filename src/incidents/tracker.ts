@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { AlertDraft, AlertId } from '../domain/alert.js';
+import { severityRank, type AlertDraft, type AlertId, type Severity } from '../domain/alert.js';
 import { incidentId, type Incident } from '../domain/incident.js';
 import type { Store, RecordOutcome } from '../sessions/store.js';
 import { fingerprint } from './fingerprint.js';
@@ -27,13 +27,20 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
   readonly #firing = new Map<string, Set<string>>();
   /** object → fingerprints it fires */
   readonly #byObject = new Map<string, Set<string>>();
+  /** The most severe level recorded per fingerprint (so getting worse is recorded, staying bad is not) */
+  readonly #level = new Map<string, Severity>();
   /** store writes serialised per fingerprint (a repeat never races its creation), parallel across */
   readonly #chains = new Map<string, Promise<void>>();
 
-  constructor(opts: { store: Store; now: () => Date }) {
+  /** fingerprint → since when nothing fires it (ms); it resolves once clear for `resolveAfterMs` */
+  readonly #clearSince = new Map<string, number>();
+  readonly #resolveAfterMs: number;
+
+  constructor(opts: { store: Store; now: () => Date; resolveAfterMs?: number }) {
     super();
     this.#store = opts.store;
     this.#now = opts.now;
+    this.#resolveAfterMs = opts.resolveAfterMs ?? 0;
   }
 
   /** The drafts an object produces now (possibly none). `receivedAt` (performance.now ms) feeds latency. */
@@ -41,15 +48,27 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
     const now = new Map<string, AlertDraft>();
     for (const d of drafts) now.set(fingerprint(d), d);
     const before = this.#byObject.get(objectKey) ?? new Set<string>();
-    const started = [...now.keys()].filter((fp) => !before.has(fp));
+    // a pair that keeps firing but got worse (high → critical) is recorded again: the incident
+    // takes the higher severity
+    const started = [...now.keys()].filter(
+      (fp) =>
+        !before.has(fp) ||
+        severityRank(now.get(fp)!.severity) < severityRank(this.#level.get(fp) ?? 'info'),
+    );
     const stopped = [...before].filter((fp) => !now.has(fp));
     if (now.size) this.#byObject.set(objectKey, new Set(now.keys()));
     else this.#byObject.delete(objectKey);
     for (const fp of started) this.#fire(fp, objectKey);
     const cleared = stopped.filter((fp) => this.#unfire(fp, objectKey));
+    for (const fp of started) this.#clearSince.delete(fp);
+    // a condition that clears does not resolve at once: a crash loop looks healthy between two
+    // crashes. It resolves when it stayed clear for `resolveAfterMs` (checked by `sweep`).
+    const at = this.#now().getTime();
+    for (const fp of cleared) if (!this.#clearSince.has(fp)) this.#clearSince.set(fp, at);
+    const resolveNow = this.#resolveAfterMs === 0 ? cleared : [];
     const writes = [
       ...started.map((fp) => this.#enqueue(fp, () => this.#record(now.get(fp)!, fp, receivedAt))),
-      ...cleared.map((fp) =>
+      ...resolveNow.map((fp) =>
         this.#enqueue(fp, () => this.#resolveIfClear(fp, 'condition cleared')),
       ),
     ];
@@ -74,10 +93,21 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
    * After a full pass over every cached object: open incidents of resolvable alerts that nothing
    * fires (e.g. after a restart, or an object deleted while Healer was down) resolve.
    */
-  async sweep(isComplete: () => boolean, opts: { dryRun?: boolean } = {}): Promise<Incident[]> {
+  async sweep(
+    isComplete: () => boolean,
+    opts: { dryRun?: boolean; resolveAfterMs?: number } = {},
+  ): Promise<Incident[]> {
     if (!isComplete()) return [];
     const open = await this.#store.openIncidents();
-    const clear = open.filter((i) => RESOLVABLE.has(i.alert) && !this.#firing.has(i.fingerprint));
+    const at = this.#now().getTime();
+    const grace = opts.resolveAfterMs ?? this.#resolveAfterMs;
+    const clear = open.filter((i) => {
+      if (!RESOLVABLE.has(i.alert) || this.#firing.has(i.fingerprint)) return false;
+      // first seen clear now (e.g. after a restart): the grace starts here
+      const since = this.#clearSince.get(i.fingerprint) ?? at;
+      if (!opts.dryRun) this.#clearSince.set(i.fingerprint, since);
+      return at - since >= grace;
+    });
     if (opts.dryRun) return clear;
     await Promise.all(
       clear.map((i) =>
@@ -113,6 +143,9 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
   }
 
   async #record(draft: AlertDraft, fp: string, receivedAt: number | undefined): Promise<void> {
+    const level = this.#level.get(fp);
+    if (!level || severityRank(draft.severity) < severityRank(level))
+      this.#level.set(fp, draft.severity);
     const r = await this.#store.recordAlert(draft, fp, this.#now());
     const latencyMs = receivedAt === undefined ? null : performance.now() - receivedAt;
     this.emit('recorded', { ...r, draft, latencyMs });
@@ -120,6 +153,7 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
 
   async #resolveIfClear(fp: string, reason: string): Promise<void> {
     if (this.#firing.has(fp)) return;
+    this.#clearSince.delete(fp);
     const id = incidentId(fp);
     const at = this.#now().toISOString();
     let resolved: Incident | undefined;

@@ -1,4 +1,4 @@
-import type { AlertDraft } from '../domain/alert.js';
+import { severityRank, type AlertDraft } from '../domain/alert.js';
 import { incidentId, type Incident } from '../domain/incident.js';
 import type { Session, SessionAgent, SessionIssue, SessionStart } from '../domain/session.js';
 import { emptyChecklist } from '../domain/preflight.js';
@@ -121,7 +121,11 @@ export function nextIncident(
     outcome: reopened ? 'reopened' : 'repeat',
     incident: {
       ...current,
-      severity: draft.severity,
+      // an incident keeps the most severe level it reached (a later, milder line does not downgrade it)
+      severity:
+        severityRank(draft.severity) < severityRank(current.severity)
+          ? draft.severity
+          : current.severity,
       title: draft.title,
       description: draft.description,
       lastSeen: iso > current.lastSeen ? iso : current.lastSeen,

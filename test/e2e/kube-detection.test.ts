@@ -136,11 +136,20 @@ void t.test(
       'agent pod recorded',
     );
 
-    // the pod goes away → the incident resolves
+    // the pod goes away → the incident resolves once the condition stayed clear for 5 minutes
     sim.delete('v1', 'Pod', 'cto', 'play-task-4-rex-x7k2p', { gracePeriodSeconds: 0 });
-    await waitFor(async () => (await incidents(app, '?state=resolved')).length === 1, {
-      what: 'resolved',
-    });
+    await waitFor(() => healer.hub?.list('pod').length === 0, { what: 'pod gone' });
+    await healer.tick();
+    await healer.tracker.idle();
+    t.equal(
+      (await incidents(app, '?state=resolved')).length,
+      0,
+      'not at once (a crash loop looks healthy between crashes)',
+    );
+    clock.advance(5 * 60_000);
+    await healer.tick();
+    await healer.tracker.idle();
+    t.equal((await incidents(app, '?state=resolved')).length, 1, 'resolved after 5 minutes clear');
   },
 );
 

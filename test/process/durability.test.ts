@@ -37,9 +37,19 @@ void t.test('kill -9 while starting sessions: every acknowledged session survive
 
   const second = await startHealerProcess(env);
   t.teardown(() => second.child.kill('SIGKILL'));
-  const res = await request(`${second.url}/api/v1/sessions?limit=5000`);
-  const body = (await res.body.json()) as { sessions: { play_id: string }[] };
-  const stored = new Set(body.sessions.map((s) => s.play_id));
+  const stored = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const res = await request(
+      `${second.url}/api/v1/sessions?limit=5000${cursor ? `&cursor=${cursor}` : ''}`,
+    );
+    const body = (await res.body.json()) as {
+      sessions: { play_id: string }[];
+      next_cursor?: string;
+    };
+    for (const s of body.sessions) stored.add(s.play_id);
+    cursor = body.next_cursor;
+  } while (cursor);
   const lost = acknowledged.filter((id) => !stored.has(id));
   t.same(lost, [], 'no acknowledged session lost');
 });

@@ -17,7 +17,7 @@ import type { PlayTarget, Scenario } from './play/index.js';
 import { startSimWorld } from './world.js';
 import type { SimWorld } from './world.js';
 
-const USAGE = `usage: npm run sim [-- --scenario FILE ...] [--speed N] [--kube URL --loki URL --github URL] [--control URL]`;
+const USAGE = `usage: npm run sim [-- --scenario FILE ...] [--speed N] [--kube URL --loki URL --github URL] [--control URL] [--healer URL]`;
 
 function port(name: string): number {
   const raw = process.env[name];
@@ -74,8 +74,27 @@ async function runningTarget(flags: {
   return { urls, control };
 }
 
-async function playAll(target: PlayTarget, scenarios: Scenario[], speed: number | undefined) {
+/** Tells a running Healer that the scenario's Play starts, as the MCP server would. */
+async function startSession(healer: string, s: Scenario): Promise<void> {
+  const res = await fetch(`${healer.replace(/\/$/, '')}/api/v1/session/start`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(s.session),
+  });
+  const body = await res.text();
+  console.error(`sim: healer session ${s.session.play_id}: ${res.status} ${body}`);
+  if (res.status !== 200 && res.status !== 409)
+    throw new Error(`Healer at ${healer} refused the session: ${res.status} ${body}`);
+}
+
+async function playAll(
+  target: PlayTarget,
+  scenarios: Scenario[],
+  speed: number | undefined,
+  healer?: string,
+) {
   for (const s of scenarios) {
+    if (healer) await startSession(healer, s);
     const result = await playScenario(target, s, speed === undefined ? {} : { speed });
     console.log(JSON.stringify(result));
   }
@@ -90,6 +109,7 @@ async function main(): Promise<void> {
       loki: { type: 'string' },
       github: { type: 'string' },
       control: { type: 'string' },
+      healer: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -104,7 +124,7 @@ async function main(): Promise<void> {
 
   const target = scenarios.length > 0 ? await runningTarget(values) : null;
   if (target) {
-    await playAll(target, scenarios, speed);
+    await playAll(target, scenarios, speed, values.healer);
     return;
   }
 
@@ -142,7 +162,7 @@ async function main(): Promise<void> {
   );
   if (scenarios.length > 0) {
     try {
-      await playAll(world, scenarios, speed);
+      await playAll(world, scenarios, speed, values.healer);
     } catch (e) {
       if (stopping) return; // closed under the play by a signal: not a failure
       console.error(`sim: ${(e as Error).message}`);

@@ -1,4 +1,5 @@
 import type { AlertDraft } from '../../domain/alert.js';
+import { prSnapshotOf } from './pr-snapshot.js';
 import type { Rule } from '../rule.js';
 import {
   commentLine,
@@ -24,8 +25,9 @@ export const a1CommentOrder: Rule = {
   kinds: ['pr'],
   timeBased: true,
   evaluate(signal, view) {
-    if (signal.kind !== 'pr' || !signal.snapshot || !view.session) return [];
-    const pr = signal.snapshot;
+    if (signal.kind !== 'pr' || !view.session) return [];
+    const pr = prSnapshotOf(signal.snapshot);
+    if (!pr) return [];
     const session = view.session;
     const stages = view.config.stages;
     const order = stages.order;

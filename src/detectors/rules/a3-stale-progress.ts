@@ -1,4 +1,5 @@
 import type { AlertDraft } from '../../domain/alert.js';
+import { prSnapshotOf } from './pr-snapshot.js';
 import type { PrCommit, PrSnapshot } from '../../domain/pr.js';
 import type { Rule } from '../rule.js';
 import { draftBase, ms, prContext, prSubject, runningAgents } from './pr-agents.js';
@@ -31,7 +32,7 @@ export const a3StaleProgress: Rule = {
   evaluate(signal, view) {
     if (signal.kind !== 'pr' || !view.session) return [];
     const session = view.session;
-    const pr: PrSnapshot | null = signal.snapshot;
+    const pr: PrSnapshot | null = prSnapshotOf(signal.snapshot);
     const thresholdMin = view.config.alerts.staleProgressMinutes;
     const newest = newestCommit(pr);
     const base = draftBase(signal, { ...view, session });

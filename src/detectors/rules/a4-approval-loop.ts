@@ -1,4 +1,5 @@
 import type { AlertDraft } from '../../domain/alert.js';
+import { prSnapshotOf } from './pr-snapshot.js';
 import type { PrComment, PrSnapshot } from '../../domain/pr.js';
 import type { Session } from '../../domain/session.js';
 import { normaliseAgent } from '../../domain/stages.js';
@@ -80,8 +81,9 @@ export const a4ApprovalLoop: Rule = {
   kinds: ['pr'],
   timeBased: false,
   evaluate(signal, view) {
-    if (signal.kind !== 'pr' || !signal.snapshot || !view.session) return [];
-    const pr = signal.snapshot;
+    if (signal.kind !== 'pr' || !view.session) return [];
+    const pr = prSnapshotOf(signal.snapshot);
+    if (!pr) return [];
     const session = view.session;
     const threshold = view.config.alerts.approvalLoopThreshold;
     const base = draftBase(signal, { ...view, session });

@@ -1,4 +1,5 @@
 import type { AlertDraft } from '../../domain/alert.js';
+import { prSnapshotOf } from './pr-snapshot.js';
 import type { PrCheck, PrComment } from '../../domain/pr.js';
 import { normaliseAgent } from '../../domain/stages.js';
 import type { Rule } from '../rule.js';
@@ -43,8 +44,9 @@ export const a5PostTessCi: Rule = {
   kinds: ['pr'],
   timeBased: false,
   evaluate(signal, view) {
-    if (signal.kind !== 'pr' || !signal.snapshot || !view.session) return [];
-    const pr = signal.snapshot;
+    if (signal.kind !== 'pr' || !view.session) return [];
+    const pr = prSnapshotOf(signal.snapshot);
+    if (!pr) return [];
     const session = view.session;
     const stages = view.config.stages;
     let approval: { comment: PrComment; at: number } | null = null;
