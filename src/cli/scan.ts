@@ -15,30 +15,47 @@ export interface ScanOptions {
   stderr: NodeJS.WritableStream;
 }
 
-/** Reading stops at this many characters of pending text per pass (streams stay bounded). */
-const CHUNK = 1 << 20;
+/** Files are read in blocks of this many bytes; each block is classified as it arrives. */
+const READ_BLOCK = 1 << 20;
+
+const NEWLINE = 10;
 
 class ReadError extends Error {}
 
-/** Splits a stream into blocks of whole lines; numbering is left to the caller. */
-async function* lineBlocks(input: NodeJS.ReadableStream): AsyncGenerator<string> {
-  let carry = '';
-  for await (const part of input) {
-    carry += typeof part === 'string' ? part : String(part);
-    if (carry.length < CHUNK) continue;
-    const cut = carry.lastIndexOf('\n');
-    if (cut === -1) continue;
-    yield carry.slice(0, cut);
-    carry = carry.slice(cut + 1);
-  }
-  if (carry.length > 0) yield carry.endsWith('\n') ? carry.slice(0, -1) : carry;
-}
+/** A file as `healer scan` reads it: raw bytes, in blocks of `READ_BLOCK`. */
+export const openLog = (file: string): NodeJS.ReadableStream =>
+  createReadStream(file, { highWaterMark: READ_BLOCK });
 
-const lineCount = (block: string): number => {
-  let n = 1;
-  for (let i = block.indexOf('\n'); i !== -1; i = block.indexOf('\n', i + 1)) n++;
-  return n;
-};
+/**
+ * Splits a stream (bytes, or strings) into blocks of whole lines, as UTF-8 bytes without the last
+ * line break; numbering is left to the caller. Nothing is decoded here (the classifier decodes
+ * only its candidate lines) and no block is re-assembled: the whole lines of each read are passed
+ * on as a view of it, and only the line cut across two reads is joined from the previous read's
+ * tail and the next read's head (and passed on as a block of its own). A last line break does
+ * not start another line; an empty input has no lines.
+ */
+export async function* lineBlocks(input: AsyncIterable<unknown>): AsyncGenerator<Uint8Array> {
+  let tail: Buffer[] = [];
+  for await (const part of input) {
+    const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : (part as Buffer);
+    const first = bytes.indexOf(NEWLINE);
+    if (first === -1) {
+      if (bytes.length > 0) tail.push(bytes);
+      continue;
+    }
+    const last = bytes.lastIndexOf(NEWLINE);
+    if (tail.length === 0) {
+      yield bytes.subarray(0, last);
+    } else {
+      tail.push(bytes.subarray(0, first));
+      yield Buffer.concat(tail);
+      tail = [];
+      if (last > first) yield bytes.subarray(first + 1, last);
+    }
+    if (last + 1 < bytes.length) tail.push(bytes.subarray(last + 1));
+  }
+  if (tail.length > 0) yield Buffer.concat(tail);
+}
 
 const writeLine = (out: NodeJS.WritableStream, text: string): Promise<void> =>
   new Promise((resolve) => {
@@ -60,13 +77,12 @@ async function scanOne(
 ): Promise<number> {
   let lineNo = 1;
   let count = 0;
-  input.setEncoding('utf8');
   for await (const block of lineBlocks(input)) {
-    const findings = classifier.classifyChunk(block, lineNo);
+    const { findings, lines } = classifier.scanChunk(block, lineNo);
     count += findings.length;
     if (opts.all) {
       const byLine = new Map(findings.map((f) => [f.line, f]));
-      for (let i = 0, n = lineCount(block); i < n; i++) {
+      for (let i = 0; i < lines; i++) {
         const f = byLine.get(lineNo + i);
         const row = {
           ...(name !== null && opts.files.length > 1 ? { file: name } : {}),
@@ -95,7 +111,7 @@ async function scanOne(
         await writeLine(opts.stdout, text);
       }
     }
-    lineNo += lineCount(block);
+    lineNo += lines;
   }
   return count;
 }
@@ -135,7 +151,7 @@ export async function runScan(opts: ScanOptions): Promise<number> {
   try {
     if (opts.files.length === 0) total = await scanOne(classifier, opts.stdin, null, opts);
     for (const file of opts.files) {
-      const input = createReadStream(file, { encoding: 'utf8' });
+      const input = openLog(file);
       input.on('error', () => undefined); // surfaced by the iterator below
       try {
         total += await scanOne(classifier, input, file, opts);

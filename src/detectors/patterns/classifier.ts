@@ -8,13 +8,30 @@ interface Compiled {
   entry: Entry;
   issueType: IssueType;
   re: RegExp;
-  /** The entry's shared filters and `unless` patterns as one alternation; null when it has none. */
-  unless: RegExp | null;
+  /** The entry's `unless` patterns and shared filters: the line is suppressed when one matches. */
+  unless: readonly RegExp[];
 }
 
 /** `(?:a)|(?:b)|…` — one alternation that keeps every pattern's own grouping intact. */
 export const union = (sources: readonly string[]): string =>
   sources.map((s) => `(?:${s})`).join('|');
+
+const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+const decode = (bytes: Uint8Array): string => asBuffer(bytes).toString('utf8');
+
+/** True when one of the patterns matches (the order changes only how soon that is known). */
+const suppressed = (unless: readonly RegExp[], text: string): boolean => {
+  for (const re of unless) if (re.test(text)) return true;
+  return false;
+};
+
+const lineCount = (text: string): number => {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+};
 
 const byPriority = (a: Entry, b: Entry): number => a.priority - b.priority;
 
@@ -49,11 +66,11 @@ function fastPath(compiled: Compiled[]): FastPath | null {
 }
 
 /**
- * The log classifier. One pass over a whole chunk finds the candidate lines — a multi-literal
- * search for the literals every pattern requires (or, when some pattern has none, one
- * case-insensitive alternation of all patterns) — and only those lines are checked against the
- * individual patterns (priority 1, 2, 3, then catalogue order) and their false-positive filters.
- * A line gets at most one finding.
+ * The log classifier. One pass over a whole chunk (a string, or UTF-8 bytes) finds the candidate
+ * lines — a multi-literal search for the literals every pattern requires (`prefilter.ts`), or,
+ * when some pattern has none, one case-insensitive alternation of all patterns — and only those
+ * lines are decoded and checked against the patterns their literals belong to (priority 1, 2, 3,
+ * then catalogue order) and those entries' false-positive filters. A line gets at most one finding.
  */
 export class Classifier {
   readonly #compiled: Compiled[];
@@ -61,18 +78,20 @@ export class Classifier {
   readonly #fast: FastPath | null;
 
   constructor(catalogue: Catalogue) {
-    const cache = new Map<string, RegExp | null>();
-    const unlessFor = (sources: string[]): RegExp | null => {
-      const key = sources.join('\u0000');
-      if (!cache.has(key)) cache.set(key, sources.length ? new RegExp(union(sources), 'i') : null);
-      return cache.get(key) ?? null;
-    };
+    const cache = new Map<string, RegExp>();
+    const unlessFor = (sources: string[]): RegExp[] =>
+      sources.map((source) => {
+        let re = cache.get(source);
+        if (!re) cache.set(source, (re = new RegExp(source, 'i')));
+        return re;
+      });
     // Array.prototype.sort is stable: equal priorities keep catalogue order.
     this.#compiled = [...catalogue.entries].sort(byPriority).map((entry) => ({
       entry,
       issueType: entry.issueType ?? DEFAULT_ISSUE_TYPE[entry.alert],
       re: new RegExp(entry.pattern, 'i'),
-      unless: unlessFor([...filtersOf(catalogue, entry), ...entry.unless]),
+      // The entry's own false positives first: the likelier to match, and a match ends the test.
+      unless: unlessFor([...entry.unless, ...filtersOf(catalogue, entry)]),
     }));
     this.#any = new RegExp(union(this.#compiled.map((c) => c.entry.pattern)), 'gim');
     this.#fast = fastPath(this.#compiled);
@@ -88,11 +107,17 @@ export class Classifier {
     return this.#classify(text, line, null);
   }
 
-  /** The first entry (in priority order) that matches and is not suppressed; `only` narrows it. */
-  #classify(text: string, line: number, only: Uint8Array | null): Finding | null {
+  /**
+   * The first entry (in priority order) that matches and is not suppressed; `only` narrows it to
+   * these entries (indices into the priority order, ascending).
+   */
+  #classify(text: string, line: number, only: readonly number[] | null): Finding | null {
     const t = text.endsWith('\r') ? text.slice(0, -1) : text;
-    for (const [i, c] of this.#compiled.entries()) {
-      if ((only && !only[i]) || !c.re.test(t) || c.unless?.test(t)) continue;
+    const compiled = this.#compiled;
+    const n = only ? only.length : compiled.length;
+    for (let k = 0; k < n; k++) {
+      const c = compiled[only ? only[k] : k];
+      if (!c.re.test(t) || suppressed(c.unless, t)) continue;
       const e = c.entry;
       const finding: Finding = {
         line,
@@ -110,44 +135,51 @@ export class Classifier {
     return null;
   }
 
-  /** Findings of a block of lines, in line order; `firstLineNo` numbers its first line. */
-  classifyChunk(text: string, firstLineNo = 1): Finding[] {
-    return this.#fast
-      ? this.#byLiterals(this.#fast, text, firstLineNo)
-      : this.#byRegex(text, firstLineNo);
+  /**
+   * Findings of a block of lines, in line order; `firstLineNo` numbers its first line. The block
+   * is a string, or UTF-8 bytes (then only the candidate lines are decoded).
+   */
+  classifyChunk(text: string | Uint8Array, firstLineNo = 1): Finding[] {
+    return this.scanChunk(text, firstLineNo).findings;
   }
 
-  #byLiterals(fast: FastPath, text: string, firstLineNo: number): Finding[] {
+  /** `classifyChunk`, and the number of lines in the block (its line breaks, plus one). */
+  scanChunk(text: string | Uint8Array, firstLineNo = 1): { findings: Finding[]; lines: number } {
+    if (this.#fast) return this.#byLiterals(this.#fast, text, firstLineNo);
+    const str = typeof text === 'string' ? text : decode(text);
+    return { findings: this.#byRegex(str, firstLineNo), lines: lineCount(str) };
+  }
+
+  #byLiterals(
+    fast: FastPath,
+    input: string | Uint8Array,
+    firstLineNo: number,
+  ): { findings: Finding[]; lines: number } {
     const findings: Finding[] = [];
-    const marks = new Uint8Array(this.#compiled.length);
-    let start = -1;
-    let end = -1;
-    let lineNo = firstLineNo;
-    let counted = 0;
-    const flush = () => {
-      if (start < 0) return;
-      for (
-        let i = text.indexOf('\n', counted);
-        i !== -1 && i < start;
-        i = text.indexOf('\n', i + 1)
-      )
-        lineNo++;
-      counted = start;
-      const finding = this.#classify(text.slice(start, end), lineNo, marks);
-      if (finding) findings.push(finding);
-      marks.fill(0);
-    };
-    fast.scanner.scan(text, (literal, pos) => {
-      if (pos >= end) {
-        flush();
-        start = text.lastIndexOf('\n', pos - 1) + 1;
-        const nl = text.indexOf('\n', pos);
-        end = nl === -1 ? text.length : nl;
+    const found = fast.scanner.lines(input);
+    const bytes = typeof input === 'string' ? null : asBuffer(input);
+    const { start, end, line, litFrom, lits } = found;
+    // The entries a candidate line's literals serve, in priority order; `seen[i]` is the number of
+    // the last line (plus one) that picked entry i.
+    const seen = new Int32Array(this.#compiled.length);
+    const picked: number[] = [];
+    for (let k = 0; k < found.count; k++) {
+      picked.length = 0;
+      for (let q = litFrom[k]; q < litFrom[k + 1]; q++) {
+        for (const i of fast.entriesOf[lits[q]]) {
+          if (seen[i] === k + 1) continue;
+          seen[i] = k + 1;
+          picked.push(i);
+        }
       }
-      for (const i of fast.entriesOf[literal]) marks[i] = 1;
-    });
-    flush();
-    return findings;
+      if (picked.length > 1) picked.sort((x, y) => x - y);
+      const text = bytes
+        ? bytes.toString('utf8', start[k], end[k])
+        : (input as string).slice(start[k], end[k]);
+      const finding = this.#classify(text, firstLineNo + line[k], picked);
+      if (finding) findings.push(finding);
+    }
+    return { findings, lines: found.lines };
   }
 
   #byRegex(text: string, firstLineNo: number): Finding[] {
