@@ -65,7 +65,12 @@ export const healthRoutes =
           operationId: 'metrics',
           tags: ['operations'],
           produces: ['text/plain'],
-          response: { 200: z.string().describe('Prometheus text exposition format') },
+          response: {
+            200: z.string().describe('Prometheus text exposition format'),
+            401: z
+              .object({ status: z.literal('error'), message: z.string() })
+              .describe('HEALER_API_TOKEN_READS=true and no or a wrong bearer token'),
+          },
         },
       },
       async (_req, reply) => {

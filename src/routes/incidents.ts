@@ -2,11 +2,34 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ALERT_IDS, ISSUE_TYPES, SEVERITIES } from '../domain/alert.js';
 import type { Incident } from '../domain/incident.js';
+import { DECISION_REASONS, type RemediationAttempt } from '../domain/action.js';
 import { redact } from '../domain/redact.js';
 import type { Store } from '../sessions/store.js';
 import { errorEnvelopeSchema } from './schemas/session-start.js';
 
 const STATES = ['open', 'remediating', 'resolved', 'escalated', 'silenced'] as const;
+
+const attemptSchema = z.object({
+  attempt: z.number().int(),
+  coderun: z.string(),
+  namespace: z.string(),
+  phase: z.string(),
+  created_at: z.string(),
+  finished_at: z.string().nullable(),
+  pull_request_url: z.string().nullable(),
+  failure: z.string().nullable(),
+});
+
+const attemptView = (a: RemediationAttempt): z.infer<typeof attemptSchema> => ({
+  attempt: a.attempt,
+  coderun: a.coderun,
+  namespace: a.namespace,
+  phase: a.phase,
+  created_at: a.createdAt,
+  finished_at: a.finishedAt,
+  pull_request_url: a.pullRequestUrl,
+  failure: a.failure ? redact(a.failure) : null,
+});
 
 export const incidentSchema = z.object({
   id: z.string(),
@@ -32,6 +55,31 @@ export const incidentSchema = z.object({
   github_issue: z.object({ number: z.number().int(), url: z.string() }).nullable(),
   remediation_spawned: z.boolean(),
   reopened: z.number().int(),
+  last_decision: z.string().nullable(),
+  escalated_at: z.string().nullable(),
+  attempts: z.array(attemptSchema),
+  evaluation: attemptSchema.nullable(),
+});
+
+const decisionSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  reason: z.enum(DECISION_REASONS),
+  detail: z.string(),
+  plan: z.array(z.string()),
+});
+
+const actionSchema = z.object({
+  id: z.string(),
+  action: z.string(),
+  destination: z.string(),
+  state: z.enum(['pending', 'done', 'failed']),
+  attempts: z.number().int(),
+  next_attempt_at: z.string(),
+  last_error: z.string().nullable(),
+  result: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
 });
 
 /** The API view of an incident: snake_case like the session object, evidence redacted. */
@@ -62,6 +110,10 @@ export function incidentView(i: Incident): z.infer<typeof incidentSchema> {
     github_issue: i.githubIssue,
     remediation_spawned: i.remediationSpawned,
     reopened: i.reopened,
+    last_decision: i.lastDecision ?? null,
+    escalated_at: i.escalatedAt ?? null,
+    attempts: (i.attempts ?? []).map(attemptView),
+    evaluation: i.evaluation ? attemptView(i.evaluation) : null,
   };
 }
 
@@ -111,11 +163,18 @@ export const incidentRoutes =
       {
         schema: {
           summary: 'One incident',
+          description:
+            'The incident with every decision taken on it (and why), its outbox actions and their outcomes, the GitHub issue and the remediation runs.',
           operationId: 'getIncident',
           tags: ['incidents'],
           params: z.object({ id: z.string().max(100) }),
           response: {
-            200: z.object({ status: z.literal('ok'), incident: incidentSchema }),
+            200: z.object({
+              status: z.literal('ok'),
+              incident: incidentSchema,
+              decisions: z.array(decisionSchema),
+              actions: z.array(actionSchema),
+            }),
             404: errorEnvelopeSchema,
           },
         },
@@ -126,7 +185,33 @@ export const incidentRoutes =
           return reply
             .code(404)
             .send({ status: 'error', message: `Incident not found: ${req.params.id}` });
-        return { status: 'ok' as const, incident: incidentView(i) };
+        const [decisions, actions] = await Promise.all([
+          store.decisionsFor(i.id),
+          store.actionsFor(i.id),
+        ]);
+        return {
+          status: 'ok' as const,
+          incident: incidentView(i),
+          decisions: decisions.map((d) => ({
+            id: d.id,
+            at: d.at,
+            reason: d.reason,
+            detail: redact(d.detail),
+            plan: d.plan.map((p) => p.kind),
+          })),
+          actions: actions.map((a) => ({
+            id: a.id,
+            action: a.action.kind,
+            destination: a.destination,
+            state: a.state,
+            attempts: a.attempts,
+            next_attempt_at: a.nextAttemptAt,
+            last_error: a.lastError ? redact(a.lastError) : null,
+            result: a.result,
+            created_at: a.createdAt,
+            updated_at: a.updatedAt,
+          })),
+        };
       },
     );
   };

@@ -224,6 +224,34 @@ void t.test(
       (incident.attempts ?? []).map((a) => a.attempt),
       [1, 2, 3],
     );
+    const detail = (
+      await w.app.inject({ method: 'GET', url: `/api/v1/incidents/${incident.id}` })
+    ).json<{
+      incident: {
+        state: string;
+        attempts: { attempt: number; phase: string }[];
+        last_decision: string;
+      };
+      decisions: { reason: string; detail: string }[];
+      actions: { action: string; state: string }[];
+    }>();
+    t.match(detail.incident, { state: 'escalated', last_decision: String });
+    t.same(
+      detail.incident.attempts.map((a) => [a.attempt, a.phase]),
+      [
+        [1, 'Failed'],
+        [2, 'Failed'],
+        [3, 'Failed'],
+      ],
+    );
+    t.ok(
+      detail.decisions.some((d) => d.reason === 'attempts-exhausted' && d.detail.length > 10),
+      'why it escalated, on the incident',
+    );
+    t.ok(
+      detail.actions.some((a) => a.action === 'label-issue' && a.state === 'done'),
+      'the needs-human label action, on the incident',
+    );
     const reasons = (await w.store.decisionsFor(incident.id)).map((d) => d.reason);
     t.same(reasons.filter((r) => r === 'recurred-after-fix').length, 2);
     t.ok(reasons.includes('attempts-exhausted'));

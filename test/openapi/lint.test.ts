@@ -66,7 +66,6 @@ const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'optio
 const NO_4XX: Record<string, string> = {
   'GET /health': 'liveness probe, no input',
   'GET /ready': 'readiness probe, no input (503 documented)',
-  'GET /metrics': 'Prometheus scrape, no input',
   'GET /openapi.json': 'the document itself',
   'GET /': 'the dashboard page',
 };
