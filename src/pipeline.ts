@@ -19,6 +19,7 @@ import { IncidentTracker } from './incidents/tracker.js';
 import { loadExpected } from './templates/expected.js';
 import type { CodeRun, Pod, Workflow } from './domain/kube.js';
 import { buildApp } from './app.js';
+import { recordLogGap } from './sessions/log-gaps.js';
 import { HealerError } from './domain/errors.js';
 import type { PrSnapshot } from './domain/pr.js';
 import { checkTemplates, createTemplateEngine, formatTemplateFailures } from './templates/index.js';
@@ -480,11 +481,16 @@ export async function createHealer(deps: HealerDeps) {
         })
         .then((s) => void (s?.status === 'active' && active.set(playId, s))),
     sessionsIn: (ns) => [...active.values()].filter((s) => s.namespace === ns),
-    onGap: (playId, from, to) =>
+    onGap: (playId, from, to) => {
       logger.warn(
         { play_id: playId, from: from.toISOString(), to: to.toISOString() },
         'logs of this span were never read (Loki catch-up longer than 1 h)',
-      ),
+      );
+      // recorded on the session: its timeline shows the span whose logs were never read
+      void recordLogGap(store, playId, from, to).catch((err: unknown) =>
+        logger.warn({ err, play_id: playId }, 'could not record a log gap'),
+      );
+    },
   });
   if (config.env.LOKI_URL) {
     loki = new LokiPoller({

@@ -3,11 +3,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { redact } from '../domain/redact.js';
 import type { Store } from '../sessions/store.js';
 import type { SessionService } from '../sessions/service.js';
+import { logGaps } from '../sessions/log-gaps.js';
 import { playIdParamsSchema, sessionNotFoundSchema } from './schemas/session.js';
 
 const entrySchema = z.object({
   at: z.string(),
-  type: z.enum(['session', 'agent', 'alert', 'decision', 'action', 'resolution']),
+  type: z.enum(['session', 'agent', 'alert', 'decision', 'action', 'resolution', 'log-gap']),
   incident_id: z.string().nullable(),
   summary: z.string(),
   detail: z.record(z.string(), z.unknown()),
@@ -93,6 +94,14 @@ export const timelineRoutes =
             incident_id: a.incidentId,
             summary: `${a.action.kind} → ${a.destination}: ${a.state}${a.lastError ? ` (${redact(a.lastError)})` : ''}`,
             detail: { state: a.state, attempts: a.attempts, result: a.result },
+          });
+        }
+        for (const g of await logGaps(store, playId)) {
+          add(g.from, {
+            type: 'log-gap',
+            incident_id: null,
+            summary: `logs from ${g.from} to ${g.to} were never read (Loki catch-up limit)`,
+            detail: { from: g.from, to: g.to },
           });
         }
         add(s.ended_at, {

@@ -196,3 +196,24 @@ void t.test(
     t.equal(list[0].occurrences, 1, 'classified once, not twice');
   },
 );
+
+void t.test(
+  'a Loki catch-up longer than an hour records the unread span on the session timeline and in a metric',
+  async (t) => {
+    const w = await world(t, true);
+    await w.healer.loki!.pollOnce();
+    w.clock.set(at(2 * 3600)); // Healer could not read Loki for two hours
+    await w.healer.loki!.pollOnce();
+    await waitFor(
+      async () => {
+        const tl = (
+          await w.app.inject({ method: 'GET', url: '/api/v1/session/play-task-4/timeline' })
+        ).json<{ entries: { type: string; summary: string }[] }>();
+        return tl.entries.some((e) => e.type === 'log-gap');
+      },
+      { what: 'gap on the timeline' },
+    );
+    const metrics = (await w.app.inject({ method: 'GET', url: '/metrics' })).body;
+    t.match(metrics, /healer_loki_gap_seconds_total\{namespace="cto"\} [1-9]/);
+  },
+);
