@@ -291,3 +291,45 @@ void t.test(
     t.equal(open.state, 'done');
   },
 );
+
+void t.test(
+  'evaluate-then-fix: an evaluation run first; when it ends without an issue, Healer writes the issue and starts the remediation',
+  async (t) => {
+    const w = await world(t, { remediation: { mode: 'evaluate-then-fix' } });
+    silentFailure(w.kube);
+    await waitFor(() => healerRuns(w.kube).length === 1, {
+      what: 'evaluation CodeRun',
+      timeoutMs: 10_000,
+    });
+    const [evaluation] = healerRuns(w.kube);
+    t.match(evaluation, {
+      metadata: {
+        name: /^healer-eval-a2-[0-9a-f]{8}$/,
+        labels: { 'agents.platform/type': 'healer-evaluation' },
+      },
+    });
+    t.equal(
+      issuesOf(w.github).length,
+      0,
+      'no issue yet: the evaluation agent is asked to write it',
+    );
+    w.kube.patchStatus('agents.platform/v1', 'CodeRun', 'cto', evaluation.metadata.name, {
+      status: { phase: 'Succeeded', finishedAt: w.clock.now().toISOString() },
+    });
+    await waitFor(() => issuesOf(w.github).length === 1 && healerRuns(w.kube).length === 2, {
+      what: 'fallback issue and remediation CodeRun',
+      timeoutMs: 10_000,
+    });
+    const names = healerRuns(w.kube)
+      .map((r) => r.metadata.name)
+      .sort();
+    t.match(names[0], /^healer-a2-[0-9a-f]{8}-1$/, 'the remediation run');
+    t.match(issuesOf(w.github)[0].body, /<!-- healer:fingerprint=[0-9a-f]{64} -->/);
+    const [incident] = await w.store.openIncidents();
+    t.match(incident, {
+      evaluation: { phase: 'Succeeded' },
+      attempts: [{ attempt: 1 }],
+      githubIssue: { number: Number },
+    });
+  },
+);
