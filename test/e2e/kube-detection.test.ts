@@ -402,3 +402,38 @@ void t.test("the Play's Workflow turning Succeeded completes its session", async
   }>().session;
   t.match(s.end_reason, /workflow Succeeded/);
 });
+
+void t.test(
+  "the Play's Workflow turning Failed fails its session; another play's Workflow changes nothing",
+  async (t) => {
+    const { sim, app } = await world(t);
+    sim.create({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'play-other', namespace: 'cto' },
+      spec: {},
+      status: { phase: 'Failed' },
+    });
+    sim.create({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'play-task-4', namespace: 'cto' },
+      spec: {},
+      status: { phase: 'Running' },
+    });
+    sim.patchMerge('argoproj.io/v1alpha1', 'Workflow', 'cto', 'play-task-4', {
+      status: { phase: 'Failed', message: 'child step rex failed' },
+    });
+    await waitFor(
+      async () =>
+        (await app.inject({ method: 'GET', url: '/api/v1/session/play-task-4' })).json<{
+          session: { status: string };
+        }>().session.status === 'failed',
+      { what: 'session failed' },
+    );
+    const s = (await app.inject({ method: 'GET', url: '/api/v1/session/play-task-4' })).json<{
+      session: { end_reason: string };
+    }>().session;
+    t.match(s.end_reason, /workflow Failed: child step rex failed/);
+  },
+);
