@@ -93,6 +93,14 @@ export const dashboardRoutes =
       asset(reply, 'text/css; charset=utf-8', DASHBOARD_CSS),
     );
 
+    // Issues and notifications link to `<dashboardUrl>/incidents/<id>`: the incident with every
+    // decision, action and attempt.
+    app.get('/incidents/:id', { schema: { hide: true } }, (req, reply) =>
+      reply.redirect(
+        `/api/v1/incidents/${encodeURIComponent((req.params as { id: string }).id)}`,
+        302,
+      ),
+    );
     app.get('/favicon.svg', { schema: { hide: true } }, (_req, reply) =>
       asset(reply, 'image/svg+xml', DASHBOARD_ICON),
     );

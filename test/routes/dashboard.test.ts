@@ -672,3 +672,14 @@ void t.test(
     t.same(consoleErrors, [], 'no console errors outside the simulated outage');
   },
 );
+
+void t.test(
+  'the dashboard link of an incident (issues and notifications use it) leads to the incident',
+  async (t) => {
+    const { app } = await testHealer();
+    t.teardown(() => app.close());
+    const res = await app.inject({ method: 'GET', url: '/incidents/inc-0123456789abcdef' });
+    t.equal(res.statusCode, 302);
+    t.equal(res.headers.location, '/api/v1/incidents/inc-0123456789abcdef');
+  },
+);
