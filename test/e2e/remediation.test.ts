@@ -4,6 +4,7 @@ import { startKubeSim, waitFor, type KubeSim } from '../sim/kube/index.js';
 import { startGitHubSim, type GitHubSim } from '../sim/github/index.js';
 import { testHealer, MCP_FIXTURE } from '../helpers/healer.js';
 import { startReceiver } from '../helpers/receiver.js';
+import { silentFailurePod } from '../helpers/pods.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { createGitHubClient } from '../../src/sources/github/client.js';
 
@@ -58,50 +59,9 @@ async function world(t: Test, heal: Record<string, unknown> = {}) {
   return { kube, github, discord, ...h, clock };
 }
 
-const cs = (name: string, state: Record<string, unknown>) => ({
-  name,
-  image: `${name}:1`,
-  imageID: '',
-  ready: 'running' in state,
-  restartCount: 0,
-  started: 'running' in state,
-  state,
-});
-
 /** rex's agent container exits 1 while its docker-daemon sidecar keeps the pod Running. */
-function silentFailure(kube: KubeSim, name = 'play-task-4-rex-x7k2p') {
-  kube.create({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name,
-      namespace: 'cto',
-      labels: {
-        'agents.platform/agent': 'rex',
-        'task-id': '4',
-        'workflows.argoproj.io/workflow': 'play-task-4',
-      },
-    },
-    spec: {
-      containers: [
-        { name: 'claude', image: 'claude:1' },
-        { name: 'docker-daemon', image: 'dind:1' },
-      ],
-    },
-  });
-  kube.patchStatus('v1', 'Pod', 'cto', name, {
-    status: {
-      phase: 'Running',
-      startTime: T0,
-      containerStatuses: [
-        cs('claude', {
-          terminated: { exitCode: 1, reason: 'Error', startedAt: T0, finishedAt: T0 },
-        }),
-        cs('docker-daemon', { running: { startedAt: T0 } }),
-      ],
-    },
-  });
-}
+const silentFailure = (kube: KubeSim, name = 'play-task-4-rex-x7k2p') =>
+  silentFailurePod(kube, { name, at: T0 });
 
 const issuesOf = (github: GitHubSim) => {
   const repo = github.world.repos.get(REPO.toLowerCase()) ?? github.world.repos.get(REPO);

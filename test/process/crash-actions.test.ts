@@ -9,6 +9,7 @@ import { startKubeSim, waitFor, type KubeSim } from '../sim/kube/index.js';
 import { startGitHubSim, type GitHubSim } from '../sim/github/index.js';
 import { startHealerProcess, type Running } from '../helpers/process.js';
 import { tmpDir } from '../helpers/healer.js';
+import { silentFailurePod } from '../helpers/pods.js';
 
 const REPO = '5dlabs/cto-parallel-test';
 const SESSION = {
@@ -29,52 +30,7 @@ const post = async (url: string, path: string, body: unknown) => {
 const get = async <T>(url: string, path: string) =>
   (await (await request(`${url}${path}`)).body.json()) as T;
 
-function silentFailure(kube: KubeSim) {
-  const now = new Date().toISOString();
-  kube.create({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: 'play-task-4-rex-x7k2p',
-      namespace: 'cto',
-      labels: {
-        'agents.platform/agent': 'rex',
-        'task-id': '4',
-        'workflows.argoproj.io/workflow': 'play-task-4',
-      },
-    },
-    spec: {
-      containers: [
-        { name: 'claude', image: 'claude:1' },
-        { name: 'docker-daemon', image: 'dind:1' },
-      ],
-    },
-  });
-  kube.patchStatus('v1', 'Pod', 'cto', 'play-task-4-rex-x7k2p', {
-    status: {
-      phase: 'Running',
-      startTime: now,
-      containerStatuses: [
-        {
-          name: 'claude',
-          image: 'claude:1',
-          imageID: '',
-          ready: false,
-          restartCount: 0,
-          state: { terminated: { exitCode: 1, reason: 'Error', startedAt: now, finishedAt: now } },
-        },
-        {
-          name: 'docker-daemon',
-          image: 'dind:1',
-          imageID: '',
-          ready: true,
-          restartCount: 0,
-          state: { running: { startedAt: now } },
-        },
-      ],
-    },
-  });
-}
+const silentFailure = (kube: KubeSim) => silentFailurePod(kube);
 
 const issues = (github: GitHubSim) =>
   [...github.world.repos.values()].flatMap((r) => [...r.issues.values()]).filter((i) => !i.pull);
