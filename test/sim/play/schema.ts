@@ -29,6 +29,7 @@ import {
 import type { CodeRunStep, EventStep, PodStep, WorkflowStep } from './schema-kube.js';
 import { sessionSchema } from './schema-session.js';
 import type { SessionStart } from './schema-session.js';
+import { ALERT_IDS, ISSUE_TYPES } from '../../../src/domain/alert.js';
 
 const logLineSchema = z.union([
   z.string(),
@@ -115,36 +116,8 @@ const stepSchema = z
     return { at: r.at, ...(r.note !== undefined ? { note: r.note } : {}), action };
   });
 
-const ALERTS = [
-  'A1',
-  'A2',
-  'A3',
-  'A4',
-  'A5',
-  'A7',
-  'A8',
-  'A9',
-  'A10',
-  'A11',
-  'A12',
-  'runtime',
-  'lifecycle',
-  'completion',
-] as const;
-const ISSUE_TYPES = [
-  'pre_flight_failure',
-  'tool_mismatch',
-  'config_error',
-  'mcp_init_failed',
-  'agent_error',
-  'stuck',
-  'agent_failure',
-  'build_failure',
-  'test_failure',
-  'language_mismatch',
-  'ci_failure',
-  'other',
-] as const;
+// the scenario's expectations use Healer's own alert ids and issue types
+const ALERTS = ALERT_IDS;
 
 export const expectedAlertSchema = z.strictObject({
   alert: z.enum(ALERTS),
