@@ -560,9 +560,18 @@ void t.test(
     await page.goto(`${address}/?refresh_ms=600000`);
     await page.waitForSelector('body[data-ready="true"]');
     const snapshot = () => page.evaluate<unknown>(SNAPSHOT_JS);
+    // page.waitForFunction polls a string predicate with eval, which the page's CSP forbids;
+    // page.evaluate runs through the debugging protocol and is not subject to it
+    const waitInPage = async (expr: string, timeoutMs = 10_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await page.evaluate<boolean>(`Boolean(${expr})`))) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting in the page for ${expr}`);
+        await page.waitForTimeout(50);
+      }
+    };
     const served = await snapshot();
     await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
-    await page.waitForFunction("!document.getElementById('updated').textContent.includes('UTC')");
+    await waitInPage("!document.getElementById('updated').textContent.includes('UTC')");
     const rerendered = await snapshot();
     t.same(rerendered, served, 'the script renders what the server rendered');
 
@@ -616,9 +625,7 @@ void t.test(
     // A hostile play id with no session: a message, not an error.
     outage = true;
     await page.locator(`tr.incident[data-id="${h.odd.id}"] button.play`).click();
-    await page.waitForFunction(
-      "/no session/.test(document.getElementById('timeline-status').textContent)",
-    );
+    await waitInPage("/no session/.test(document.getElementById('timeline-status').textContent)");
     t.equal(await items.count(), 0);
     outage = false;
 
