@@ -271,7 +271,7 @@ void t.test(
     const h = setup({ clockAt: at(START, 200) });
     await h.stage.handle('cto', [
       entry('$ npm ci', at(START, 100)),
-      entry('fetching https://registry.npmjs.org/undici', at(START, 101)),
+      entry('fetching https://packages.example.com/undici', at(START, 101)),
       entry('Error: connect ECONNREFUSED 10.0.0.1:443', at(START, 102)),
       entry(
         '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1607:16)',
@@ -286,7 +286,7 @@ void t.test(
       'Error: connect ECONNREFUSED 10.0.0.1:443',
       `--- context (${REX_POD}/rex at ${at(START, 102).toISOString()}) ---`,
       '$ npm ci',
-      'fetching https://registry.npmjs.org/undici',
+      'fetching https://packages.example.com/undici',
       '» Error: connect ECONNREFUSED 10.0.0.1:443',
       '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1607:16)',
     ]);
