@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { ContainerStateSpec, PodStep } from './schema-kube.js';
 import type { AgentConfig, SessionStart } from './schema-session.js';
+import { DEFAULT_AGENT_STAGES } from '../../../src/domain/stages.js';
 
 // The alphabet of Kubernetes' generated name suffixes (no vowels, no look-alikes).
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -91,17 +92,4 @@ export const imageOf = (container: string, given?: Record<string, string>): stri
   given?.[container] ?? IMAGES[container] ?? `ghcr.io/5dlabs/${container}:latest`;
 
 /** The stage of a built-in agent (detection.md glossary); `runType` of its CodeRun. */
-export const STAGES: Record<string, string> = {
-  rex: 'implementation',
-  blaze: 'implementation',
-  grizz: 'implementation',
-  nova: 'implementation',
-  tap: 'implementation',
-  spark: 'implementation',
-  cleo: 'quality',
-  cipher: 'security',
-  tess: 'testing',
-  atlas: 'integration',
-  bolt: 'infrastructure',
-  morgan: 'intake',
-};
+export const STAGES: Record<string, string> = DEFAULT_AGENT_STAGES;
