@@ -5,7 +5,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import t, { type Test } from 'tap';
 import { healConfigSchema } from '../../src/config/index.js';
 import type { ActionRecord, PlannedAction } from '../../src/domain/action.js';
-import { incidentId, type Incident } from '../../src/domain/incident.js';
+import type { Incident } from '../../src/domain/incident.js';
 import type { CodeRun } from '../../src/domain/kube.js';
 import type { Session } from '../../src/domain/session.js';
 import { ActionError, type ActionContext } from '../../src/actions/handler.js';
@@ -16,6 +16,7 @@ import {
   incidentIdOfCodeRun,
 } from '../../src/actions/coderun/follow.js';
 import { createTemplateEngine, sampleView } from '../../src/templates/index.js';
+import { sampleA7Incident } from '../helpers/incidents.js';
 import { codeRunManifest, startKubeSim, type KubeSim, type Wire } from '../sim/kube/index.js';
 
 const templates = createTemplateEngine();
@@ -25,32 +26,12 @@ const SECRET = 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH';
 
 function incident(over: Partial<Incident> = {}): Incident {
   const v = sampleView('A7');
-  return {
-    id: incidentId(v.fingerprint),
-    fingerprint: v.fingerprint,
-    alert: 'A7',
-    severity: v.severity,
-    issueType: v.issueType ?? 'agent_failure',
-    title: v.title,
-    description: v.description,
-    namespace: 'cto',
-    playId: 'play-task-4',
-    taskId: '4',
-    agent: 'rex',
-    subject: v.subject,
-    state: 'open',
-    firstSeen: '2025-01-15T12:00:00Z',
-    lastSeen: '2025-01-15T12:20:00Z',
-    occurrences: 3,
+  return sampleA7Incident({
     evidence: [...v.evidence, `ANTHROPIC_API_KEY=${SECRET}`],
     context: { ...(v.context ?? {}), pod: 'play-task-4-rex-abc' },
-    resolvedAt: null,
-    resolution: null,
     githubIssue: { number: 42, url: 'https://github.com/5dlabs/cto/issues/42' },
-    remediationSpawned: false,
-    reopened: 0,
     ...over,
-  };
+  });
 }
 
 const SESSION = {

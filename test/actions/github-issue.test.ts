@@ -12,6 +12,7 @@ import {
 } from '../../src/actions/github-issue/index.js';
 import { createGitHubClient } from '../../src/sources/github/client.js';
 import { createTemplateEngine, sampleView } from '../../src/templates/index.js';
+import { sampleA7Incident } from '../helpers/incidents.js';
 import { startGitHubSim, type GitHubSim } from '../sim/github/index.js';
 
 const templates = createTemplateEngine();
@@ -19,32 +20,10 @@ const NOW = new Date('2025-01-15T12:30:00Z');
 
 function incident(over: Partial<Incident> = {}): Incident {
   const v = sampleView('A7');
-  return {
-    id: incidentId(v.fingerprint),
-    fingerprint: v.fingerprint,
-    alert: 'A7',
-    severity: v.severity,
-    issueType: v.issueType ?? 'agent_failure',
-    title: v.title,
-    description: v.description,
-    namespace: 'cto',
-    playId: 'play-task-4',
-    taskId: '4',
-    agent: 'rex',
-    subject: v.subject,
-    state: 'open',
-    firstSeen: '2025-01-15T12:00:00Z',
-    lastSeen: '2025-01-15T12:20:00Z',
-    occurrences: 3,
+  return sampleA7Incident({
     evidence: [...v.evidence, 'Authorization: Bearer ghp_abcdefghijklmnopqrstuvwxyz0123456789'],
-    context: v.context ?? {},
-    resolvedAt: null,
-    resolution: null,
-    githubIssue: null,
-    remediationSpawned: false,
-    reopened: 0,
     ...over,
-  };
+  });
 }
 
 const session = (repository: string): Session => ({
