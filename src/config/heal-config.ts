@@ -65,6 +65,14 @@ const alertsSchema = z
     startupGraceSeconds: z.number().nonnegative().default(30),
     terminatedTooLongSeconds: z.number().nonnegative().default(60),
     restartThreshold: z.number().int().min(1).default(3),
+    /** Work containers finished (exit 0) but a regular sidecar keeps the pod Running this long: A7. */
+    sidecarStallSeconds: z.number().nonnegative().default(600),
+    /** A sidecar running but never ready this long: A7. */
+    sidecarReadyGraceSeconds: z.number().nonnegative().default(120),
+    /** An OOM kill followed by this long of stable running is a low resource warning, not a failure. */
+    oomStableSeconds: z.number().nonnegative().default(600),
+    /** Liveness-probe kills (kubelet `Killing` events) that make a pod failure. */
+    livenessKillThreshold: z.number().int().min(1).default(2),
     preflightWindowSeconds: z.number().positive().default(60),
     /** An incident resolves once its condition stayed clear this long (a crash loop looks healthy between crashes). */
     resolveAfterSeconds: z.number().nonnegative().default(300),

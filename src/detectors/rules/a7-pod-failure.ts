@@ -24,6 +24,7 @@ import {
   orEmpty,
 } from './draft-base.js';
 import { eventLines, podLines } from './evidence.js';
+import { oomOnceStable, podStallFindings, type Finding } from './a7-pod-stalls.js';
 
 export const FAILURE_WAITING_REASONS: readonly string[] = [
   'CrashLoopBackOff',
@@ -33,15 +34,6 @@ export const FAILURE_WAITING_REASONS: readonly string[] = [
   'CreateContainerError',
   'InvalidImageName',
 ];
-
-interface Finding {
-  reason: string;
-  severity: Severity;
-  container: string | null;
-  exitCode?: number | null;
-  restartCount?: number;
-  text: string;
-}
 
 function findings(pod: Pod, view: RuleView, agent: string | null): Finding[] {
   const { restartThreshold, startupGraceSeconds } = view.config.alerts;
@@ -57,7 +49,16 @@ function findings(pod: Pod, view: RuleView, agent: string | null): Finding[] {
     const oom = [s.state?.terminated, s.lastState?.terminated].find(
       (t) => t?.reason === 'OOMKilled',
     );
-    if (oom)
+    if (oom && oomOnceStable(s, view))
+      out.push({
+        reason: 'OOMKilledOnce',
+        severity: 'low',
+        container: s.name,
+        exitCode: oom.exitCode ?? 137,
+        restartCount,
+        text: `container "${s.name}" was OOM-killed once and has run stably since: a resource warning (raise its memory limit), not a pod failure`,
+      });
+    else if (oom)
       out.push({
         reason: 'OOMKilled',
         severity: 'critical',
@@ -124,7 +125,7 @@ function findings(pod: Pod, view: RuleView, agent: string | null): Finding[] {
       container: null,
       text: `unschedulable for ${Math.floor(since)}s${sched.message ? `: ${sched.message}` : ''}`,
     });
-  return out;
+  return [...out, ...podStallFindings(pod, view, agent)];
 }
 
 export const a7PodFailure: Rule = {
@@ -138,7 +139,8 @@ export const a7PodFailure: Rule = {
     if (pod.status?.phase === 'Succeeded' || isTerminating(pod) || !nameOf(pod)) return [];
     const c = signal.correlation;
     const all = findings(pod, view, c.agent);
-    const top = all.find((f) => f.severity === 'critical') ?? all[0];
+    const top =
+      all.find((f) => f.severity === 'critical') ?? all.find((f) => f.severity !== 'low') ?? all[0];
     if (!top) return [];
     const name = nameOf(pod);
     const ns = namespaceOf(pod);
@@ -149,7 +151,7 @@ export const a7PodFailure: Rule = {
         alert: 'A7',
         severity: top.severity,
         issueType: 'agent_failure',
-        title: `Pod Failure: ${name}`,
+        title: top.severity === 'low' ? `Resource Warning: ${name}` : `Pod Failure: ${name}`,
         description: `Pod ${name}: ${top.text}.`,
         evidence: [...podLines(pod), ...others, ...eventLines(view, 'Pod', ns, name)],
         context: {
