@@ -32,6 +32,19 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   registerTestAlert(program, io, run);
   registerSpawnRemediation(program, io, run);
 
+  // `serve` is the default command, so commander would read `healer nonsense` as serve's excess
+  // argument ("too many arguments for 'serve'"): name an unknown command as such instead.
+  const first = argv[0];
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (first !== undefined && !first.startsWith('-') && !names.includes(first) && first !== 'help') {
+    const near = names.find((n) => editDistance(n, first) <= 2);
+    println(
+      io.err,
+      `healer: unknown command '${first}'${near ? ` (did you mean '${near}'?)` : ''}; commands: ${names.join(', ')}; see healer --help`,
+    );
+    return 1;
+  }
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return pending ? await pending : 0;
@@ -43,4 +56,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     throw err;
   }
+}
+
+/** Levenshtein distance, for "did you mean" on a mistyped command. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }

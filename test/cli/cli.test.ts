@@ -76,3 +76,16 @@ void t.test('--help on every command', async (t) => {
   t.equal(await main(['status'], c.io), 1, 'missing required option');
   t.match(c.stderr(), /--play-id/);
 });
+
+void t.test('an unknown command is named as such, with the list of commands', async (t) => {
+  for (const argv of [['nonsense'], ['nonsense', 'more'], ['sesions', '--active']]) {
+    const c = capture();
+    t.equal(await main(argv, c.io), 1, `${argv.join(' ')} exits 1`);
+    t.match(c.stderr(), new RegExp(`unknown command '${argv[0]}'`));
+    t.notMatch(c.stderr(), /too many arguments/);
+    t.match(c.stderr(), /serve.*check-config.*sessions/s, 'lists the commands');
+  }
+  const c = capture();
+  t.equal(await main(['sesions'], c.io), 1);
+  t.match(c.stderr(), /did you mean 'sessions'\?/, 'suggests the nearest command');
+});

@@ -7,6 +7,9 @@ import { observeResponse } from './metrics.js';
 import type { GitHubMetrics } from './metrics.js';
 
 /** Octokit with GitHub's recommended throttling (rate limits, write pacing) and retries (5xx, network). */
+/** Octokit's request-log line of a 304 answer. */
+const NOT_MODIFIED = /^[A-Z]+ \S+ - 304\b/;
+
 export const HealerOctokit = Octokit.plugin(throttling, retry);
 export type HealerOctokitInstance = InstanceType<typeof HealerOctokit>;
 
@@ -172,7 +175,9 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubClient {
       debug: () => undefined,
       info: () => undefined,
       warn: (msg: string) => log?.warn(msg),
-      error: (msg: string) => log?.error(msg),
+      // Octokit reports every non-2xx answer here, including the 304 of a conditional request
+      // (`GET /repos/… - 304 with id … in 3ms`): that one is the normal, free outcome.
+      error: (msg: string) => (NOT_MODIFIED.test(msg) ? log?.debug(msg) : log?.error(msg)),
     },
   });
   return { octokit, baseUrl: o.baseUrl.replace(/\/+$/, ''), authKind: o.auth.kind, rateLimit };

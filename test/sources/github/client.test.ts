@@ -272,3 +272,35 @@ void t.test('auth from the environment: token first, nothing → off, said once'
   t.equal(on.client?.authKind, 'token');
   t.end();
 });
+
+void t.test(
+  'a 304 (not modified) is routine: logged at debug, never at error or warn',
+  async (t) => {
+    const gh = await newSim(t);
+    const n = await openPr(gh.url);
+    const logger = memoryLogger();
+    const client = healerClient(gh.url, { logger });
+    const { ConditionalReader } = await import('../../../src/sources/github/conditional.js');
+    const reader = new ConditionalReader(client);
+    const url = `/repos/${R.owner}/${R.repo}/pulls/${n}`;
+    t.ok((await reader.get(url, (d) => d)).fresh);
+    await reader.get(url, (d) => d); // the first read computes mergeability (a new ETag)
+    gh.resetStats();
+    for (let i = 0; i < 5; i++) {
+      const again = await reader.get(url, (d) => d);
+      t.notOk(again.fresh, 'answered 304 from the cache');
+    }
+    t.equal(gh.stats.byStatus['304'], 5);
+    t.same(
+      logger.lines.filter((l) => l.level === 'error' || l.level === 'warn'),
+      [],
+      'no error or warning for a 304',
+    );
+    // A real failure still reaches the log at error level.
+    await reader.get(`/repos/${R.owner}/${R.repo}/pulls/999999`, (d) => d).catch(() => undefined);
+    t.ok(
+      logger.lines.some((l) => l.level === 'error' && /404/.test(l.msg)),
+      'a failed request is still an error',
+    );
+  },
+);
