@@ -19,7 +19,9 @@ void t.test('discovery documents', async (t) => {
   t.same(groups.groups.map((g: Wire) => g.name).sort(), [
     'agents.platform',
     'argoproj.io',
+    'cert-manager.io',
     'coordination.k8s.io',
+    'metrics.k8s.io',
   ]);
   t.match(
     groups.groups.find((g: Wire) => g.name === 'argoproj.io'),
@@ -59,7 +61,7 @@ void t.test('discovery documents', async (t) => {
   const argo = byName((await api('GET', '/apis/argoproj.io/v1alpha1')).json);
   t.same(
     Object.keys(argo).sort(),
-    ['workflows', 'workflowtemplates'],
+    ['applications', 'workflows', 'workflowtemplates'],
     'Argo CRDs have no status subresource',
   );
   t.ok(byName((await api('GET', '/apis/coordination.k8s.io/v1')).json).leases);

@@ -88,6 +88,15 @@ export function handleResource(
   const accept = req.headers.accept;
   const dryRun = q.getAll('dryRun').includes('All');
   const isWatch = rt.watchPath || flag(q, 'watch');
+  // Read-only APIs (metrics.k8s.io) refuse writes as the real server does; the test-only PUT
+  // of `upsertOnPut` is the one exception.
+  const writes = ['create', 'update', 'patch', 'delete'];
+  if (
+    method !== 'GET' &&
+    !(method === 'PUT' && r.upsertOnPut) &&
+    !r.verbs.some((v) => writes.includes(v))
+  )
+    throw methodNotAllowed();
   if (method === 'GET' && rt.name === undefined) {
     if (isWatch) {
       watch(ctx, rt, q, accept, res);
@@ -148,6 +157,11 @@ export function handleResource(
       return { status: 200, body: o };
     }
     case 'PUT':
+      if (r.upsertOnPut && !rt.subresource && !ctx.store.get(r, rt.namespace, name))
+        return {
+          status: 201,
+          body: ctx.ops.create(r, rt.namespace, parseBody(req, body), { dryRun }),
+        };
       return {
         status: 200,
         body: ctx.ops.update(r, rt.namespace, name, parseBody(req, body), { dryRun, ...sub }),

@@ -22,6 +22,11 @@ export interface ResourceType {
   deleteReturnsObject: boolean;
   /** PUT without metadata.resourceVersion is rejected (custom resources). */
   requireResourceVersionOnUpdate: boolean;
+  /**
+   * Test-only liberty (metrics.k8s.io): a PUT of an absent object creates it, so a scenario or
+   * test can drive the usage metrics-server would report. The real API is read-only.
+   */
+  upsertOnPut?: boolean;
 }
 
 const ALL_VERBS = [
@@ -113,6 +118,36 @@ export const RESOURCES: readonly ResourceType[] = [
     selectableFields: ['status.phase'],
   }),
   core({ group: 'coordination.k8s.io', plural: 'leases', singular: 'lease', kind: 'Lease' }),
+  core({
+    plural: 'nodes',
+    singular: 'node',
+    kind: 'Node',
+    shortNames: ['no'],
+    namespaced: false,
+    statusSubresource: true,
+    selectableFields: ['spec.unschedulable'],
+  }),
+  core({
+    plural: 'persistentvolumeclaims',
+    singular: 'persistentvolumeclaim',
+    kind: 'PersistentVolumeClaim',
+    shortNames: ['pvc'],
+    statusSubresource: true,
+  }),
+  // metrics-server's aggregated API (read-only on a real cluster; see `upsertOnPut`).
+  ...(['pods', 'nodes'] as const).map((plural) =>
+    core({
+      group: 'metrics.k8s.io',
+      version: 'v1beta1',
+      plural,
+      singular: '',
+      kind: plural === 'pods' ? 'PodMetrics' : 'NodeMetrics',
+      namespaced: plural === 'pods',
+      verbs: ['get', 'list'],
+      upsertOnPut: true,
+      requireResourceVersionOnUpdate: false,
+    }),
+  ),
   crd({
     group: 'agents.platform',
     version: 'v1',
@@ -130,6 +165,25 @@ export const RESOURCES: readonly ResourceType[] = [
     singular: 'workflow',
     kind: 'Workflow',
     shortNames: ['wf'],
+  }),
+  // Argo CD's Application: the application controller writes the whole object (no subresource).
+  crd({
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    plural: 'applications',
+    singular: 'application',
+    kind: 'Application',
+    shortNames: ['app', 'apps'],
+  }),
+  crd({
+    group: 'cert-manager.io',
+    version: 'v1',
+    plural: 'certificates',
+    singular: 'certificate',
+    kind: 'Certificate',
+    shortNames: ['cert', 'certs'],
+    categories: ['cert-manager'],
+    statusSubresource: true,
   }),
   crd({
     group: 'argoproj.io',
