@@ -8,9 +8,22 @@ import { registerScan } from './scan.js';
 import { registerReconcile } from './reconcile.js';
 import { registerTestAlert } from './test-alert.js';
 import { registerSpawnRemediation } from './spawn-remediation.js';
+// --- operator commands (issue 16) ---
+import { registerRun } from './run.js';
+import { registerWatch } from './watch.js';
+import { registerLogCommands } from './logs.js';
+import { registerReset } from './reset.js';
+import { registerScanLogs } from './scan-logs.js';
+import { registerMemory } from './memory.js';
+import { installOutputFileCopy } from './output-file.js';
 
 /** Runs the `healer` command line; resolves with the exit code. */
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+export async function main(
+  argv: string[],
+  given: Io = processIo,
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
+  const io: Io = { out: given.out, err: given.err };
   let pending: Promise<number> | undefined;
   const run = (p: Promise<number>) => {
     pending = p;
@@ -31,6 +44,21 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   registerReconcile(program, io, run);
   registerTestAlert(program, io, run);
   registerSpawnRemediation(program, io, run);
+  // --- operator commands (issue 16): global flags, then one registration per file ---
+  program
+    .option('-n, --namespace <ns>', 'Kubernetes namespace of the Play commands (default cto)')
+    .option('-v, --verbose', 'details and progress on stderr', false)
+    .option(
+      '--output-file <file>',
+      'also write what the command prints to this file, as JSON lines',
+    );
+  installOutputFileCopy(program, io);
+  registerRun(program, io, run, env);
+  registerWatch(program, io, run, env);
+  registerLogCommands(program, io, run, env);
+  registerReset(program, io, run, env);
+  registerScanLogs(program, io, run, env);
+  registerMemory(program, io, run, env);
 
   // `serve` is the default command, so commander would read `healer nonsense` as serve's excess
   // argument ("too many arguments for 'serve'"): name an unknown command as such instead.

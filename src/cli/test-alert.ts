@@ -64,7 +64,20 @@ export function cliConfig(opts: { config?: string } & CliEnv): Config {
 }
 
 /** The configured prompts directory, or the shipped templates when it does not exist here. */
-export function cliTemplates(config: Config, cwd = process.cwd()): TemplateEngine {
+export function cliTemplates(
+  config: Config,
+  cwd = process.cwd(),
+  promptsDir?: string,
+): TemplateEngine {
+  if (promptsDir !== undefined) {
+    const given = resolve(cwd, promptsDir);
+    if (!existsSync(given)) throw new CliError(`--prompts-dir ${promptsDir}: no such directory`, 2);
+    try {
+      return createTemplateEngine(given);
+    } catch (err) {
+      throw new CliError(`--prompts-dir ${promptsDir}: ${(err as Error).message}`, 2);
+    }
+  }
   const dir = resolve(cwd, config.env.HEALER_PROMPTS_DIR);
   return createTemplateEngine(existsSync(dir) ? dir : DEFAULT_PROMPTS_DIR);
 }
@@ -72,7 +85,7 @@ export function cliTemplates(config: Config, cwd = process.cwd()): TemplateEngin
 /** A realistic incident of `alert` (the templates' sample), about `pod` and task when given. */
 export function sampleIncident(
   alert: AlertId,
-  over: { pod?: string; taskId?: string; playId?: string | null } = {},
+  over: { pod?: string; taskId?: string; playId?: string | null; agent?: string } = {},
 ): Incident {
   const v = sampleView(alert);
   const pod = over.pod ?? null;
@@ -81,10 +94,14 @@ export function sampleIncident(
     namespace: v.namespace,
     playId: over.playId === undefined ? v.playId : over.playId,
     taskId: over.taskId ?? v.taskId,
-    agent: v.agent,
+    agent: over.agent ?? v.agent,
     subject: pod ? workflowFamily(pod) : v.subject,
   };
-  const custom = pod !== null || over.taskId !== undefined || over.playId !== undefined;
+  const custom =
+    pod !== null ||
+    over.taskId !== undefined ||
+    over.playId !== undefined ||
+    over.agent !== undefined;
   const fp = custom ? fingerprint(base) : v.fingerprint;
   return {
     ...base,
@@ -155,6 +172,9 @@ const silent = {
 export interface TestAlertOptions extends CliEnv {
   alert: string;
   podName?: string;
+  taskId?: string;
+  agent?: string;
+  promptsDir?: string;
   repository?: string;
   config?: string;
   dryRun: boolean;
@@ -164,14 +184,22 @@ export interface TestAlertOptions extends CliEnv {
 export async function testAlert(opts: TestAlertOptions, io: Io): Promise<number> {
   const alert = parseAlertId(opts.alert);
   const config = cliConfig(opts);
-  const templates = cliTemplates(config, opts.cwd);
+  const templates = cliTemplates(config, opts.cwd, opts.promptsDir);
+  if (opts.taskId !== undefined && !/^[A-Za-z0-9._-]{1,63}$/.test(opts.taskId))
+    throw new CliError(`--task-id "${opts.taskId}" is not a task id`, 2);
+  if (opts.agent !== undefined && !/^[a-z][a-z0-9-]{0,31}$/.test(opts.agent))
+    throw new CliError(`--agent "${opts.agent}" is not an agent name (e.g. rex)`, 2);
   const repository =
     opts.repository ?? config.heal.issues.repository ?? sampleView(alert).repository ?? null;
   const settings = {
     dashboardUrl: config.heal.issues.dashboardUrl,
     maxAttempts: config.heal.remediation.maxIterations,
   };
-  let incident = sampleIncident(alert, opts.podName ? { pod: opts.podName } : {});
+  let incident = sampleIncident(alert, {
+    ...(opts.podName ? { pod: opts.podName } : {}),
+    ...(opts.taskId ? { taskId: opts.taskId } : {}),
+    ...(opts.agent ? { agent: opts.agent } : {}),
+  });
 
   // Check every destination first: nothing is created unless everything can be.
   let github = null;
@@ -279,6 +307,9 @@ export function registerTestAlert(
     )
     .requiredOption('--alert <id>', 'alert id, e.g. a7')
     .option('--pod-name <pod>', 'the pod the sample incident is about')
+    .option('--task-id <id>', 'the task the sample incident is about')
+    .option('--agent <name>', 'the agent the sample incident is about, e.g. rex')
+    .option('--prompts-dir <dir>', 'issue and prompt templates (default: HEALER_PROMPTS_DIR)')
     .option(
       '--repository <owner/repo>',
       'where the issue goes (default: issues.repository, else the sample repository)',
@@ -286,6 +317,13 @@ export function registerTestAlert(
     .option('--config <file>', 'heal-config.json (default: HEALER_CONFIG or ./heal-config.json)')
     .option('--dry-run', 'print only; create nothing', false)
     .option('--json', 'print JSON', false)
+    .addHelpText(
+      'after',
+      `
+Example:
+  healer test-alert --alert a7 --pod-name test-pod --task-id 4 --agent rex --dry-run
+Exit codes: 0 ok, 1 failed, 2 usage error or an API unreachable.`,
+    )
     .action((opts: Omit<TestAlertOptions, keyof CliEnv>) =>
       run(testAlert({ ...opts, ...deps }, io)),
     );

@@ -44,7 +44,39 @@ function createRepo(ctx: Ctx, owner: User) {
 
 const COLOR = /^[0-9a-fA-F]{6}$/;
 
+const branchJson = (ctx: Ctx, owner: string, repo: string, name: string, sha: string) => ({
+  name,
+  commit: { sha, url: `${ctx.r.api}/repos/${owner}/${repo}/commits/${sha}` },
+  protected: false,
+});
+
 export const repoRoutes: Route[] = [
+  // Branches (`healer reset` lists the test repository's task branches and deletes them).
+  route('GET', '/repos/{owner}/{repo}/branches', (ctx) => {
+    const repo = repoOf(ctx);
+    const all = [...repo.branches.entries()]
+      .filter(([, h]) => h.length > 0)
+      .sort(([a], [b]) => a.localeCompare(b));
+    const page = paginate(ctx, all);
+    return {
+      status: 200,
+      body: page.items.map(([n, h]) =>
+        branchJson(ctx, ctx.params.owner, ctx.params.repo, n, h[h.length - 1]),
+      ),
+      headers: page.headers,
+    };
+  }),
+  route('DELETE', '/repos/{owner}/{repo}/git/refs/{ref}', (ctx) => {
+    requireUser(ctx);
+    const repo = repoOf(ctx);
+    const m = /^heads\/(.+)$/.exec(ctx.params.ref);
+    if (!m || !repo.branches.has(m[1]))
+      throw new HttpError(422, errorBody(422, 'Reference does not exist'));
+    if (m[1] === repo.defaultBranch)
+      throw new HttpError(422, errorBody(422, 'Cannot delete the default branch'));
+    repo.branches.delete(m[1]);
+    return { status: 204 };
+  }),
   route('GET', '/repos/{owner}/{repo}', (ctx) => ({
     status: 200,
     body: fullRepoJson(ctx.r, repoOf(ctx)),
