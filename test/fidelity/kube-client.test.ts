@@ -10,6 +10,7 @@ import {
   Log,
   PatchStrategy,
   setHeaderOptions,
+  V1MicroTime,
 } from '@kubernetes/client-node';
 import t from 'tap';
 import { codeRunManifest, podManifest, startKubeSim, waitFor } from '../sim/kube/index.js';
@@ -129,6 +130,37 @@ void t.test('client-node against the simulator', async (t) => {
     );
     t.equal(e.code, 409);
   });
+
+  await t.test(
+    'leases: renewTime is a MicroTime (six fractional digits), as the real decoder wants',
+    async (t) => {
+      const coord = kc.makeApiClient(CoordinationV1Api);
+      const at = new Date('2026-11-21T10:00:00.123Z');
+      const ok = await coord.createNamespacedLease({
+        namespace,
+        body: {
+          metadata: { name: 'micro' },
+          spec: { holderIdentity: 'a', renewTime: new V1MicroTime(at), leaseDurationSeconds: 15 },
+        },
+      });
+      t.equal(String(ok.spec?.renewTime as unknown), '2026-11-21T10:00:00.123000Z');
+      const bad = await apiError(
+        coord.createNamespacedLease({
+          namespace,
+          body: { metadata: { name: 'milli' }, spec: { holderIdentity: 'a', renewTime: at } },
+        }),
+      );
+      t.equal(bad.code, 400, 'a plain Date (milliseconds) does not decode');
+      t.match(JSON.parse(bad.body as string).message, /cannot be handled as a Lease: parsing time/);
+      const zero = await apiError(
+        coord.createNamespacedLease({
+          namespace,
+          body: { metadata: { name: 'zero' }, spec: { leaseDurationSeconds: 0 } },
+        }),
+      );
+      t.equal(zero.code, 422);
+    },
+  );
 
   await t.test('CodeRuns through CustomObjectsApi, with the status subresource', async (t) => {
     const body = { ...codeRunManifest('play-1-rex'), status: { phase: 'Succeeded' } };

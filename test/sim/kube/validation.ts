@@ -1,7 +1,7 @@
 // Create/update validation the real server applies to the types Healer writes: object names
 // (DNS-1123), the CodeRun CRD's required spec fields, and a pod's containers.
 import type { FieldError } from './errors.js';
-import { invalid } from './errors.js';
+import { failure, invalid, KubeApiError } from './errors.js';
 import type { ResourceType } from './resources.js';
 import type { KubeObject } from './types.js';
 
@@ -124,11 +124,54 @@ function podErrors(obj: KubeObject): FieldError[] {
   return errs;
 }
 
+// metav1.MicroTime decodes with Go's time.Parse and exactly this layout: six fractional digits.
+const RFC3339_MICRO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|[+-]\d{2}:\d{2})$/;
+
+/** A Lease's MicroTime fields must decode (400, as the real server's decoder answers). */
+function checkLeaseDecodes(obj: KubeObject): void {
+  const spec = (obj.spec ?? {}) as Record<string, unknown>;
+  for (const field of ['acquireTime', 'renewTime'] as const) {
+    const v = spec[field];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string' || !RFC3339_MICRO.test(v)) {
+      const text = typeof v === 'string' ? v : JSON.stringify(v);
+      throw new KubeApiError(
+        failure(
+          400,
+          'BadRequest',
+          `Lease in version "v1" cannot be handled as a Lease: parsing time "${text}" as "2006-01-02T15:04:05.000000Z07:00": cannot parse "${text.slice(19)}" as ".000000"`,
+        ),
+      );
+    }
+  }
+}
+
+function leaseErrors(obj: KubeObject): FieldError[] {
+  const spec = (obj.spec ?? {}) as Record<string, unknown>;
+  const errs: FieldError[] = [];
+  for (const field of ['leaseDurationSeconds', 'leaseTransitions'] as const) {
+    const v = spec[field];
+    if (v === undefined || v === null) continue;
+    const min = field === 'leaseDurationSeconds' ? 1 : 0;
+    if (typeof v === 'number' && Number.isInteger(v) && v < min) {
+      errs.push({
+        reason: 'FieldValueInvalid',
+        field: `spec.${field}`,
+        message: `Invalid value: ${v}: must be greater than ${min === 1 ? '0' : 'or equal to 0'}`,
+      });
+    }
+  }
+  return errs;
+}
+
 /** Throws a 422 Invalid Status error when the object would be rejected by the real server. */
 export function validate(r: ResourceType, obj: KubeObject, opts: { checkName: boolean }): void {
   const name = obj.metadata?.name ?? '';
+  const isLease = r.kind === 'Lease' && r.group === 'coordination.k8s.io';
+  if (isLease) checkLeaseDecodes(obj);
   const errs: FieldError[] = opts.checkName ? nameErrors(r, obj.metadata?.name) : [];
   if (r.kind === 'CodeRun' && r.group === 'agents.platform') errs.push(...codeRunErrors(obj));
   if (r.kind === 'Pod' && r.group === '') errs.push(...podErrors(obj));
+  if (isLease) errs.push(...leaseErrors(obj));
   if (errs.length > 0) throw invalid(r, name, errs);
 }
