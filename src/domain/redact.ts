@@ -7,6 +7,7 @@
  * lower-case Kubernetes names, token counts and placeholders). Pure, no I/O.
  */
 
+import { gitleaksHits, gitleaksRules, shannon } from './redact-gitleaks.js';
 import {
   CONTEXT_RULES,
   REDACTION_KINDS,
@@ -77,8 +78,22 @@ function redactValue(
   return `${pre}${whole.slice(pre.length).replace(val, tag(tokenKind(v) ?? kind))}`;
 }
 
+/** Upper, lower and digit: what a random key has and an English word or a hex digest has not. */
+const mixed = (s: string): boolean => /[A-Z]/.test(s) && /[a-z]/.test(s) && /[0-9]/.test(s);
+
+/** A value random enough to be a secret: long, mixed and of high entropy per character. */
+export function looksRandom(v: string): boolean {
+  if (v.length < 16 || v.includes('[REDACTED:')) return false;
+  const classes = [/[A-Z]/, /[a-z]/, /[0-9]/].filter((r) => r.test(v)).length;
+  if (classes < 2) return false;
+  const h = shannon(v);
+  return v.length >= 20 ? h >= 3.5 : classes === 3 && h >= 3.2;
+}
+
 function replaceMatch(match: string, g: Groups): string {
-  if (g.pem !== undefined || g.pemb64 !== undefined) return tag('private-key');
+  if (g.pem !== undefined || g.pemb64 !== undefined || g.pemtail !== undefined)
+    return tag('private-key');
+  if (g.pemline !== undefined) return mixed(match) ? tag('private-key') : match;
   for (const r of TOKEN_RULES) {
     if (g[r.name] === undefined) continue;
     return !r.verify || r.verify.test(match) ? tag(r.kind) : match;
@@ -91,11 +106,17 @@ function replaceMatch(match: string, g: Groups): string {
     'bearer',
     'cookie',
     'userinfo',
+    'setcmd',
+    'cliuser',
+    'cmdp',
+    'flagsp',
+    'connstr',
     'query',
     'envpair',
     'xml',
     'kvcolon',
     'kveq',
+    'entropykv',
   ]) {
     if (g[name] === undefined) continue;
     const pre = g[`${name}_pre`] ?? '';
@@ -128,6 +149,31 @@ function replaceMatch(match: string, g: Groups): string {
         return redactValue(pre, val, match, 'bearer-token', false);
       case 'cookie':
         return redactValue(pre, val, match, 'cookie', false);
+      case 'cliuser':
+        // `docker run -u 1000:1000` is a uid:gid, not a password
+        return /^\d+$/.test(val)
+          ? redact(pre) + match.slice(pre.length)
+          : redactValue(redact(pre), val, redact(pre) + match.slice(pre.length), 'password', false);
+      case 'cmdp':
+        return redactValue(
+          redact(pre),
+          val,
+          redact(pre) + match.slice(pre.length),
+          'password',
+          false,
+        );
+      case 'connstr':
+        return redactValue(
+          pre,
+          val,
+          match,
+          /^pw?d$|^password$/i.test(pre.slice(0, -1)) ? 'password' : 'azure-key',
+          false,
+        );
+      case 'entropykv':
+        return looksRandom(val)
+          ? pre + tag(tokenKind(val) ?? 'secret')
+          : pre + redact(match.slice(pre.length));
       case 'userinfo':
         return redactValue(
           redact(pre),
@@ -148,13 +194,91 @@ function replaceMatch(match: string, g: Groups): string {
   return match;
 }
 
-/** Replaces every secret in `text` with `[REDACTED:<kind>]`. Idempotent. */
-export function redact(text: string): string {
-  if (text.length < 8) return text;
+/** The built-in rules, one pass of the combined expression. */
+function builtIn(text: string): string {
   return text.replace(COMBINED, (match: string, ...rest: unknown[]) => {
     const groups = rest[rest.length - 1] as Groups;
     return replaceMatch(match, groups);
   });
+}
+
+/** `kind: Secret` anywhere in the text (YAML or JSON, maybe escaped). */
+const SECRET_KIND = /\\?["']?kind\\?["']?[ \t]*:[ \t]*\\?["']?Secret\b/;
+const YAML_DATA = /^([ \t]*)(?:data|stringData)[ \t]*:[ \t]*$/;
+const YAML_ENTRY = /^([ \t]+)(["']?[A-Za-z0-9_.-]+["']?[ \t]*:[ \t]*)(\S.*)$/;
+const JSON_DATA = /(\\?"(?:data|stringData)\\?"[ \t]*:[ \t]*\{)([^{}]*)\}/g;
+const JSON_ENTRY = /(\\?"[^"\\]+\\?"[ \t]*:[ \t]*\\?")((?:[^"\\]|\\[^"])*)(\\?")/g;
+
+/**
+ * Every value under `data:`/`stringData:` of a Kubernetes Secret, whatever its key is called
+ * (YAML as `kubectl get -o yaml` prints it, or JSON). Only in texts that show `kind: Secret`.
+ */
+function secretData(text: string): string {
+  if (!SECRET_KIND.test(text)) return text;
+  let out = text.replace(JSON_DATA, (_m, open: string, body: string) => {
+    return `${open}${body.replace(JSON_ENTRY, (e, k: string, v: string, q: string) => (v.includes('[REDACTED:') || v === '' ? e : `${k}${tag('secret')}${q}`))}}`;
+  });
+  if (!/(?:data|stringData)[ \t]*:[ \t]*(?:\r?\n)/.test(out)) return out;
+  const lines = out.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const head = YAML_DATA.exec(lines[i]!.replace(/\r$/, ''));
+    if (!head) continue;
+    const indent = head[1]!.length;
+    for (let j = i + 1; j < lines.length; j++) {
+      const e = YAML_ENTRY.exec(lines[j]!);
+      if (!e || e[1]!.length <= indent) break;
+      const v = e[3]!.replace(/\r$/, '');
+      if (!v.includes('[REDACTED:') && !PLACEHOLDER.test(v.trim()) && v.trim() !== '|')
+        lines[j] = `${e[1]}${e[2]}${tag('secret')}`;
+    }
+  }
+  out = lines.join('\n');
+  return out;
+}
+
+/** The published gitleaks rules over what the built-in rules left (keyword-prefiltered). */
+function dataRules(text: string): string {
+  const rules = gitleaksRules();
+  if (!rules) return text;
+  const hits = gitleaksHits(rules, text)
+    .filter((h) => !text.slice(h.start, h.end).includes('[REDACTED:'))
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+  if (hits.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const h of hits) {
+    if (h.start < at) continue; // overlaps a span already replaced
+    // never cut into a tag the built-in rules wrote
+    const before = text.lastIndexOf('[REDACTED:', h.start);
+    if (before !== -1 && text.indexOf(']', before) >= h.start) continue;
+    out += text.slice(at, h.start) + tag(h.rule);
+    at = h.end;
+  }
+  return out + text.slice(at);
+}
+
+/**
+ * Replaces every secret in `text` with `[REDACTED:<kind>]`. Works on the whole text (a key or a
+ * Secret printed over several lines is one secret), so clip only what this returned. Idempotent.
+ */
+export function redact(text: string): string {
+  if (text.length < 8) return text;
+  return dataRules(builtIn(secretData(text)));
+}
+
+/**
+ * Redacts lines that belong together (evidence) as one text, so a secret that spans lines is
+ * seen whole; the result may have fewer lines (a private key becomes one tag).
+ */
+export function redactLines(lines: readonly string[]): string[] {
+  if (lines.length === 0) return [];
+  return redact(lines.join('\n')).split('\n');
+}
+
+/** Redacts, then cuts to `max` characters (`…` at the end): never the other way round. */
+export function redactClip(text: string, max: number): string {
+  const r = redact(text);
+  return r.length <= max ? r : `${r.slice(0, Math.max(0, max - 1))}…`;
 }
 
 /** Header-named keys whose whole value is a credential (`{"Authorization": "Bearer …"}`). */

@@ -70,6 +70,21 @@ const HARMLESS = [
   '"auth": "none"',
   'short',
   '',
+  // look-alikes of the families added for issue 13
+  'docker run --rm -u 1000:1000 -v /src:/src builder:1',
+  'kubeadm token create --ttl 24h --print-join-command',
+  'exec /app/server --token-ttl 24h --password-file /run/secrets/db',
+  'mysql -u root -p orders',
+  'always-auth=true',
+  'https://registry.npmjs.org:443/@types/node',
+  'http://localhost:8080/api/v1/sessions',
+  'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  'DefaultEndpointsProtocol=https;AccountName=ctoartifacts;EndpointSuffix=core.windows.net',
+  'kind: ConfigMap\ndata:\n  LOG_LEVEL: info\n  REGION: eu-west-1',
+  'secret_key_ref: cto-secrets',
+  'OLDPWD=/root',
+  'oauth: enabled',
 ];
 
 void t.test('ordinary text comes through unchanged', (t) => {

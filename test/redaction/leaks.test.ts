@@ -2,6 +2,7 @@ import t from 'tap';
 import { redact, redactDeep } from '../../src/domain/redact.js';
 import { buildLeakCorpus } from './corpus.js';
 import { Rng, opaque, tokenFakes } from './fakes.js';
+import { familiesOf, familyCases } from './families.js';
 
 /** Every substring of `secret` this long must be gone (catches partial leaks, not just whole ones). */
 const WINDOW = 12;
@@ -30,6 +31,27 @@ void t.test('no secret of the corpus survives redaction', (t) => {
   t.comment(`redaction corpus: ${corpus.length} cases, ${leaked} leaks`);
   t.equal(leaked, 0, `0 leaks in ${corpus.length} cases`);
   t.ok(corpus.length >= 500, 'the corpus is large');
+  t.end();
+});
+
+void t.test('no secret of the issue-13 families survives redaction, at any seed', (t) => {
+  for (const seed of [1313, 7, 424242]) {
+    const corpus = familyCases(seed);
+    const leakedBy = new Map<string, number>();
+    for (const c of corpus) {
+      const out = redact(c.text);
+      const bad = c.secrets.flatMap((s) => leaks(out, s));
+      if (bad.length > 0) {
+        const fam = familiesOf([c])[0]!;
+        leakedBy.set(fam, (leakedBy.get(fam) ?? 0) + 1);
+        t.fail(`${c.name} leaked (seed ${seed})`, { input: c.text, output: out, leaked: bad.slice(0, 3) });
+      }
+    }
+    t.comment(
+      `families (seed ${seed}): ${corpus.length} cases in ${familiesOf(corpus).join(', ')}; leaks: ${[...leakedBy].map(([f, n]) => `${f}=${n}`).join(' ') || 0}`,
+    );
+    t.equal([...leakedBy.values()].reduce((a, b) => a + b, 0), 0, `0 leaks of ${corpus.length}`);
+  }
   t.end();
 });
 
