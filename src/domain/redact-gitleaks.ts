@@ -77,7 +77,7 @@ function allowlist(raw: Record<string, unknown>) {
     strings(raw.regexes).length === 0 &&
     strings(raw.stopwords).length === 0 &&
     (raw.paths !== undefined || raw.commits !== undefined);
-  const and = String(raw.condition ?? 'OR').toUpperCase() === 'AND';
+  const and = typeof raw.condition === 'string' && raw.condition.toUpperCase() === 'AND';
   // an AND allowlist that needs a path or commit can never hold for a text: it allows nothing
   if (hasOnlyUnusable || (and && (raw.paths !== undefined || raw.commits !== undefined)))
     return null;
@@ -394,7 +394,7 @@ export function gitleaksHits(rules: GitleaksRules, text: string): Hit[] {
   const hits: Hit[] = [];
   const budget: Budget = { left: SEARCH_BUDGET_CHARS };
   for (const [i, list] of spans) {
-    const rule = rules.rules[i]!;
+    const rule = rules.rules[i];
     const re = compiled(rules, rule);
     if (!re) continue;
     for (const [a, b] of list) {

@@ -221,13 +221,13 @@ function secretData(text: string): string {
   if (!/(?:data|stringData)[ \t]*:[ \t]*(?:\r?\n)/.test(out)) return out;
   const lines = out.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const head = YAML_DATA.exec(lines[i]!.replace(/\r$/, ''));
+    const head = YAML_DATA.exec(lines[i].replace(/\r$/, ''));
     if (!head) continue;
-    const indent = head[1]!.length;
+    const indent = head[1].length;
     for (let j = i + 1; j < lines.length; j++) {
-      const e = YAML_ENTRY.exec(lines[j]!);
-      if (!e || e[1]!.length <= indent) break;
-      const v = e[3]!.replace(/\r$/, '');
+      const e = YAML_ENTRY.exec(lines[j]);
+      if (!e || e[1].length <= indent) break;
+      const v = e[3].replace(/\r$/, '');
       if (!v.includes('[REDACTED:') && !PLACEHOLDER.test(v.trim()) && v.trim() !== '|')
         lines[j] = `${e[1]}${e[2]}${tag('secret')}`;
     }

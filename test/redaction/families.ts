@@ -29,7 +29,15 @@ export function familyCases(seed = 1313): LeakCase[] {
     cases.push({ name: `[${family}] ${name}`, text, secrets });
 
   // URL passwords containing `/`, `@` or `#`
-  for (const scheme of ['postgres', 'postgresql', 'mysql', 'redis', 'amqps', 'mongodb+srv', 'https']) {
+  for (const scheme of [
+    'postgres',
+    'postgresql',
+    'mysql',
+    'redis',
+    'amqps',
+    'mongodb+srv',
+    'https',
+  ]) {
     const pw = hostilePassword(r);
     add(
       'url-password',
@@ -46,12 +54,22 @@ export function familyCases(seed = 1313): LeakCase[] {
     );
   }
   const pwEnv = hostilePassword(r);
-  add('url-password', 'DATABASE_URL env', `DATABASE_URL=postgres://rex:${pwEnv}@pg.cto.svc:5432/rex`, pwEnv);
+  add(
+    'url-password',
+    'DATABASE_URL env',
+    `DATABASE_URL=postgres://rex:${pwEnv}@pg.cto.svc:5432/rex`,
+    pwEnv,
+  );
 
   // tokens glued to a preceding character
   for (const p of ['ghp', 'gho', 'ghu', 'ghs', 'ghr']) {
     const tok = ghToken(r, p);
-    add('glued-token', `${p} after %3D`, `GET /login/oauth/callback?code=1&access_token%3D${tok}%26scope%3Drepo`, tok);
+    add(
+      'glued-token',
+      `${p} after %3D`,
+      `GET /login/oauth/callback?code=1&access_token%3D${tok}%26scope%3Drepo`,
+      tok,
+    );
     const tok2 = ghToken(r, p);
     add('glued-token', `${p} after a word`, `token for installat${tok2} expired`, tok2);
   }
@@ -64,7 +82,12 @@ export function familyCases(seed = 1313): LeakCase[] {
 
   // aws configure set
   const awsSecret = r.mixed(B64, 40);
-  add('aws-configure', 'secret key', `+ aws configure set aws_secret_access_key ${awsSecret}`, awsSecret);
+  add(
+    'aws-configure',
+    'secret key',
+    `+ aws configure set aws_secret_access_key ${awsSecret}`,
+    awsSecret,
+  );
   const awsSecret2 = r.mixed(B64, 40);
   add(
     'aws-configure',
@@ -77,19 +100,49 @@ export function familyCases(seed = 1313): LeakCase[] {
 
   // command-line secrets
   const curlPw = r.mixed(PW, 16);
-  add('command-line', 'curl -u', `+ curl -sS -u deploy:${curlPw} https://nexus.example.com/repository/`, curlPw);
+  add(
+    'command-line',
+    'curl -u',
+    `+ curl -sS -u deploy:${curlPw} https://nexus.example.com/repository/`,
+    curlPw,
+  );
   const curlPw2 = r.mixed(PW, 16);
-  add('command-line', 'curl --user', `curl --user "ci-bot:${curlPw2}" -X POST https://jenkins.example.com/job/x/build`, curlPw2);
+  add(
+    'command-line',
+    'curl --user',
+    `curl --user "ci-bot:${curlPw2}" -X POST https://jenkins.example.com/job/x/build`,
+    curlPw2,
+  );
   const myPw = r.mixed(PW, 14);
   add('command-line', 'mysql -p', `+ mysql -h db -u root -p${myPw} orders -e 'select 1'`, myPw);
   const myPw2 = r.mixed(PW, 14);
-  add('command-line', 'mysqldump -p', `mysqldump -uroot -p${myPw2} --all-databases > /tmp/all.sql`, myPw2);
+  add(
+    'command-line',
+    'mysqldump -p',
+    `mysqldump -uroot -p${myPw2} --all-databases > /tmp/all.sql`,
+    myPw2,
+  );
   const dockerPw = r.mixed(ALNUM, 24);
-  add('command-line', 'docker login -p', `+ docker login -u robot -p ${dockerPw} registry.example.com`, dockerPw);
+  add(
+    'command-line',
+    'docker login -p',
+    `+ docker login -u robot -p ${dockerPw} registry.example.com`,
+    dockerPw,
+  );
   const dockerPw2 = r.mixed(ALNUM, 24);
-  add('command-line', 'docker login --password', `docker login registry.example.com --username robot --password ${dockerPw2}`, dockerPw2);
+  add(
+    'command-line',
+    'docker login --password',
+    `docker login registry.example.com --username robot --password ${dockerPw2}`,
+    dockerPw2,
+  );
   const cliPw = r.mixed(PW, 20);
-  add('command-line', '--password PW', `exec /usr/bin/app --user admin --password ${cliPw} --port 8080`, cliPw);
+  add(
+    'command-line',
+    '--password PW',
+    `exec /usr/bin/app --user admin --password ${cliPw} --port 8080`,
+    cliPw,
+  );
   const cliPw3 = r.mixed(PW, 20);
   add('command-line', '--db-password PW', `+ ./migrate --db-password '${cliPw3}' up`, cliPw3);
   const kubeadm = `${r.pick(LOWER_DIGIT, 6)}.${r.pick(LOWER_DIGIT, 16)}`;
@@ -100,7 +153,12 @@ export function familyCases(seed = 1313): LeakCase[] {
     kubeadm,
   );
   const kubectlTok = r.mixed(B64URL, 40);
-  add('command-line', 'kubectl --token=', `kubectl --token=${kubectlTok} get pods -n cto`, kubectlTok);
+  add(
+    'command-line',
+    'kubectl --token=',
+    `kubectl --token=${kubectlTok} get pods -n cto`,
+    kubectlTok,
+  );
   const gitPw = r.mixed(PW, 16);
   add('command-line', 'sshpass -p', `sshpass -p ${gitPw} ssh deploy@10.0.0.5`, gitPw);
 
@@ -128,7 +186,12 @@ export function familyCases(seed = 1313): LeakCase[] {
     add('key-name', `${key} (k8s env)`, `- name: ${key}\n  value: ${v3}`, v3);
   }
   const npmAuth = Buffer.from(`ci:${r.mixed(ALNUM, 20)}`).toString('base64');
-  add('key-name', '.npmrc _auth', `//registry.npmjs.org/:_auth=${npmAuth}\nalways-auth=true`, npmAuth);
+  add(
+    'key-name',
+    '.npmrc _auth',
+    `//registry.npmjs.org/:_auth=${npmAuth}\nalways-auth=true`,
+    npmAuth,
+  );
   const npmTok = r.mixed(ALNUM, 36);
   add('key-name', '.npmrc _authToken', `//npm.pkg.github.com/:_authToken=${npmTok}`, npmTok);
 
@@ -180,7 +243,14 @@ export function familyCases(seed = 1313): LeakCase[] {
   }
 
   // high-entropy values next to secret-ish keys that are not in any list
-  for (const key of ['upstream_signature', 'x-vault-sig', 'sessionCookie', 'authz_blob', 'client-cert-key-material', 'app_salt']) {
+  for (const key of [
+    'upstream_signature',
+    'x-vault-sig',
+    'sessionCookie',
+    'authz_blob',
+    'client-cert-key-material',
+    'app_salt',
+  ]) {
     const v = r.mixed(B64URL, 32);
     add('entropy', key, `level=warn ${key}=${v} msg="retrying"`, v);
     const v2 = r.mixed(B64URL, 32);
@@ -191,7 +261,12 @@ export function familyCases(seed = 1313): LeakCase[] {
   for (const label of ['RSA PRIVATE KEY', 'PRIVATE KEY', 'OPENSSH PRIVATE KEY', 'EC PRIVATE KEY']) {
     const k = pem(r, label, 10);
     const lines = k.text.split('\n');
-    add('private-key', `${label} without BEGIN`, ['...', ...lines.slice(4)].join('\n'), ...k.body.slice(3));
+    add(
+      'private-key',
+      `${label} without BEGIN`,
+      ['...', ...lines.slice(4)].join('\n'),
+      ...k.body.slice(3),
+    );
     add(
       'private-key',
       `${label} middle only`,

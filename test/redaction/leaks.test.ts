@@ -42,15 +42,23 @@ void t.test('no secret of the issue-13 families survives redaction, at any seed'
       const out = redact(c.text);
       const bad = c.secrets.flatMap((s) => leaks(out, s));
       if (bad.length > 0) {
-        const fam = familiesOf([c])[0]!;
+        const fam = familiesOf([c])[0];
         leakedBy.set(fam, (leakedBy.get(fam) ?? 0) + 1);
-        t.fail(`${c.name} leaked (seed ${seed})`, { input: c.text, output: out, leaked: bad.slice(0, 3) });
+        t.fail(`${c.name} leaked (seed ${seed})`, {
+          input: c.text,
+          output: out,
+          leaked: bad.slice(0, 3),
+        });
       }
     }
     t.comment(
       `families (seed ${seed}): ${corpus.length} cases in ${familiesOf(corpus).join(', ')}; leaks: ${[...leakedBy].map(([f, n]) => `${f}=${n}`).join(' ') || 0}`,
     );
-    t.equal([...leakedBy.values()].reduce((a, b) => a + b, 0), 0, `0 leaks of ${corpus.length}`);
+    t.equal(
+      [...leakedBy.values()].reduce((a, b) => a + b, 0),
+      0,
+      `0 leaks of ${corpus.length}`,
+    );
   }
   t.end();
 });
