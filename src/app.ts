@@ -1,4 +1,4 @@
-import Fastify, { LogController } from 'fastify';
+import Fastify, { LogController, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
@@ -80,9 +80,20 @@ export async function buildApp(deps: AppDeps) {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The committed document names localhost:8083; served, "Try it out" targets the host that asked.
+  const forRequest = (doc: Readonly<Record<string, unknown>>, req: FastifyRequest) => ({
+    ...doc,
+    servers: [{ url: `${req.protocol}://${req.host}` }],
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    transformSpecification: forRequest,
+    transformSpecificationClone: false,
+  });
 
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true } }, (req) =>
+    forRequest(app.swagger() as unknown as Record<string, unknown>, req),
+  );
   await app.register(
     healthRoutes({ version: VERSION, readiness: deps.readiness, metrics: deps.metrics }),
   );

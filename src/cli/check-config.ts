@@ -27,6 +27,11 @@ export function checkConfig(
     return 0;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
+    const only = err.problems.length === 1 ? err.problems[0] : undefined;
+    if (only) {
+      println(io.err, `configuration has 1 problem: ${only.source}: ${only.message}`);
+      return 1;
+    }
     println(
       io.err,
       `configuration has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}:`,

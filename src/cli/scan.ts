@@ -8,6 +8,8 @@ export interface ScanOptions {
   files: string[];
   json: boolean;
   all: boolean;
+  /** Exit 1 when anything was found (for scripts and CI). */
+  fail?: boolean;
   /** Another catalogue file instead of the shipped one. */
   catalogue?: string;
   stdin: NodeJS.ReadableStream;
@@ -130,7 +132,8 @@ async function unreadable(file: string): Promise<string | null> {
 /**
  * `healer scan [FILE…]`: runs the log classifier over files (or stdin) and prints the findings:
  * text by default, `--json` one object per finding, `--all` one object per input line.
- * Resolves with the exit code: 0 whether or not anything matched, 2 when an input cannot be read.
+ * Resolves with the exit code: 0 clean (or findings without `--fail`), 1 findings with `--fail`,
+ * 2 when an input or the catalogue cannot be read.
  */
 export async function runScan(opts: ScanOptions): Promise<number> {
   const fail = (message: string): number => {
@@ -164,7 +167,7 @@ export async function runScan(opts: ScanOptions): Promise<number> {
     throw err;
   }
   if (!opts.json && !opts.all) opts.stderr.write(`${total} finding${total === 1 ? '' : 's'}\n`);
-  return 0;
+  return opts.fail && total > 0 ? 1 : 0;
 }
 
 interface Io {
@@ -187,16 +190,25 @@ export function registerScan(
     .argument('[files...]', 'log files to scan')
     .option('--json', 'print one JSON object per finding')
     .option('--all', 'print one JSON object for every input line: {line, alert, severity, pattern}')
+    .option('--fail', 'exit 1 when anything was found')
     .option(
       '--catalogue <file>',
       'use this catalogue instead of the shipped patterns/catalogue.yaml',
     )
+    .addHelpText(
+      'after',
+      '\nExit status: 0 clean (or findings without --fail), 1 findings with --fail, 2 error.',
+    )
     .action(
-      async (files: string[], flags: { json?: boolean; all?: boolean; catalogue?: string }) => {
+      async (
+        files: string[],
+        flags: { json?: boolean; all?: boolean; fail?: boolean; catalogue?: string },
+      ) => {
         const p = runScan({
           files,
           json: flags.json ?? false,
           all: flags.all ?? false,
+          fail: flags.fail ?? false,
           ...(flags.catalogue ? { catalogue: flags.catalogue } : {}),
           stdin: process.stdin,
           stdout: io.out,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { envSchema, ENV_KEYS, type Env } from './env.js';
@@ -32,9 +32,12 @@ export interface Config {
 export class ConfigError extends Error {
   readonly problems: ConfigProblem[];
   constructor(problems: ConfigProblem[]) {
+    const only = problems.length === 1 ? problems[0] : undefined;
     super(
-      `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => `  - ${p.source}: ${p.message}`).join('\n'),
+      only
+        ? `invalid configuration: ${only.source}: ${only.message}`
+        : `invalid configuration (${problems.length} problems):\n` +
+            problems.map((p) => `  - ${p.source}: ${p.message}`).join('\n'),
     );
     this.name = 'ConfigError';
     this.problems = problems;
@@ -98,6 +101,9 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       );
   }
 
+  const promptsProblem = checkPromptsDir(rawEnv.HEALER_PROMPTS_DIR, cwd);
+  if (promptsProblem) problems.push(promptsProblem);
+
   if (problems.length > 0 || !envResult.success || !heal) throw new ConfigError(problems);
   const env = envResult.data;
   return {
@@ -112,6 +118,19 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       auth: env.GITHUB_TOKEN ? 'token' : env.GITHUB_APP_ID ? 'app' : null,
     },
   };
+}
+
+/** An explicitly set HEALER_PROMPTS_DIR must be a folder (one clear line instead of every template failing). */
+function checkPromptsDir(dir: string | undefined, cwd: string): ConfigProblem | null {
+  if (dir === undefined || dir === '') return null;
+  const path = resolve(cwd, dir);
+  let why: string | null = null;
+  try {
+    if (!statSync(path).isDirectory()) why = 'is not a directory';
+  } catch (err) {
+    why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : errMsg(err);
+  }
+  return why ? { source: 'HEALER_PROMPTS_DIR', message: `${path} ${why}` } : null;
 }
 
 function parseStore(spec: string): StoreSpec {

@@ -16,7 +16,13 @@ const LOG = [
 const file = join(dir, 'agent.log');
 writeFileSync(file, `${LOG}\n`);
 
-async function scan(opts: { files?: string[]; json?: boolean; all?: boolean; stdin?: string }) {
+async function scan(opts: {
+  files?: string[];
+  json?: boolean;
+  all?: boolean;
+  fail?: boolean;
+  stdin?: string;
+}) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -27,6 +33,7 @@ async function scan(opts: { files?: string[]; json?: boolean; all?: boolean; std
     files: opts.files ?? [],
     json: opts.json ?? false,
     all: opts.all ?? false,
+    fail: opts.fail ?? false,
     stdin: Readable.from([opts.stdin ?? '']),
     stdout,
     stderr,
@@ -93,6 +100,16 @@ void t.test('nothing found is still exit 0', async (t) => {
   t.equal(r.out, '');
 });
 
+void t.test('--fail: exit 1 on findings, 0 when clean, 2 on a read error', async (t) => {
+  const found = await scan({ files: [file], fail: true });
+  t.equal(found.code, 1);
+  t.equal(found.err, '2 findings\n', 'the findings are still printed');
+  t.equal(found.out.trim().split('\n').length, 2);
+  t.equal((await scan({ files: [file], fail: true, json: true })).code, 1);
+  t.equal((await scan({ stdin: 'all good\n', fail: true })).code, 0);
+  t.equal((await scan({ files: [join(dir, 'nope.log')], fail: true })).code, 2);
+});
+
 void t.test('an unreadable file: exit 2 with a clear message', async (t) => {
   const missing = await scan({ files: [file, join(dir, 'nope.log')] });
   t.equal(missing.code, 2);
@@ -140,4 +157,6 @@ void t.test('registerScan adds `scan` and hands the exit code to run()', async (
   });
   await program.parseAsync(['scan', join(dir, 'missing.log')], { from: 'user' });
   t.equal(await got, 2);
+  await program.parseAsync(['scan', '--fail', file], { from: 'user' });
+  t.equal(await got, 1, '--fail reaches runScan');
 });

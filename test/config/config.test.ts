@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { tmpDir } from '../helpers/healer.js';
 import { runHealer } from '../helpers/process.js';
+import { checkConfig } from '../../src/cli/check-config.js';
+import { PassThrough } from 'node:stream';
 
 void t.test('defaults: every env var and heal-config section has the spec default', (t) => {
   const c = loadConfig({ env: {}, cwd: tmpDir() });
@@ -170,5 +172,44 @@ void t.test(
     const ok = await runHealer(['check-config'], { HEALER_STORE: 'memory' }, tmpDir());
     t.equal(ok.code, 0);
     t.match(ok.stdout, /configuration OK/);
+  },
+);
+
+void t.test(
+  'HEALER_PROMPTS_DIR pointing nowhere: one clear line from check-config and serve',
+  async (t) => {
+    const dir = tmpDir();
+    const missing = join(dir, 'no-prompts');
+    const env = { HEALER_STORE: 'memory', HEALER_PROMPTS_DIR: missing };
+    const check = (e: Record<string, string>) => {
+      let err = '';
+      const sink = new PassThrough();
+      sink.on('data', (d: Buffer) => (err += d.toString()));
+      const code = checkConfig({ env: e }, { out: new PassThrough(), err: sink });
+      return { code, err };
+    };
+    t.same(check(env), {
+      code: 1,
+      err: `configuration has 1 problem: HEALER_PROMPTS_DIR: ${missing} does not exist\n`,
+    });
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    t.match(
+      check({ ...env, HEALER_PROMPTS_DIR: file }).err,
+      /HEALER_PROMPTS_DIR: .*a-file is not a directory\n$/,
+    );
+
+    // serve in its own process: the real exit code and everything it prints.
+    const serve = await runHealer(
+      ['serve'],
+      { ...env, HEALER_PORT: '0', HEALER_HOST: '127.0.0.1' },
+      dir,
+    );
+    t.equal(serve.code, 1);
+    t.equal(
+      serve.stderr,
+      `healer: invalid configuration: HEALER_PROMPTS_DIR: ${missing} does not exist\n`,
+    );
+    t.equal(serve.stdout, '', 'no log lines, no stack trace');
   },
 );

@@ -128,6 +128,21 @@ void t.test('/openapi.json and /docs are served', async (t) => {
   const doc = await app.inject({ method: 'GET', url: '/openapi.json' });
   t.equal(doc.statusCode, 200);
   t.match(doc.json(), { openapi: '3.1.0', info: { title: 'Healer' } });
+  // "Try it out" targets the host the document was fetched from, not a fixed localhost:8083.
+  const elsewhere = await app.inject({
+    method: 'GET',
+    url: '/openapi.json',
+    headers: { host: 'healer.example.test:9000' },
+  });
+  t.same(elsewhere.json<{ servers: unknown }>().servers, [
+    { url: 'http://healer.example.test:9000' },
+  ]);
+  const uiDoc = await app.inject({
+    method: 'GET',
+    url: '/docs/json',
+    headers: { host: 'cto-healer:8083' },
+  });
+  t.same(uiDoc.json<{ servers: unknown }>().servers, [{ url: 'http://cto-healer:8083' }]);
   const docs = await app.inject({ method: 'GET', url: '/docs/' });
   t.equal(docs.statusCode, 200);
   t.match(docs.body, /swagger/i);
