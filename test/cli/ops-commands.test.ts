@@ -358,7 +358,7 @@ void t.test(
       'task-id': '4',
     });
     t.match(docs[0].spec.promptModification, /fatal: Authentication failed/);
-    t.doesNotThrow(() => world.kube.create(docs[0] as never), 'the API server accepts it');
+    t.doesNotThrow(() => world.kube.create(docs[0]), 'the API server accepts it');
     const fromFile = await spawnRemediation(
       { fromScan: scanFile, maxCoderuns: '3', dryRun: true, json: true, env: { HOME: cwd }, cwd },
       io,
