@@ -71,6 +71,19 @@ void t.test('default values: the objects the spec lists', (t) => {
   const deploy = one(objs, 'Deployment', 'cto-healer');
   t.same(deploy.spec.selector.matchLabels, svc.spec.selector, 'Service selects the pods');
   t.equal(deploy.spec.strategy.type, 'Recreate', 'one SQLite writer at a time');
+  t.same(deploy.spec.template.spec.affinity, {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        {
+          weight: 100,
+          podAffinityTerm: {
+            topologyKey: 'kubernetes.io/hostname',
+            labelSelector: { matchLabels: deploy.spec.selector.matchLabels },
+          },
+        },
+      ],
+    },
+  }, 'pod anti-affinity by default (soft)');
   const pod = deploy.spec.template.spec;
   t.equal(pod.serviceAccountName, 'cto-healer');
   t.match(pod.securityContext, { runAsNonRoot: true, runAsUser: 10001, fsGroup: 10001 });
@@ -95,7 +108,10 @@ void t.test('default values: the objects the spec lists', (t) => {
     HEALER_CONFIG: '/etc/healer/heal-config.json',
     HEALER_PROMPTS_DIR: '/app/prompts',
     HEALER_PORT: '8083',
+    HEALER_REPLICAS: '1',
   });
+  t.notOk('HEALER_LEADER_LEASE' in env, 'no leader election with SQLite');
+  t.equal(find(objs, 'Cluster').length, 0, 'no CloudNativePG Cluster by default');
   for (const name of [
     'GITHUB_TOKEN',
     'GITHUB_APP_ID',
@@ -165,13 +181,22 @@ void t.test('every optional feature on', (t) => {
     metadata: { labels: { release: 'kube-prometheus-stack' } },
     spec: { endpoints: [{ port: 'http', path: '/metrics', interval: '15s' }] },
   });
-  t.equal(find(objs, 'PersistentVolumeClaim').length, 0, 'no PVC with the kubernetes store');
+  t.equal(find(objs, 'PersistentVolumeClaim').length, 0, 'no PVC with the PostgreSQL store');
   const deploy = one(objs, 'Deployment');
   t.equal(deploy.spec.replicas, 2);
-  t.equal(deploy.spec.strategy.type, 'RollingUpdate');
+  t.same(deploy.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+  t.same(
+    Object.keys(deploy.spec.template.spec.affinity.podAntiAffinity),
+    ['preferredDuringSchedulingIgnoredDuringExecution'],
+    'an explicit affinity wins over podAntiAffinity',
+  );
   const env = envOf(objs);
+  t.same(env.HEALER_STORE, { secretKeyRef: { name: 'healer-postgres', key: 'dsn' } }, 'the URL from the Secret');
+  t.same(env.POD_NAME, { fieldRef: { fieldPath: 'metadata.name' } }, 'identity from the downward API');
   t.match(env, {
-    HEALER_STORE: 'kubernetes',
+    HEALER_LEADER_LEASE: 'healer-primary',
+    HEALER_LEADER_NAMESPACE: 'cto',
+    HEALER_REPLICAS: '2',
     HEALER_NAMESPACES: '*',
     LOKI_URL: 'http://loki-gateway.monitoring.svc:80',
     HEALER_API_TOKEN_READS: 'true',
@@ -181,13 +206,43 @@ void t.test('every optional feature on', (t) => {
   t.same(env.HEALER_API_TOKEN, { secretKeyRef: { name: 'healer-tokens', key: 'api-token', optional: true } });
   t.notOk(
     (container(objs).volumeMounts as { mountPath: string }[]).some((m) => m.mountPath === '/data'),
-    'no /data volume with the kubernetes store',
+    'no /data volume with the PostgreSQL store',
   );
   const heal = JSON.parse(one(objs, 'ConfigMap', 'cto-healer-config').data['heal-config.json']);
   t.match(heal, { coderun: { namespace: 'agents' }, remediation: { mode: 'evaluate-then-fix' } });
   const prompts = one(objs, 'ConfigMap', 'cto-healer-prompts').data;
   t.equal(prompts['alerts__a7-pod-failure.hbs'], 'Custom A7 prompt for {{alert.pod}}.\n', 'prompt override');
   t.match(container(objs).image, 'registry.example.com/healer:0.1.0-test');  t.end();
+});
+
+void t.test('PostgreSQL from a CloudNativePG Cluster (postgres.cloudnativepg.enabled)', async (t) => {
+  const objs = render({
+    set: [
+      'replicaCount=3',
+      'postgres.cloudnativepg.enabled=true',
+      'postgres.cloudnativepg.storage.storageClass=fast',
+      'postgres.cloudnativepg.resources.requests.memory=512Mi',
+    ],
+  });
+  t.same(await validateAll(objs), [], 'every object valid, the Cluster against its CRD subset');
+  const cluster = one(objs, 'Cluster', 'cto-healer-pg');
+  t.match(cluster, {
+    apiVersion: 'postgresql.cnpg.io/v1',
+    metadata: { namespace: 'cto' },
+    spec: {
+      instances: 2,
+      bootstrap: { initdb: { database: 'healer', owner: 'healer' } },
+      storage: { size: '5Gi', storageClass: 'fast' },
+      resources: { requests: { memory: '512Mi' } },
+    },
+  });
+  t.same(envOf(objs).HEALER_STORE, { secretKeyRef: { name: 'cto-healer-pg-app', key: 'uri' } },
+    "the operator's app Secret");
+  t.equal(one(objs, 'Deployment').spec.replicas, 3);
+  t.equal(one(objs, 'Deployment').spec.strategy.type, 'RollingUpdate');
+  t.ok(one(objs, 'Role', 'cto-healer-leader'));
+  t.match(one(objs, 'PodDisruptionBudget'), { spec: { minAvailable: 1 } });
+  t.equal(find(objs, 'PersistentVolumeClaim').length, 0);
 });
 
 /** Every file under dir, relative paths. */
@@ -227,8 +282,10 @@ void t.test('naming: release cto -> cto-healer; overrides', (t) => {
 void t.test('values are checked: schema and chart rules', (t) => {
   const cases: [string[], RegExp][] = [
     [['store.persistance.enabled=true'], /additional properties 'persistance' not allowed/],
-    [['replicaCount=2'], /replicaCount > 1 needs store\.kind=kubernetes/],
-    [['store.kind=postgres'], /store\/kind/],
+    [['replicaCount=2'], /at '\/replicaCount': maximum: got 2, want 1/], // SQLite: one writer
+    [['store.kind=kubernetes'], /additional properties 'kind' not allowed/],
+    [['store.postgres.existingSecret=pg', 'postgres.cloudnativepg.enabled=true'], /not both/],
+    [['podAntiAffinity=sometimes'], /podAntiAffinity/],
     [['store.sqlite.path=/var/lib/healer.db'], /store\/sqlite\/path/],
     [['healConfig.coderun.namespace=agents'], /coderun\.namespace "agents" is not watched/],
     [['securityContext.allowPrivilegeEscalation=true'], /allowPrivilegeEscalation/],

@@ -224,6 +224,61 @@ const CRD_SCHEMAS: Record<string, object> = {
       },
     },
   },
+  // The subset of CloudNativePG's Cluster (postgresql.cnpg.io/v1, cloudnative-pg.io API reference)
+  // the chart renders with postgres.cloudnativepg.enabled.
+  'postgresql.cnpg.io/v1/Cluster': {
+    type: 'object',
+    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    additionalProperties: false,
+    properties: {
+      apiVersion: { const: 'postgresql.cnpg.io/v1' },
+      kind: { const: 'Cluster' },
+      metadata: {
+        type: 'object',
+        required: ['name'],
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string', maxLength: 50 },
+          namespace: { type: 'string' },
+          labels: { type: 'object', additionalProperties: { type: 'string' } },
+        },
+      },
+      spec: {
+        type: 'object',
+        required: ['instances', 'storage'],
+        additionalProperties: false,
+        properties: {
+          instances: { type: 'integer', minimum: 1 },
+          imageName: { type: 'string' },
+          bootstrap: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              initdb: {
+                type: 'object',
+                additionalProperties: false,
+                properties: { database: { type: 'string' }, owner: { type: 'string' } },
+              },
+            },
+          },
+          storage: {
+            type: 'object',
+            required: ['size'],
+            additionalProperties: false,
+            properties: { size: { type: 'string' }, storageClass: { type: 'string' } },
+          },
+          resources: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              requests: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+              limits: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+            },
+          },
+        },
+      },
+    },
+  },
 };
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 

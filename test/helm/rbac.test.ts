@@ -8,7 +8,7 @@ import { type Call, type Rule, expand, key, scanText, scanTree } from './rbac-sc
 
 interface Contract {
   watched: Rule[];
-  store: Rule[];
+  leader: Rule[];
   operatorOnly: string[];
   reviewed: Record<string, string[]>;
 }
@@ -17,12 +17,12 @@ const contract = parse(
   readFileSync(new URL('../../helm/healer/rbac-required.yaml', import.meta.url), 'utf8'),
 ) as Contract;
 const watched = expand(contract.watched);
-const store = expand(contract.store);
-const granted = new Set([...watched, ...store]);
+const leader = expand(contract.leader);
+const granted = new Set([...watched, ...leader]);
 
 /** Custom resources' API groups, from the contract (a plural in one group only). */
 const groupOf: Record<string, string> = {};
-for (const r of [...contract.watched, ...contract.store])
+for (const r of [...contract.watched, ...contract.leader])
   for (const res of r.resources)
     if (r.apiGroups.length === 1 && r.apiGroups[0] !== '') groupOf[res.split('/')[0]] = r.apiGroups[0]!;
 
@@ -55,6 +55,8 @@ void t.test('the contract itself', (t) => {
   t.ok(watched.has('argoproj.io/workflows:list'), 'Argo workflows');
   t.notOk([...watched].some((k) => k.startsWith('core/configmaps') || k.includes('leases')),
     'ConfigMaps and Leases are not part of the watch rules');
+  t.same(sorted(leader), sorted(['get', 'list', 'watch', 'create', 'update'].map((v) => `coordination.k8s.io/leases:${v}`)),
+    'the leader rules are the Lease only (no ConfigMaps: they are not a database)');
   t.notOk([...granted].some((k) => k.includes('secrets')), 'no access to Secrets');
   t.notOk([...granted].some((k) => /[*]/.test(k)), 'no wildcards');  t.end();
 });
@@ -72,17 +74,17 @@ void t.test('rendered Role = contract (default values: one namespace, sqlite sto
   });  t.end();
 });
 
-void t.test('kubernetes store: ConfigMaps and Leases in the release namespace only', (t) => {
-  const objs = render({ set: ['store.kind=kubernetes', 'watch.namespaces={cto,agents}'] });
+void t.test('PostgreSQL store: the leader Lease in the release namespace only', (t) => {
+  const objs = render({ set: ['store.postgres.existingSecret=healer-pg', 'watch.namespaces={cto,agents}'] });
   const byName = Object.fromEntries(
     find(objs, 'Role').map((r) => [`${r.metadata.namespace}/${r.metadata.name}`, r]),
   );
   t.same(Object.keys(byName).sort(), [
     'agents/cto-healer-watch',
-    'cto/cto-healer-store',
+    'cto/cto-healer-leader',
     'cto/cto-healer-watch',
   ]);
-  t.same(sorted(rulesOf(byName['cto/cto-healer-store'])), sorted(store), 'store rules');
+  t.same(sorted(rulesOf(byName['cto/cto-healer-leader'])), sorted(leader), 'leader rules');
   t.same(sorted(rulesOf(byName['agents/cto-healer-watch'])), sorted(watched), 'watch rules');
   for (const b of find(objs, 'RoleBinding'))
     t.same(b.subjects, [{ kind: 'ServiceAccount', name: 'cto-healer', namespace: 'cto' }]);  t.end();
@@ -93,7 +95,7 @@ void t.test('cluster-wide: ClusterRole = contract, no per-namespace watch Roles'
   const cr = find(objs, 'ClusterRole');
   t.equal(cr.length, 1);
   t.same(sorted(rulesOf(cr[0])), sorted(watched));
-  t.same(find(objs, 'Role').map((r) => r.metadata.name), ['cto-healer-store']);
+  t.same(find(objs, 'Role').map((r) => r.metadata.name), ['cto-healer-leader']);
   t.match(find(objs, 'ClusterRoleBinding')[0], {
     roleRef: { kind: 'ClusterRole', name: cr[0].metadata.name },
     subjects: [{ kind: 'ServiceAccount', namespace: 'cto' }],
@@ -155,6 +157,7 @@ void t.test('the scan maps client calls to (resource, verb) and catches drift', 
     await custom.patchNamespacedCustomObject({ group: 'agents.platform', version: 'v1', namespace, plural: 'coderuns', name, body });
     await core.listNamespacedSecret({ namespace });
     await core.createNamespacedConfigMap({ namespace, body });
+    await coord.deleteNamespacedLease({ name, namespace });
     const w = makeInformer(kc, '/apis/batch/v1/namespaces/cto/jobs', list);
     await new Exec(kc).exec(ns, pod, c, cmd);
     await apps.patchNamespacedDeploymentScale({ name, namespace, body });
@@ -169,11 +172,13 @@ void t.test('the scan maps client calls to (resource, verb) and catches drift', 
       'deleteNamespacedPod needs core/pods:delete, not granted',
       'patchNamespacedCustomObject needs agents.platform/coderuns:patch, not granted',
       'listNamespacedSecret needs core/secrets:list, not granted',
+      'createNamespacedConfigMap needs core/configmaps:create, not granted',
+      'deleteNamespacedLease needs coordination.k8s.io/leases:delete, not granted',
       'makeInformer needs batch/jobs:list, batch/jobs:watch, not granted',
       'new Exec needs core/pods/exec:create, not granted',
       'patchNamespacedDeploymentScale needs apps/deployments/scale:patch, not granted',
     ].sort(),
-    'each call outside the contract is reported (ConfigMap create is granted: store rules)',
+    'each call outside the contract is reported',
   );
 
   const opaque = `const api = kc.makeApiClient(KubernetesObjectApi); await custom.listNamespacedCustomObject(args);`;

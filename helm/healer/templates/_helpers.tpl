@@ -57,9 +57,32 @@ app.kubernetes.io/part-of: cto
 {{- default (printf "%s-secrets" (include "healer.fullname" .)) .Values.secrets.name }}
 {{- end }}
 
-{{/* HEALER_STORE */}}
-{{- define "healer.store" -}}
-{{- if eq .Values.store.kind "kubernetes" }}kubernetes{{ else }}sqlite:{{ .Values.store.sqlite.path }}{{ end }}
+{{/* "postgres" with an existing Secret or a CloudNativePG Cluster, else "sqlite". */}}
+{{- define "healer.storeKind" -}}
+{{- if or .Values.store.postgres.existingSecret .Values.postgres.cloudnativepg.enabled }}postgres{{ else }}sqlite{{ end }}
+{{- end }}
+
+{{/* Name of the CloudNativePG Cluster (its app Secret is "<name>-app"). */}}
+{{- define "healer.cnpgCluster" -}}
+{{- printf "%s-pg" (include "healer.fullname" .) | trunc 50 | trimSuffix "-" }}
+{{- end }}
+
+{{/* HEALER_STORE as an EnvVar: the PostgreSQL URL from a Secret, or the SQLite path. */}}
+{{- define "healer.storeEnv" -}}
+- name: HEALER_STORE
+{{- if .Values.postgres.cloudnativepg.enabled }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "healer.cnpgCluster" . }}-app
+      key: uri
+{{- else if .Values.store.postgres.existingSecret }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.store.postgres.existingSecret }}
+      key: {{ .Values.store.postgres.secretKey }}
+{{- else }}
+  value: {{ printf "sqlite:%s" .Values.store.sqlite.path | quote }}
+{{- end }}
 {{- end }}
 
 {{/* HEALER_NAMESPACES */}}
@@ -99,10 +122,13 @@ Path -> ConfigMap key for prompt files: "alerts/a7.hbs" -> "alerts__a7.hbs" (key
 
 {{/* Chart-level checks that the schema cannot express. */}}
 {{- define "healer.validate" -}}
-{{- if and (gt (int .Values.replicaCount) 1) (ne .Values.store.kind "kubernetes") }}
-{{- fail "replicaCount > 1 needs store.kind=kubernetes (the SQLite store has one writer)" }}
+{{- if and (gt (int .Values.replicaCount) 1) (eq (include "healer.storeKind" .) "sqlite") }}
+{{- fail "replicaCount > 1 needs PostgreSQL (store.postgres.existingSecret or postgres.cloudnativepg.enabled): SQLite has one writer" }}
 {{- end }}
-{{- if and (eq .Values.store.kind "sqlite") (not (hasPrefix "/data/" .Values.store.sqlite.path)) }}
+{{- if and .Values.store.postgres.existingSecret .Values.postgres.cloudnativepg.enabled }}
+{{- fail "set either store.postgres.existingSecret or postgres.cloudnativepg.enabled, not both" }}
+{{- end }}
+{{- if and (eq (include "healer.storeKind" .) "sqlite") (not (hasPrefix "/data/" .Values.store.sqlite.path)) }}
 {{- fail "store.sqlite.path must be under /data/ (the only writable volume besides /tmp)" }}
 {{- end }}
 {{- if not .Values.watch.clusterWide }}
