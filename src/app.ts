@@ -33,11 +33,42 @@ export interface AppDeps {
   logger?: Logger | false;
   apiToken?: string | undefined;
   protectReads?: boolean;
+  /** Connection timeouts in ms (README, Configuration). Defaults are the environment's. */
+  timeouts?: Partial<ServerTimeouts>;
 }
+
+export interface ServerTimeouts {
+  /** Headers and body must have arrived within this (408 otherwise). */
+  requestMs: number;
+  /** The request line and headers must have arrived within this. */
+  headersMs: number;
+  /** An idle keep-alive connection closes after this. */
+  keepAliveMs: number;
+  /** A socket with no traffic (a stalled body, a silent client) closes after this. */
+  idleMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ServerTimeouts = {
+  requestMs: 30_000,
+  headersMs: 10_000,
+  keepAliveMs: 65_000,
+  idleMs: 60_000,
+};
 
 /** Builds the HTTP app from its parts; nothing here starts background work or listens. */
 export async function buildApp(deps: AppDeps) {
+  const to = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
   const app = Fastify({
+    // Nothing holds a socket forever: a client that sends half a body or half its headers is cut.
+    requestTimeout: to.requestMs,
+    connectionTimeout: to.idleMs,
+    keepAliveTimeout: to.keepAliveMs,
+    http: {
+      requestTimeout: to.requestMs,
+      headersTimeout: to.headersMs,
+      // Node checks the two timeouts above on this period (30 s by default): check every second.
+      connectionsCheckingInterval: Math.min(1000, to.headersMs),
+    },
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: BODY_LIMIT,
     onProtoPoisoning: 'error',

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Server as HttpServer } from 'node:http';
 import type { Config } from './config/index.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Session } from './domain/session.js';
@@ -548,19 +549,31 @@ export async function createHealer(deps: HealerDeps) {
     logger,
     apiToken: config.env.HEALER_API_TOKEN,
     protectReads: config.env.HEALER_API_TOKEN_READS,
+    timeouts: {
+      requestMs: config.env.HEALER_REQUEST_TIMEOUT_SECONDS * 1000,
+      headersMs: config.env.HEALER_HEADERS_TIMEOUT_SECONDS * 1000,
+      keepAliveMs: config.env.HEALER_KEEPALIVE_TIMEOUT_SECONDS * 1000,
+      idleMs: config.env.HEALER_IDLE_TIMEOUT_SECONDS * 1000,
+    },
   });
 
   const timers: NodeJS.Timeout[] = [];
   /** A background loop: never overlaps itself, never lets a failure escape. */
+  /** Background passes in progress: stop() waits for them before it closes the store. */
+  const passes = new Set<Promise<unknown>>();
   const every = (ms: number, fn: () => Promise<unknown> | void, what = 'background pass') => {
     let running = false;
     const t = setInterval(() => {
       if (running) return;
       running = true;
-      Promise.resolve()
+      const pass = Promise.resolve()
         .then(fn)
         .catch((err: unknown) => logger.error({ err }, `${what} failed; will run again`))
-        .finally(() => (running = false));
+        .finally(() => {
+          running = false;
+          passes.delete(pass);
+        });
+      passes.add(pass);
     }, ms);
     t.unref();
     timers.push(t);
@@ -637,15 +650,43 @@ export async function createHealer(deps: HealerDeps) {
     /** Stops accepting requests, finishes in-flight ones, stops background work, closes the store. */
     async stop(): Promise<void> {
       for (const t of timers) clearInterval(t);
-      await app.close();
+      await drainHttp(app, config.env.HEALER_SHUTDOWN_DRAIN_SECONDS * 1000, logger);
+      // Producers first (they write to the store), then what they started, then the store.
       await poller?.stop();
       await loki?.stop();
       await podLogs?.stop();
       await hub?.stop();
+      while (passes.size) await Promise.all([...passes]);
       await tracker.idle();
       await decisions.idle();
       await dispatcher.stop();
       await store.close();
     },
   };
+}
+
+/**
+ * Stops accepting connections and lets requests in flight finish for up to `drainMs`; connections
+ * still open then (a client that never finishes its body, say) are closed, so a shutdown is bounded.
+ */
+async function drainHttp(
+  app: { close(): Promise<unknown>; server: HttpServer },
+  drainMs: number,
+  logger: Logger,
+): Promise<void> {
+  const closing = app.close();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), drainMs);
+  });
+  const outcome = await Promise.race([closing.then(() => 'closed' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') {
+    logger.warn(
+      { drain_seconds: drainMs / 1000 },
+      'connections still open after the drain period; closing them',
+    );
+    app.server.closeAllConnections();
+    await closing;
+  }
 }

@@ -51,10 +51,12 @@ export async function serve(opts: { config?: string }): Promise<number> {
       }
       stopping = true;
       logger.info({ signal }, 'shutting down: draining requests');
+      // The HTTP drain is bounded by HEALER_SHUTDOWN_DRAIN_SECONDS; the rest has 15 s more.
+      const limit = config.env.HEALER_SHUTDOWN_DRAIN_SECONDS + 15;
       const force = setTimeout(() => {
-        logger.error('shutdown took longer than 25 s; exiting');
+        logger.error(`shutdown took longer than ${limit} s; exiting`);
         process.exit(1);
-      }, 25_000);
+      }, limit * 1000);
       force.unref();
       healer.stop().then(
         () => {

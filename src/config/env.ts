@@ -47,6 +47,16 @@ export const envSchema = z
     HEALER_GITHUB_POLL_SECONDS: seconds(30),
     HEALER_LOKI_POLL_SECONDS: seconds(5),
     HEALER_RULE_TICK_SECONDS: seconds(15),
+    /** Whole request (headers and body) must arrive within this; else 408 and the socket closes. */
+    HEALER_REQUEST_TIMEOUT_SECONDS: seconds(30),
+    /** The request line and headers must arrive within this. */
+    HEALER_HEADERS_TIMEOUT_SECONDS: seconds(10),
+    /** An idle keep-alive connection is closed after this (above common load-balancer idles of 60 s). */
+    HEALER_KEEPALIVE_TIMEOUT_SECONDS: seconds(65),
+    /** A socket with no traffic at all (e.g. a stalled body) is closed after this. */
+    HEALER_IDLE_TIMEOUT_SECONDS: seconds(60),
+    /** SIGTERM: requests in flight get this long to finish, then their connections are closed. */
+    HEALER_SHUTDOWN_DRAIN_SECONDS: seconds(10),
     DISCORD_WEBHOOK_URL: optionalUrl,
     HEALER_WEBHOOK_URL: optionalUrl,
     HEALER_CONFIG: z.string().min(1).optional(),
@@ -60,6 +70,12 @@ export const envSchema = z
       .default('info'),
   })
   .superRefine((env, ctx) => {
+    if (env.HEALER_HEADERS_TIMEOUT_SECONDS > env.HEALER_REQUEST_TIMEOUT_SECONDS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HEALER_HEADERS_TIMEOUT_SECONDS'],
+        message: 'must not be longer than HEALER_REQUEST_TIMEOUT_SECONDS',
+      });
     const app = [env.GITHUB_APP_ID, env.GITHUB_APP_PRIVATE_KEY, env.GITHUB_APP_INSTALLATION_ID];
     const set = app.filter((v) => v !== undefined).length;
     if (set > 0 && set < 3) {

@@ -35,8 +35,8 @@ export function startHealerProcess(
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`healer did not listen within 20 s:\n${logs.join('\n')}`)),
-      20_000,
+      () => reject(new Error(`healer did not listen within 60 s:\n${logs.join('\n')}`)),
+      60_000,
     );
     const onLine = (line: string) => {
       logs.push(line);
