@@ -14,6 +14,8 @@ export const ALERT_IDS = [
   'runtime',
   'lifecycle',
   'completion',
+  'resource',
+  'platform',
 ] as const;
 export type AlertId = (typeof ALERT_IDS)[number];
 

@@ -16,6 +16,8 @@ export const ALERT_TEMPLATES: Record<AlertId, { slug: string; name: string }> = 
   runtime: { slug: 'runtime-error', name: 'Runtime Error' },
   lifecycle: { slug: 'lifecycle', name: 'Lifecycle Issue' },
   completion: { slug: 'success-completion', name: 'Unverified Completion' },
+  resource: { slug: 'resource-pressure', name: 'Resource Pressure' },
+  platform: { slug: 'platform-health', name: 'Platform Health' },
 };
 
 /** Every template an alert needs: its prompt, its guidance (shared by issue and prompts), its criteria. */

@@ -6,8 +6,14 @@ import { T0, T1, T2, type Sample } from './samples/common.js';
 import { GITHUB_SAMPLES } from './samples/github.js';
 import { LOGS_SAMPLES } from './samples/logs.js';
 import { PODS_SAMPLES } from './samples/pods.js';
+import { PLATFORM_SAMPLES } from './samples/platform.js';
 
-const SAMPLES: Record<AlertId, Sample> = { ...GITHUB_SAMPLES, ...PODS_SAMPLES, ...LOGS_SAMPLES };
+const SAMPLES: Record<AlertId, Sample> = {
+  ...GITHUB_SAMPLES,
+  ...PODS_SAMPLES,
+  ...LOGS_SAMPLES,
+  ...PLATFORM_SAMPLES,
+};
 
 /** Fingerprint of a sample: stable, 64 hex. */
 const fingerprint = (alert: AlertId): string =>
