@@ -1,5 +1,5 @@
 // The action handlers of the configured destinations (remediation.md §2): GitHub issues,
-// remediation CodeRuns, Discord, a generic webhook. The dispatcher routes each outbox action to
+// remediation CodeRuns, Discord, Slack, PagerDuty, a generic webhook. The dispatcher routes each outbox action to
 // the handler of its kind and destination; a destination without a handler is not configured.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -9,7 +9,12 @@ import type { TemplateEngine } from '../templates/index.js';
 import { createCodeRunHandler, type BuildCodeRun } from './coderun/create.js';
 import { createGitHubIssueHandler } from './github-issue/index.js';
 import type { ActionHandler, ViewSettings } from './handler.js';
-import { createDiscordHandler, createWebhookHandler } from './notify/index.js';
+import {
+  createDiscordHandler,
+  createPagerDutyHandler,
+  createSlackHandler,
+  createWebhookHandler,
+} from './notify/index.js';
 
 export { ActionError } from './handler.js';
 export type { ActionContext, ActionHandler, ActionOutcome } from './handler.js';
@@ -62,6 +67,18 @@ export function createActionHandlers(deps: ActionHandlerDeps): ActionHandler[] {
   if (env.DISCORD_WEBHOOK_URL)
     handlers.push(createDiscordHandler({ url: env.DISCORD_WEBHOOK_URL, dashboardUrl }));
   else off.push('Discord (DISCORD_WEBHOOK_URL unset)');
+  if (env.SLACK_WEBHOOK_URL)
+    handlers.push(createSlackHandler({ url: env.SLACK_WEBHOOK_URL, dashboardUrl }));
+  else off.push('Slack (SLACK_WEBHOOK_URL unset)');
+  if (env.PAGERDUTY_ROUTING_KEY)
+    handlers.push(
+      createPagerDutyHandler({
+        routingKey: env.PAGERDUTY_ROUTING_KEY,
+        ...(env.PAGERDUTY_EVENTS_URL ? { url: env.PAGERDUTY_EVENTS_URL } : {}),
+        dashboardUrl,
+      }),
+    );
+  else off.push('PagerDuty (PAGERDUTY_ROUTING_KEY unset)');
   if (env.HEALER_WEBHOOK_URL)
     handlers.push(createWebhookHandler({ url: env.HEALER_WEBHOOK_URL, dashboardUrl }));
   else off.push('webhook (HEALER_WEBHOOK_URL unset)');

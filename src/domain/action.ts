@@ -50,7 +50,7 @@ export interface ActionRecord {
   seq: number;
   action: PlannedAction;
   /** Where it goes: failures of one destination never block another. */
-  destination: 'github' | 'kubernetes' | 'discord' | 'webhook';
+  destination: 'github' | 'kubernetes' | 'discord' | 'slack' | 'pagerduty' | 'webhook';
   state: ActionState;
   attempts: number;
   nextAttemptAt: string;

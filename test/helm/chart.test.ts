@@ -118,6 +118,8 @@ void t.test('default values: the objects the spec lists', (t) => {
     'GITHUB_APP_PRIVATE_KEY',
     'GITHUB_APP_INSTALLATION_ID',
     'DISCORD_WEBHOOK_URL',
+    'SLACK_WEBHOOK_URL',
+    'PAGERDUTY_ROUTING_KEY',
     'HEALER_WEBHOOK_URL',
     'HEALER_API_TOKEN',
   ])

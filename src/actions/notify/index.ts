@@ -1,16 +1,23 @@
-// Notification handlers (remediation.md §2.3): Discord and a generic JSON webhook, each sending
-// once per incident state change.
+// Notification handlers (remediation.md §2.3): Discord, Slack, PagerDuty and a generic JSON
+// webhook, each sending once per incident state change.
 import type { Incident } from '../../domain/incident.js';
 import type { ActionRecord } from '../../domain/action.js';
 import { ActionError, type ActionHandler, type ActionOutcome } from '../handler.js';
 import { discordPayload, linksOf, webhookPayload, type NotifyEvent } from './message.js';
 import { discordRetryAfterMs, postJson } from './send.js';
+import { slackPayload } from './slack.js';
+import { PAGED_SEVERITIES, PAGERDUTY_EVENTS_URL, pagerDutyPayload } from './pagerduty.js';
 
 export { discordPayload, webhookPayload, SEVERITY_COLOURS, RESOLVED_COLOUR } from './message.js';
 export type { NotifyEvent, NotifyLinks } from './message.js';
 export { retryAfterHeaderMs, discordRetryAfterMs } from './send.js';
+export { slackPayload } from './slack.js';
+export { pagerDutyPayload, PAGERDUTY_EVENTS_URL } from './pagerduty.js';
 
-type Destination = Extract<ActionRecord['destination'], 'discord' | 'webhook'>;
+type Destination = Extract<
+  ActionRecord['destination'],
+  'discord' | 'webhook' | 'slack' | 'pagerduty'
+>;
 
 /**
  * The key of `incident.notified` that makes each destination send once per state change:
@@ -39,6 +46,8 @@ function notifier(
     now: Date,
     signal: AbortSignal,
   ) => Promise<number>,
+  /** Why this destination does not take this event (PagerDuty: not paged), or null. */
+  skip: (incident: Incident, event: NotifyEvent) => string | null = () => null,
 ): ActionHandler {
   return {
     kinds: ['notify'],
@@ -50,6 +59,8 @@ function notifier(
       const key = notifiedKey(destination, a.event, ctx.incident);
       if (ctx.incident.notified?.includes(key))
         return { result: { event: a.event, skipped: 'already notified' } };
+      const why = skip(ctx.incident, a.event);
+      if (why) return { result: { event: a.event, skipped: why } };
       const status = await send(
         ctx.incident,
         a.event,
@@ -94,4 +105,48 @@ export function createWebhookHandler(deps: NotifyDeps): ActionHandler {
     });
     return res.status;
   });
+}
+
+export function createSlackHandler(deps: NotifyDeps): ActionHandler {
+  return notifier('slack', async (incident, event, _key, _now, signal) => {
+    const body = slackPayload(incident, event, linksOf(incident, deps.dashboardUrl));
+    // Slack answers 429 with Retry-After (seconds); errors are plain text (`invalid_blocks`).
+    const res = await postJson({ name: 'Slack', url: deps.url, body, signal });
+    return res.status;
+  });
+}
+
+export interface PagerDutyDeps {
+  routingKey: string;
+  /** The Events API v2 endpoint (default PagerDuty's). */
+  url?: string;
+  dashboardUrl: string | null;
+}
+
+export function createPagerDutyHandler(deps: PagerDutyDeps): ActionHandler {
+  const triggered = (incident: Incident) =>
+    (['opened', 'escalated'] as const).some((e) =>
+      incident.notified?.includes(notifiedKey('pagerduty', e, incident)),
+    );
+  return notifier(
+    'pagerduty',
+    async (incident, event, _key, now, signal) => {
+      const links = linksOf(incident, deps.dashboardUrl);
+      const body = pagerDutyPayload(incident, event, deps.routingKey, links, now);
+      const res = await postJson({
+        name: 'PagerDuty',
+        url: deps.url ?? PAGERDUTY_EVENTS_URL,
+        body,
+        signal,
+      });
+      return res.status;
+    },
+    (incident, event) => {
+      if (event === 'resolved')
+        return triggered(incident) ? null : 'never paged: nothing to resolve';
+      return PAGED_SEVERITIES.has(incident.severity)
+        ? null
+        : `${incident.severity} is not paged (critical and high only)`;
+    },
+  );
 }
