@@ -10,7 +10,7 @@ import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../src/config/index.js';
-import { SqliteStore } from '../src/sessions/sqlite-store.js';
+import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { createHealer } from '../src/pipeline.js';
 
 const { values } = parseArgs({
@@ -40,7 +40,7 @@ const config = loadConfig({
   env: { HEALER_STORE: `sqlite:${join(dir, 'h.db')}`, HEALER_PROMPTS_DIR: 'prompts' },
   cwd: dir,
 });
-const store = SqliteStore.open(join(dir, 'h.db'));
+const store = openSqliteStore(join(dir, 'h.db'));
 const healer = await createHealer({
   config,
   logger: pino({ level: 'silent' }),

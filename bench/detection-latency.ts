@@ -9,7 +9,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import pino from 'pino';
 import { startKubeSim, waitFor } from '../test/sim/kube/index.js';
 import { loadConfig } from '../src/config/index.js';
-import { SqliteStore } from '../src/sessions/sqlite-store.js';
+import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { createHealer } from '../src/pipeline.js';
 
 const { values } = parseArgs({
@@ -32,7 +32,7 @@ const dir = mkdtempSync(join(tmpdir(), 'healer-bench-'));
 // stale-progress is off because these sessions have no pull request by design
 writeFileSync(join(dir, 'heal-config.json'), JSON.stringify({ remediation: { mode: 'observe' }, alerts: { staleProgressMinutes: 100000 } }));
 const config = loadConfig({ env: { HEALER_STORE: `sqlite:${join(dir, 'h.db')}`, HEALER_PROMPTS_DIR: 'prompts' }, cwd: dir });
-const store = SqliteStore.open(join(dir, 'h.db'));
+const store = openSqliteStore(join(dir, 'h.db'));
 const healer = await createHealer({ config, logger: pino({ level: 'warn' }), store, kube: { kc, source: 'bench' } });
 
 console.log(`creating ${SESSIONS} sessions and ${PODS} pods…`);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { loadConfig } from '../src/config/index.js';
-import { SqliteStore } from '../src/sessions/sqlite-store.js';
+import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { createHealer } from '../src/pipeline.js';
 import { createSession } from '../src/sessions/model.js';
 import { DEFAULT_AGENT_STAGES } from '../src/domain/stages.js';
@@ -18,7 +18,7 @@ const N = Number(values.sessions);
 async function readyAfterStart(path: string): Promise<number> {
   const t0 = performance.now();
   const config = loadConfig({ env: { HEALER_STORE: `sqlite:${path}`, HEALER_PROMPTS_DIR: 'prompts' }, cwd: tmpdir() });
-  const store = SqliteStore.open(path);
+  const store = openSqliteStore(path);
   const healer = await createHealer({ config, logger: pino({ level: 'silent' }), store, kube: { kc: null, reason: 'bench' }, github: null });
   await healer.load();
   const res = await healer.app.inject({ method: 'GET', url: '/ready' });
@@ -30,7 +30,7 @@ async function readyAfterStart(path: string): Promise<number> {
 
 const dir = mkdtempSync(join(tmpdir(), 'healer-restart-'));
 const full = join(dir, 'full.db');
-const seed = SqliteStore.open(full);
+const seed = openSqliteStore(full);
 const agents = Object.fromEntries(['rex', 'cleo', 'tess'].map((a) => [a, { githubApp: `5DLabs-${a}`, cli: 'claude', model: 'm', tools: { remote: ['a', 'b', 'c'], localServers: {} } }]));
 await Promise.all(
   Array.from({ length: N }, (_, i) =>
@@ -41,7 +41,7 @@ await seed.close();
 const empty = await readyAfterStart(join(dir, 'empty.db'));
 const withSessions = await readyAfterStart(full);
 const heapBefore = process.memoryUsage().heapUsed;
-const store = SqliteStore.open(full);
+const store = openSqliteStore(full);
 const active = await store.activeSessions();
 const perSession = (process.memoryUsage().heapUsed - heapBefore) / active.length;
 console.log(JSON.stringify({ sessions: N, ready_ms_empty: Math.round(empty), ready_ms_with_sessions: Math.round(withSessions), heap_bytes_per_active_session: Math.round(perSession) }));

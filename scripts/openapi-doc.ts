@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { loadConfig } from '../src/config/index.js';
-import { MemoryStore } from '../src/sessions/memory-store.js';
+import { openMemoryStore } from '../src/store/memory/index.js';
 import { createHealer } from '../src/pipeline.js';
 
 /** The OpenAPI document as the app generates it from its route schemas, pretty-printed. */
@@ -9,7 +9,7 @@ export async function renderOpenApi(): Promise<string> {
   const healer = await createHealer({
     config,
     logger: pino({ level: 'silent' }),
-    store: new MemoryStore(),
+    store: openMemoryStore(),
     kube: { kc: null, reason: 'generating the OpenAPI document' },
   });
   await healer.app.ready();

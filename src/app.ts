@@ -8,7 +8,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { SessionService } from './sessions/service.js';
-import type { Store } from './sessions/store.js';
+import type { Store } from './domain/stores.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { timelineRoutes } from './routes/timeline.js';
 import { silenceRoutes } from './routes/silences.js';

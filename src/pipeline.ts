@@ -4,7 +4,7 @@ import type { Config } from './config/index.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Session } from './domain/session.js';
 import { normaliseAgent } from './domain/stages.js';
-import type { Store } from './sessions/store.js';
+import type { Store } from './domain/stores.js';
 import { SessionService } from './sessions/service.js';
 import { applyAgentObservation, observeCodeRun, observePod } from './sessions/agents.js';
 import { Metrics } from './observability/metrics.js';
@@ -20,7 +20,6 @@ import { IncidentTracker } from './incidents/tracker.js';
 import { loadExpected } from './templates/expected.js';
 import type { CodeRun, Pod, Workflow } from './domain/kube.js';
 import { buildApp } from './app.js';
-import { recordLogGap } from './sessions/log-gaps.js';
 import { HealerError } from './domain/errors.js';
 import type { PrSnapshot } from './domain/pr.js';
 import { checkTemplates, createTemplateEngine, formatTemplateFailures } from './templates/index.js';
@@ -488,7 +487,7 @@ export async function createHealer(deps: HealerDeps) {
         'logs of this span were never read (Loki catch-up longer than 1 h)',
       );
       // recorded on the session: its timeline shows the span whose logs were never read
-      void recordLogGap(store, playId, from, to).catch((err: unknown) =>
+      void store.addLogGap(playId, from, to).catch((err: unknown) =>
         logger.warn({ err, play_id: playId }, 'could not record a log gap'),
       );
     },

@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import type { AlertDraft } from '../domain/alert.js';
 import type { ActionRecord, Decision, Silence } from '../domain/action.js';
 import type { Clock } from '../domain/clock.js';
-import type { Incident } from '../domain/incident.js';
-import type { Store, RecordOutcome } from '../sessions/store.js';
+import type { Incident, RecordOutcome } from '../domain/incident.js';
+import type { IncidentStore, SilenceStore } from '../domain/stores.js';
 import {
   decide,
   decideAfterEvaluation,
@@ -17,7 +17,7 @@ import type { Policy } from '../incidents/policy.js';
 import type { Dispatcher } from './dispatcher.js';
 
 export interface DecisionMakerOptions {
-  store: Store;
+  store: IncidentStore & Pick<SilenceStore, 'listSilences'>;
   clock: Clock;
   policy: Policy;
   dispatcher: Pick<Dispatcher, 'destinationsFor' | 'kick'>;

@@ -2,13 +2,13 @@ import type { Logger } from 'pino';
 import type { ActionRecord, RemediationAttempt } from '../domain/action.js';
 import type { Incident } from '../domain/incident.js';
 import type { Clock } from '../domain/clock.js';
-import type { Store } from '../sessions/store.js';
+import type { IncidentStore, OutboxStore } from '../domain/stores.js';
 import type { Session } from '../domain/session.js';
 import { backoffDelay } from '../sources/kube/backoff.js';
 import { ActionError, type ActionHandler } from './handler.js';
 
 export interface DispatcherOptions {
-  store: Store;
+  store: Pick<IncidentStore, 'getIncident'> & OutboxStore;
   handlers: readonly ActionHandler[];
   clock: Clock;
   logger: Logger;

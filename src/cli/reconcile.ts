@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, ConfigError } from '../config/index.js';
 import { createLogger } from '../observability/logger.js';
-import { openStore } from '../sessions/open-store.js';
+import { openStore } from '../store/open.js';
 import { createHealer } from '../pipeline.js';
 import { CliError, println, type Io } from './io.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { createLogger } from '../observability/logger.js';
-import { openStore } from '../sessions/open-store.js';
+import { openStore } from '../store/open.js';
 import { createHealer } from '../pipeline.js';
 import { CliError } from './io.js';
 

@@ -1,6 +1,21 @@
 import type { AlertDraft, AlertId, IssueType, Severity } from './alert.js';
-import type { IncidentState } from './session.js';
 import type { RemediationAttempt } from './action.js';
+
+/** The states of an incident (api.md). */
+export const INCIDENT_STATES = ['open', 'remediating', 'resolved', 'escalated', 'silenced'] as const;
+export type IncidentState = (typeof INCIDENT_STATES)[number];
+
+export const emptyIncidentCounts = (): Record<IncidentState, number> => ({
+  open: 0,
+  remediating: 0,
+  resolved: 0,
+  escalated: 0,
+  silenced: 0,
+});
+
+/** How recording an alert changed its incident: created, counted again, or reopened after resolving. */
+export const RECORD_OUTCOMES = ['created', 'repeat', 'reopened'] as const;
+export type RecordOutcome = (typeof RECORD_OUTCOMES)[number];
 
 /**
  * The durable, deduplicated thing an operator sees: one per fingerprint. Repeated alerts add

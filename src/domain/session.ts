@@ -1,4 +1,5 @@
 import type { AlertId, IssueType, Severity } from './alert.js';
+import type { IncidentState } from './incident.js';
 
 export const SESSION_STATUSES = ['active', 'completed', 'failed', 'cancelled', 'expired'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -59,8 +60,6 @@ export interface SessionAgent {
   preflight: { state: PreflightState; items: PreflightItem[] };
 }
 
-export type IncidentState = 'open' | 'remediating' | 'resolved' | 'escalated' | 'silenced';
-
 /** What was detected for a play; keeps the original system's field names. */
 export interface SessionIssue {
   detected_at: string;
@@ -109,6 +108,14 @@ export interface SessionSummary {
   last_updated: string;
 }
 
+export const emptySessionCounts = (): Record<SessionStatus, number> => ({
+  active: 0,
+  completed: 0,
+  failed: 0,
+  cancelled: 0,
+  expired: 0,
+});
+
 export const summarise = (s: Session): SessionSummary => ({
   play_id: s.play_id,
   repository: s.repository,
@@ -117,4 +124,18 @@ export const summarise = (s: Session): SessionSummary => ({
   issue_count: s.issues.length,
   started_at: s.started_at,
   last_updated: s.last_updated,
+});
+
+/** The record of an active session once it ended. */
+export const endedSession = (
+  s: Session,
+  status: EndedStatus,
+  reason: string | null,
+  at: Date,
+): Session => ({
+  ...s,
+  status,
+  end_reason: reason,
+  ended_at: at.toISOString(),
+  last_updated: at.toISOString(),
 });

@@ -6,7 +6,7 @@ import type {
   Silence,
 } from '../domain/action.js';
 import type { Incident } from '../domain/incident.js';
-import type { IncidentState } from '../domain/session.js';
+import type { IncidentState } from '../domain/incident.js';
 import type { Policy } from './policy.js';
 import { describeMatchers, matchSilence } from './silences.js';
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { severityRank, type AlertDraft, type AlertId, type Severity } from '../domain/alert.js';
-import { incidentId, type Incident } from '../domain/incident.js';
-import type { Store, RecordOutcome } from '../sessions/store.js';
+import { incidentId, type Incident, type RecordOutcome } from '../domain/incident.js';
+import type { IncidentStore } from '../domain/stores.js';
 import { fingerprint } from './fingerprint.js';
 
 /** Alerts whose condition is re-derived from current state on every tick, so they resolve when it clears. */
@@ -21,7 +21,7 @@ export interface TrackerEvents {
  * incident resolves when no object fires it any more.
  */
 export class IncidentTracker extends EventEmitter<TrackerEvents> {
-  readonly #store: Store;
+  readonly #store: IncidentStore;
   readonly #now: () => Date;
   /** fingerprint → objects currently firing it */
   readonly #firing = new Map<string, Set<string>>();
@@ -36,7 +36,7 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
   readonly #clearSince = new Map<string, number>();
   readonly #resolveAfterMs: number;
 
-  constructor(opts: { store: Store; now: () => Date; resolveAfterMs?: number }) {
+  constructor(opts: { store: IncidentStore; now: () => Date; resolveAfterMs?: number }) {
     super();
     this.#store = opts.store;
     this.#now = opts.now;

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { SESSION_STATUSES, type IncidentState, type SessionStatus } from '../domain/session.js';
+import type { IncidentState } from '../domain/incident.js';
+import { SESSION_STATUSES, type SessionStatus } from '../domain/session.js';
 
 /**
  * Every Prometheus family Healer exports (operations.md §5), in one registry per app instance

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Clock } from '../domain/clock.js';
 import { SEVERITIES } from '../domain/alert.js';
 import type { SessionService } from '../sessions/service.js';
-import type { Store } from '../sessions/store.js';
+import type { Store } from '../domain/stores.js';
 import { DASHBOARD_JS } from './dashboard/client.js';
 import { renderPage } from './dashboard/page.js';
 import { DASHBOARD_CSS, DASHBOARD_ICON } from './dashboard/styles.js';

@@ -4,7 +4,7 @@ import { ALERT_IDS, ISSUE_TYPES, SEVERITIES } from '../domain/alert.js';
 import type { Incident } from '../domain/incident.js';
 import { DECISION_REASONS, type RemediationAttempt } from '../domain/action.js';
 import { redact } from '../domain/redact.js';
-import type { Store } from '../sessions/store.js';
+import type { Store } from '../domain/stores.js';
 import { errorEnvelopeSchema } from './schemas/session-start.js';
 
 const STATES = ['open', 'remediating', 'resolved', 'escalated', 'silenced'] as const;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Clock } from '../domain/clock.js';
 import type { Silence } from '../domain/action.js';
-import type { Store } from '../sessions/store.js';
+import type { Store } from '../domain/stores.js';
 import { silenceBodySchema, silenceFromBody } from '../incidents/silences.js';
 import { errorEnvelopeSchema } from './schemas/session-start.js';
 

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { redact } from '../domain/redact.js';
-import type { Store } from '../sessions/store.js';
+import type { Store } from '../domain/stores.js';
 import type { SessionService } from '../sessions/service.js';
-import { logGaps } from '../sessions/log-gaps.js';
 import { playIdParamsSchema, sessionNotFoundSchema } from './schemas/session.js';
 
 const entrySchema = z.object({
@@ -96,7 +95,7 @@ export const timelineRoutes =
             detail: { state: a.state, attempts: a.attempts, result: a.result },
           });
         }
-        for (const g of await logGaps(store, playId)) {
+        for (const g of await store.logGaps(playId)) {
           add(g.from, {
             type: 'log-gap',
             incident_id: null,

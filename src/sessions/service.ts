@@ -3,7 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import type { EndedStatus, Session, SessionStart } from '../domain/session.js';
 import { HealerError } from '../domain/errors.js';
 import { createSession } from './model.js';
-import type { ListPage, ListQuery, Store } from './store.js';
+import type { ListPage, ListQuery, SessionStore } from '../domain/stores.js';
 
 export interface SessionEvents {
   started: [Session];
@@ -11,7 +11,7 @@ export interface SessionEvents {
 }
 
 export interface SessionServiceOptions {
-  store: Store;
+  store: SessionStore;
   clock: Clock;
   agentStages: Record<string, string>;
   ttlHours: number;

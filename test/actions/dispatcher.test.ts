@@ -1,7 +1,7 @@
 import t from 'tap';
 import { Dispatcher } from '../../src/actions/dispatcher.js';
 import { ActionError, type ActionHandler, type ActionContext } from '../../src/actions/handler.js';
-import { MemoryStore } from '../../src/sessions/memory-store.js';
+import { openMemoryStore } from '../../src/store/memory/index.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { ActionRecord, PlannedAction } from '../../src/domain/action.js';
 import { silentLogger } from '../helpers/healer.js';
@@ -13,7 +13,7 @@ async function setup(
   plan: PlannedAction[],
   destinations?: ActionRecord['destination'][],
 ) {
-  const store = new MemoryStore();
+  const store = openMemoryStore();
   const clock = new ManualClock(T0);
   const { incident } = await store.recordAlert(
     {

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { startKubeSim } from '../sim/kube/index.js';
-import { SqliteStore } from '../../src/sessions/sqlite-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { fingerprint } from '../../src/incidents/fingerprint.js';
 import type { AlertDraft } from '../../src/domain/alert.js';
 import { runHealer } from '../helpers/process.js';
@@ -55,7 +55,7 @@ void t.test(
       { keepStatus: true },
     );
     const db = join(dir, 'healer.db');
-    const store = SqliteStore.open(db);
+    const store = openSqliteStore(db);
     const gone = await store.recordAlert(
       draft('gone-pod'),
       fingerprint(draft('gone-pod')),
@@ -77,7 +77,7 @@ void t.test(
       planned.resolved.map((r) => r.id),
       [gone.incident.id],
     );
-    const after = SqliteStore.open(db);
+    const after = openSqliteStore(db);
     t.equal((await after.getIncident(gone.incident.id))?.state, 'open', 'dry run changed nothing');
     await after.close();
 
@@ -85,7 +85,7 @@ void t.test(
     t.equal(real.code, 0, real.stderr);
 
     t.match(real.stdout, /resolved 1 incident/);
-    const final = SqliteStore.open(db);
+    const final = openSqliteStore(db);
     t.teardown(() => final.close());
     t.match(await final.getIncident(gone.incident.id), {
       state: 'resolved',

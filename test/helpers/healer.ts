@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/index.js';
 import { ManualClock, type Clock } from '../../src/domain/clock.js';
-import { MemoryStore } from '../../src/sessions/memory-store.js';
-import type { Store } from '../../src/sessions/store.js';
+import { openMemoryStore } from '../../src/store/memory/index.js';
+import type { Store } from '../../src/domain/stores.js';
 import { createHealer, type HealerDeps } from '../../src/pipeline.js';
 import type { KubeAccess } from '../../src/sources/kube/kubeconfig.js';
 
@@ -37,7 +37,7 @@ export async function testHealer(
     env: { HEALER_STORE: 'memory', HEALER_PROMPTS_DIR: PROMPTS_DIR, ...opts.env },
     cwd,
   });
-  const store = opts.store ?? new MemoryStore();
+  const store = opts.store ?? openMemoryStore();
   const clock = opts.clock ?? new ManualClock('2026-11-21T10:00:00Z');
   const healer = await createHealer({
     config,

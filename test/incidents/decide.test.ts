@@ -16,7 +16,7 @@ import {
 } from '../../src/incidents/decide.js';
 import { fingerprint } from '../../src/incidents/fingerprint.js';
 import { DEFAULT_POLICY, policyFromConfig, type Policy } from '../../src/incidents/policy.js';
-import { nextIncident } from '../../src/sessions/model.js';
+import { recordOccurrence } from '../../src/incidents/lifecycle.js';
 
 const T0 = new Date('2026-03-01T12:00:00.000Z');
 const at = (min: number) => new Date(T0.getTime() + min * 60_000);
@@ -43,7 +43,7 @@ function draft(over: Partial<AlertDraft> = {}): AlertDraft {
 
 /** An incident as the store records it, then changed by `over`. */
 function incident(over: Partial<Incident> = {}, d: AlertDraft = draft()): Incident {
-  return { ...nextIncident(undefined, d, fingerprint(d), T0).incident, ...over };
+  return { ...recordOccurrence(undefined, d, fingerprint(d), T0).incident, ...over };
 }
 
 function attempt(n: number, phase: string, finishedMin: number | null = null): RemediationAttempt {
@@ -771,7 +771,7 @@ void t.test(
     const d = draft({ severity: 'critical' });
     const fp = fingerprint(d);
     let now = T0;
-    let rec = nextIncident(undefined, d, fp, now);
+    let rec = recordOccurrence(undefined, d, fp, now);
     let inc = rec.incident;
     const spawned: number[] = [];
     const reasons: string[] = [];
@@ -791,7 +791,7 @@ void t.test(
       return r;
     };
     const recur = () => {
-      rec = nextIncident(inc, d, fp, now);
+      rec = recordOccurrence(inc, d, fp, now);
       inc = rec.incident;
       return step(rec.outcome);
     };

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { renderOpenApi } from '../../scripts/openapi-doc.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createHealer } from '../../src/pipeline.js';
-import { MemoryStore } from '../../src/sessions/memory-store.js';
+import { openMemoryStore } from '../../src/store/memory/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DOC = join(ROOT, 'openapi/healer.json');
@@ -143,7 +143,7 @@ void t.test('a route schema change without `npm run openapi` is caught', async (
   const healer = await createHealer({
     config,
     logger: pino({ level: 'silent' }),
-    store: new MemoryStore(),
+    store: openMemoryStore(),
     kube: { kc: null, reason: 'test' },
   });
   healer.app.post(

@@ -2,12 +2,12 @@ import t from 'tap';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { testHealer, tmpDir } from '../helpers/healer.js';
-import { SqliteStore } from '../../src/sessions/sqlite-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
 
 void t.test(
   '100 concurrent starts of one play id over HTTP → exactly one 200 (sqlite store)',
   async (t) => {
-    const store = SqliteStore.open(join(tmpDir(), 'healer.db'));
+    const store = openSqliteStore(join(tmpDir(), 'healer.db'));
     const { app } = await testHealer({ store });
     t.teardown(() => app.close());
     const url = await app.listen({ host: '127.0.0.1', port: 0 });

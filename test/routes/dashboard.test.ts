@@ -21,7 +21,7 @@ import type { Session } from '../../src/domain/session.js';
 import { dashboardRoutes } from '../../src/routes/dashboard.js';
 import { dashboardStateSchema, type DashboardState } from '../../src/routes/dashboard/state.js';
 import { esc, safeUrl } from '../../src/routes/dashboard/format.js';
-import { MemoryStore } from '../../src/sessions/memory-store.js';
+import { openMemoryStore } from '../../src/store/memory/index.js';
 import { VERSION } from '../../src/version.js';
 import { testHealer } from '../helpers/healer.js';
 
@@ -458,7 +458,7 @@ void t.test(
 );
 
 void t.test('a store that does not answer still gives a page, with the banner, 503', async (t) => {
-  const store = new MemoryStore();
+  const store = openMemoryStore();
   const app = Fastify({ logger: false }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

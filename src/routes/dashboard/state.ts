@@ -6,7 +6,7 @@ import { redact } from '../../domain/redact.js';
 import type { Session, SessionAgent } from '../../domain/session.js';
 import { DEFAULT_STAGE_ORDER } from '../../domain/stages.js';
 import type { SessionService } from '../../sessions/service.js';
-import type { Store } from '../../sessions/store.js';
+import type { Store } from '../../domain/stores.js';
 
 /**
  * What the dashboard shows, in one read: active sessions with their agents, and the open

@@ -1,5 +1,5 @@
 import type { Clock } from '../../domain/clock.js';
-import type { Store } from '../../sessions/store.js';
+import type { CursorStore } from '../../domain/stores.js';
 import { backoffDelay } from '../kube/backoff.js';
 import { DedupWindow } from './dedup.js';
 import { LokiClient, LokiError, namespaceSelector } from './loki-client.js';
@@ -17,7 +17,7 @@ export interface LokiPollerOptions {
   /** The catalogue union, already escaped for `|~ "…"` (`lokiLineFilter(catalogue)`). */
   filter: string;
   /** Where the per-namespace cursors persist (`loki:<namespace>`, Unix ns). */
-  store: Pick<Store, 'getCursor' | 'setCursor'>;
+  store: Pick<CursorStore, 'getCursor' | 'setCursor'>;
   clock: Clock;
   logger: LogLogger;
   /** Lines of a namespace, each once, in time order (per stream). */

@@ -1,7 +1,7 @@
 import { Log } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock } from '../../domain/clock.js';
-import type { Store } from '../../sessions/store.js';
+import type { CursorStore } from '../../domain/stores.js';
 import { backoffDelay, sleep } from '../kube/backoff.js';
 import { LineWriter } from './line-writer.js';
 import { msToNs, nsToDate, nsToRfc3339Seconds, rfc3339ToNs } from './timestamps.js';
@@ -23,7 +23,7 @@ export interface PodLogFollowerOptions {
   /** Lines of one container, each once, in order. */
   onEntries: LogSink;
   /** Optional persisted position per container (`podlog:<ns>/<pod>/<container>`): no re-read after a restart. */
-  cursors?: Pick<Store, 'getCursor' | 'setCursor'>;
+  cursors?: Pick<CursorStore, 'getCursor' | 'setCursor'>;
   /** How often the streams are matched against `targets()`. Default 3 s. */
   reconcileMs?: number;
   /** Reconnect delay of one stream: capped exponential with jitter. Default 500 ms … 30 s. */

@@ -3,7 +3,8 @@ import type { Test } from 'tap';
 import { Registry } from 'prom-client';
 import { lokiLineFilter } from '../../../src/detectors/patterns/index.js';
 import { ManualClock } from '../../../src/domain/clock.js';
-import { MemoryStore } from '../../../src/sessions/memory-store.js';
+import { openMemoryStore } from '../../../src/store/memory/index.js';
+import type { Store } from '../../../src/domain/stores.js';
 import { LokiPoller, registerLokiMetrics } from '../../../src/sources/logs/index.js';
 import type { LogEntry, LokiPollerOptions } from '../../../src/sources/logs/index.js';
 import { startLokiSim } from '../../sim/loki/index.js';
@@ -21,14 +22,14 @@ async function setup(
   t: Test,
   opts: Partial<LokiPollerOptions> & {
     sim?: LokiSim;
-    store?: MemoryStore;
+    store?: Store;
     clock?: ManualClock;
   } = {},
 ) {
   const clock = opts.clock ?? new ManualClock(T0);
   const loki = opts.sim ?? (await startLokiSim({ clock: () => clock.now().getTime() }));
   if (!opts.sim) t.teardown(() => loki.close());
-  const store = opts.store ?? new MemoryStore();
+  const store = opts.store ?? openMemoryStore();
   const registry = new Registry();
   const metrics = registerLokiMetrics(registry);
   const got: LogEntry[] = [];
@@ -292,7 +293,7 @@ void t.test('a slow Loki hits the deadline and counts as a timeout', async (t) =
 void t.test(
   'a catch-up longer than 1 h reads the last hour and records the gap (callback and metric)',
   async (t) => {
-    const store = new MemoryStore();
+    const store = openMemoryStore();
     await store.setCursor('loki:cto', ns(at(T0, -7200)));
     const { loki, poller, got, gaps, metric } = await setup(t, { store });
     push(loki, [
@@ -317,7 +318,7 @@ void t.test(
 void t.test(
   'a restarted poller resumes from the stored cursor without repeating lines',
   async (t) => {
-    const store = new MemoryStore();
+    const store = openMemoryStore();
     const clock = new ManualClock(T0);
     const first = await setup(t, { store, clock });
     push(first.loki, [[at(T0, -20), 'fatal error: before restart']]);

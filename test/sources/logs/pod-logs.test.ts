@@ -2,7 +2,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ManualClock } from '../../../src/domain/clock.js';
-import { MemoryStore } from '../../../src/sessions/memory-store.js';
+import { openMemoryStore } from '../../../src/store/memory/index.js';
 import { PodLogFollower } from '../../../src/sources/logs/index.js';
 import type {
   FollowTarget,
@@ -157,7 +157,7 @@ void t.test('a pod that does not exist yet is retried with backoff, then followe
 void t.test(
   'a restarted Healer resumes each container where it stopped (persisted position)',
   async (t) => {
-    const cursors = new MemoryStore();
+    const cursors = openMemoryStore();
     const sim = await startKubeSim();
     t.teardown(() => sim.close());
     const first = await setup(t, { sim, cursors });

@@ -1,16 +1,19 @@
 import type { StoreSpec } from '../config/index.js';
 import { HealerError } from '../domain/errors.js';
-import { MemoryStore } from './memory-store.js';
-import { SqliteStore } from './sqlite-store.js';
-import type { Store } from './store.js';
+import type { Store } from '../domain/stores.js';
+import { openMemoryStore } from './memory/index.js';
+import { openSqliteStore } from './sqlite/index.js';
 
-/** Opens the store named by HEALER_STORE; throws a clear HealerError when it cannot. */
+/**
+ * Opens the store named by HEALER_STORE — every aggregate's store, as one composite {@link Store}
+ * that each caller narrows to the interfaces it needs; throws a clear HealerError when it cannot.
+ */
 export function openStore(spec: StoreSpec): Store {
   switch (spec.kind) {
     case 'memory':
-      return new MemoryStore();
+      return openMemoryStore();
     case 'sqlite':
-      return SqliteStore.open(spec.path);
+      return openSqliteStore(spec.path);
     case 'kubernetes':
       throw new HealerError(
         'STORE_UNSUPPORTED',

@@ -1,13 +1,15 @@
-import type { AlertDraft } from '../domain/alert.js';
-import type { Incident, IncidentQuery } from '../domain/incident.js';
-import type { ActionRecord, Decision, Silence } from '../domain/action.js';
-import type {
-  EndedStatus,
-  IncidentState,
-  Session,
-  SessionStatus,
-  SessionSummary,
-} from '../domain/session.js';
+import type { AlertDraft } from './alert.js';
+import type { ActionRecord, Decision, Silence } from './action.js';
+import type { Incident, IncidentQuery, IncidentState, RecordOutcome } from './incident.js';
+import type { EndedStatus, Session, SessionStatus, SessionSummary } from './session.js';
+
+/*
+ * Healer's durable state, one interface per aggregate (ADR 0006). Each has a sqlite and a memory
+ * implementation in `src/store/`, and one contract suite in `test/store/contract/` that every
+ * implementation passes. Writes that span aggregates (an incident mirrored into its session, a
+ * decision with its outbox actions and incident change) are one transaction in every
+ * implementation, and each write resolves only once it is durable.
+ */
 
 export type StartResult =
   | { outcome: 'started'; session: Session; replaced: SessionStatus | null }
@@ -30,14 +32,8 @@ export interface ListPage {
   nextCursor: string | null;
 }
 
-/**
- * Healer's durable state. Sessions now; incidents, decisions, the action outbox and silences
- * join as further groups of methods, each multi-record change inside one transaction.
- * Every implementation passes `test/sessions/store-contract.ts`.
- */
-export interface Store {
-  readonly kind: 'sqlite' | 'memory';
-
+/** Sessions (Plays) and their mirrored view of incidents. */
+export interface SessionStore {
   /**
    * Atomic check-and-insert: stores `session` unless an active session with that play id
    * exists (→ conflict). An ended one is replaced. Resolves only once the write is durable.
@@ -69,10 +65,14 @@ export interface Store {
   /** Deletes ended sessions whose `ended_at` is before `cutoff`; returns how many. */
   purgeEnded(cutoff: Date): Promise<number>;
   countByStatus(): Promise<Record<SessionStatus, number>>;
+}
 
+/** Incidents with their decisions (and, inside the incident record, remediation attempts). */
+export interface IncidentStore {
   /**
-   * Records one fingerprinted alert atomically: creates the incident, counts a repeat, or reopens
-   * a resolved one; mirrors it into its session's `issues`.
+   * Records one fingerprinted alert atomically through the incident lifecycle
+   * (`incidents/lifecycle.ts`): creates the incident, counts a repeat, or reopens a resolved
+   * one; mirrors it into its session's `issues`.
    */
   recordAlert(
     draft: AlertDraft,
@@ -90,7 +90,6 @@ export interface Store {
     id: string,
     change: (current: Incident) => Incident | undefined,
   ): Promise<Incident | undefined>;
-
   /**
    * Stores a decision, its outbox actions and the incident change it implies, in one transaction
    * (remediation.md §2: actions are never lost between the decision and their dispatch).
@@ -101,9 +100,13 @@ export interface Store {
     incident?: (current: Incident) => Incident;
   }): Promise<Incident | undefined>;
   decisionsFor(incidentId: string): Promise<Decision[]>;
-  actionsFor(incidentId: string): Promise<ActionRecord[]>;
   /** Decisions and actions of every incident of a play, oldest first. */
   timeline(playId: string): Promise<{ decisions: Decision[]; actions: ActionRecord[] }>;
+}
+
+/** The durable outbox of actions decisions planned. */
+export interface OutboxStore {
+  actionsFor(incidentId: string): Promise<ActionRecord[]>;
   /** Pending actions whose `nextAttemptAt` has come, oldest first. */
   dueActions(now: Date, limit: number): Promise<ActionRecord[]>;
   updateAction(
@@ -116,35 +119,60 @@ export interface Store {
     change: (current: ActionRecord) => ActionRecord,
     incident?: (current: Incident) => Incident,
   ): Promise<{ action: ActionRecord | undefined; incident: Incident | undefined }>;
+}
 
+export interface SilenceStore {
   createSilence(silence: Silence): Promise<Silence>;
   /** Silences not expired and not past `endsAt` at `now` (all when `now` is omitted). */
   listSilences(now?: Date): Promise<Silence[]>;
   getSilence(id: string): Promise<Silence | undefined>;
   expireSilence(id: string, at: Date): Promise<Silence | undefined>;
+}
 
+/** A span of a Play's logs that was never read (Loki catch-up longer than its limit). */
+export interface LogGap {
+  from: string;
+  to: string;
+}
+
+/** How many gaps are kept per Play (the oldest go first). */
+export const MAX_LOG_GAPS = 100;
+
+/** Read progress: cursors of the log sources, and the gaps they could not read. */
+export interface CursorStore {
   /** Small durable key/value state (Loki cursors per namespace, …). */
   getCursor(key: string): Promise<string | undefined>;
   setCursor(key: string, value: string): Promise<void>;
+  /** Appends one gap atomically (keeping the newest {@link MAX_LOG_GAPS} of the play). */
+  addLogGap(playId: string, from: Date, to: Date): Promise<void>;
+  /** The play's gaps, oldest first. */
+  logGaps(playId: string): Promise<LogGap[]>;
+}
 
+export interface StoreHealth {
+  /** `sqlite`, `memory`, … (shown by `/ready`). */
+  readonly kind: string;
   /** Throws when the store cannot serve (used by `/ready`). */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-export const emptyCounts = (): Record<SessionStatus, number> => ({
-  active: 0,
-  completed: 0,
-  failed: 0,
-  cancelled: 0,
-  expired: 0,
-});
+/**
+ * Every aggregate at once, for the wiring and for callers not yet narrowed to the aggregate they
+ * need. New code takes the narrow interface.
+ */
+export type Store = SessionStore &
+  IncidentStore &
+  OutboxStore &
+  SilenceStore &
+  CursorStore &
+  StoreHealth;
 
-/** Cursor of the list order (started_at desc, play_id desc). */
-export const encodeCursor = (s: { started_at: string; play_id: string }): string =>
+/** Cursor of the session list order (started_at desc, play_id desc). */
+export const encodeListCursor = (s: { started_at: string; play_id: string }): string =>
   Buffer.from(`${s.started_at}|${s.play_id}`).toString('base64url');
 
-export function decodeCursor(cursor: string): { started_at: string; play_id: string } | undefined {
+export function decodeListCursor(cursor: string): { started_at: string; play_id: string } | undefined {
   const raw = Buffer.from(cursor, 'base64url').toString('utf8');
   const i = raw.indexOf('|');
   if (i <= 0) return undefined;
@@ -162,13 +190,3 @@ export const listOrder = (a: SessionSummary, b: SessionSummary): number =>
     : a.started_at < b.started_at
       ? 1
       : -1;
-
-export type RecordOutcome = 'created' | 'repeat' | 'reopened';
-
-export const emptyIncidentCounts = (): Record<IncidentState, number> => ({
-  open: 0,
-  remediating: 0,
-  resolved: 0,
-  escalated: 0,
-  silenced: 0,
-});

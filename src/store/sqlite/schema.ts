@@ -49,6 +49,21 @@ const MIGRATIONS: string[] = [
      expired_at TEXT,
      doc TEXT NOT NULL
    );`,
+  // Log gaps: one row per gap (they were a JSON list in `cursors`, rewritten on every gap).
+  `CREATE TABLE log_gaps (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     play_id TEXT NOT NULL,
+     from_at TEXT NOT NULL,
+     to_at TEXT NOT NULL
+   );
+   CREATE INDEX log_gaps_play ON log_gaps (play_id, seq);
+   INSERT INTO log_gaps (play_id, from_at, to_at)
+     SELECT substr(c.key, 10), json_extract(g.value, '$.from'), json_extract(g.value, '$.to')
+     FROM cursors c,
+       json_each(CASE WHEN json_valid(c.value) AND json_type(c.value) = 'array' THEN c.value ELSE '[]' END) g
+     WHERE c.key LIKE 'log-gaps:%' AND json_type(g.value, '$.from') = 'text' AND json_type(g.value, '$.to') = 'text'
+     ORDER BY c.key, g.key;
+   DELETE FROM cursors WHERE key LIKE 'log-gaps:%';`,
 ];
 
 export function migrate(db: DatabaseSync): void {

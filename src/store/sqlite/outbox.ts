@@ -1,0 +1,58 @@
+import type { ActionRecord } from '../../domain/action.js';
+import type { Incident } from '../../domain/incident.js';
+import type { OutboxStore } from '../../domain/stores.js';
+import { docs, type SqliteTables } from './tables.js';
+
+export class SqliteOutboxStore implements OutboxStore {
+  readonly #t: SqliteTables;
+  readonly #actionsFor;
+  readonly #due;
+
+  constructor(tables: SqliteTables) {
+    this.#t = tables;
+    this.#actionsFor = tables.db.prepare(
+      'SELECT doc FROM actions WHERE incident_id = ? ORDER BY created_at, seq',
+    );
+    this.#due = tables.db.prepare(`SELECT doc FROM actions WHERE state = 'pending' AND next_attempt_at <= ?
+                     ORDER BY created_at, seq LIMIT ?`);
+  }
+
+  actionsFor(incidentId: string): Promise<ActionRecord[]> {
+    return Promise.resolve(docs<ActionRecord>(this.#actionsFor.all(incidentId)));
+  }
+
+  dueActions(now: Date, limit: number): Promise<ActionRecord[]> {
+    return Promise.resolve(docs<ActionRecord>(this.#due.all(now.toISOString(), limit)));
+  }
+
+  updateAction(
+    id: string,
+    change: (current: ActionRecord) => ActionRecord | undefined,
+  ): Promise<ActionRecord | undefined> {
+    return this.#t.writes.run(() => {
+      const current = this.#t.readAction(id);
+      if (!current) return undefined;
+      const next = change(structuredClone(current));
+      if (!next) return current;
+      this.#t.putAction(next);
+      return next;
+    });
+  }
+
+  finishAction(
+    id: string,
+    change: (current: ActionRecord) => ActionRecord,
+    incident?: (current: Incident) => Incident,
+  ): Promise<{ action: ActionRecord | undefined; incident: Incident | undefined }> {
+    return this.#t.writes.run(() => {
+      const current = this.#t.readAction(id);
+      if (!current) return { action: undefined, incident: undefined };
+      const next = change(current);
+      this.#t.putAction(next);
+      const inc = this.#t.readIncident(next.incidentId);
+      const nextInc = inc && incident ? incident(structuredClone(inc)) : inc;
+      if (nextInc && nextInc !== inc) this.#t.putIncident(nextInc, false);
+      return { action: next, incident: nextInc };
+    });
+  }
+}
