@@ -15,6 +15,8 @@ import { registerLogCommands } from './logs.js';
 import { registerReset } from './reset.js';
 import { registerScanLogs } from './scan-logs.js';
 import { registerMemory } from './memory.js';
+import { registerFull } from './full.js';
+import { registerAlertWatch } from './alert-watch.js';
 import { installOutputFileCopy } from './output-file.js';
 
 /** Runs the `healer` command line; resolves with the exit code. */
@@ -59,6 +61,8 @@ export async function main(
   registerReset(program, io, run, env);
   registerScanLogs(program, io, run, env);
   registerMemory(program, io, run, env);
+  registerFull(program, io, run, env);
+  registerAlertWatch(program, io, run, env);
 
   // `serve` is the default command, so commander would read `healer nonsense` as serve's excess
   // argument ("too many arguments for 'serve'"): name an unknown command as such instead.

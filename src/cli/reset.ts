@@ -105,13 +105,11 @@ async function remove(
   switch (item.kind) {
     case 'workflow':
     case 'coderun':
-      await kc!
-        .makeApiClient(CustomObjectsApi)
-        .deleteNamespacedCustomObject({
-          ...(item.kind === 'workflow' ? WORKFLOWS : CODERUNS),
-          namespace: item.where,
-          name: item.name,
-        });
+      await kc!.makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({
+        ...(item.kind === 'workflow' ? WORKFLOWS : CODERUNS),
+        namespace: item.where,
+        name: item.name,
+      });
       return;
     case 'pod':
       await kc!

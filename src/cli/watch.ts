@@ -31,6 +31,7 @@ import {
   prOf,
   readPlay,
   viewLines,
+  type IncidentRow,
   type PlayView,
 } from './play-view.js';
 
@@ -54,7 +55,9 @@ export interface WatchSettings {
   healerUrl?: string;
   env: Record<string, string | undefined>;
   signal?: AbortSignal;
-  /** Called after every look (full --self-healing drives the pipeline from here). */
+  /** Where incidents come from instead of the running Healer or the local rules (full). */
+  incidents?: () => Promise<IncidentRow[]>;
+  /** Called after every look (full --self-healing reports the pipeline's actions from here). */
   onView?: (view: PlayView) => Promise<void>;
 }
 
@@ -73,7 +76,11 @@ export async function watchPlay(s: WatchSettings, printer: Printer, io: Io): Pro
   let drawn = 0;
   for (let n = 0; ; n++) {
     const objects = await readPlay(s.kc, s.namespace, s.playId);
-    const fromHealer = s.healerUrl ? await healerIncidents(s.healerUrl, s.playId) : null;
+    const fromHealer = s.incidents
+      ? await s.incidents()
+      : s.healerUrl
+        ? await healerIncidents(s.healerUrl, s.playId)
+        : null;
     const incidents = fromHealer ?? localIncidents(objects, heal, new Date());
     const view = buildView(
       objects,
