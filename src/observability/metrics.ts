@@ -2,6 +2,10 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { IncidentState } from '../domain/incident.js';
 import { SESSION_STATUSES, type SessionStatus } from '../domain/session.js';
 
+interface ReadinessSource {
+  evaluate(): Promise<{ checks: Record<string, { ok: boolean }> }>;
+}
+
 /**
  * Every Prometheus family Healer exports (operations.md §5), in one registry per app instance
  * so tests can build several apps side by side.
@@ -17,6 +21,14 @@ export class Metrics {
   readonly incidents: Gauge<'state'>;
   readonly watchLastEventAge: Gauge<'kind'>;
   readonly actions: Counter<'action' | 'destination' | 'outcome'>;
+  /** `healer_ready{check}`: the /ready checks, once `observeReadiness` named them. */
+  readonly ready: Gauge<'check'>;
+  #readiness: ReadinessSource | undefined;
+
+  /** Export the checks of /ready as `healer_ready{check}` (the store alert reads it). */
+  observeReadiness(source: ReadinessSource): void {
+    this.#readiness = source;
+  }
 
   constructor(opts: {
     sessionCounts: () => Promise<Record<SessionStatus, number>>;
@@ -84,6 +96,20 @@ export class Metrics {
       help: 'HTTP requests served, by route, method and status code',
       labelNames: ['route', 'method', 'status'],
       registers: [this.registry],
+    });
+    const readiness = () => this.#readiness;
+    this.ready = new Gauge({
+      name: 'healer_ready',
+      help: 'Readiness checks of /ready by check (store, kubernetes, loki, …): 1 ok, 0 failing',
+      labelNames: ['check'],
+      registers: [this.registry],
+      async collect() {
+        const r = readiness();
+        if (!r) return;
+        this.reset();
+        const { checks } = await r.evaluate();
+        for (const [check, c] of Object.entries(checks)) this.set({ check }, c.ok ? 1 : 0);
+      },
     });
     this.httpDuration = new Histogram({
       name: 'healer_http_request_duration_seconds',

@@ -15,6 +15,7 @@ export const healthRoutes =
   (opts: { version: string; readiness: Readiness; metrics: Metrics }): FastifyPluginAsyncZod =>
   // eslint-disable-next-line @typescript-eslint/require-await
   async (app) => {
+    opts.metrics.observeReadiness(opts.readiness);
     app.get(
       '/health',
       {

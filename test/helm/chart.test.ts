@@ -16,6 +16,7 @@ import {
   render,
   validateAll,
 } from './chart.js';
+import { testHealer } from '../helpers/healer.js';
 
 const one = (objs: KubeObject[], kind: string, name?: string): KubeObject => {
   const found = find(objs, kind, name);
@@ -147,6 +148,8 @@ void t.test('default values: the objects the spec lists', (t) => {
   t.ok(one(objs, 'NetworkPolicy', 'cto-healer'));
   t.equal(find(objs, 'PodDisruptionBudget').length, 0, 'no PDB with one replica');
   t.equal(find(objs, 'ServiceMonitor').length, 0, 'ServiceMonitor off by default');
+  t.equal(find(objs, 'PrometheusRule').length, 0, 'PrometheusRule off by default');
+  t.equal(find(objs, 'ConfigMap', 'cto-healer-grafana-dashboard').length, 0, 'dashboard off by default');
   t.equal(find(objs, 'Secret').length, 0, 'the chart never creates a Secret');
 
   const test = one(objs, 'Pod', 'cto-healer-test-ready');
@@ -215,6 +218,67 @@ void t.test('every optional feature on', (t) => {
   const prompts = one(objs, 'ConfigMap', 'cto-healer-prompts').data;
   t.equal(prompts['alerts__a7-pod-failure.hbs'], 'Custom A7 prompt for {{alert.pod}}.\n', 'prompt override');
   t.match(container(objs).image, 'registry.example.com/healer:0.1.0-test');  t.end();
+});
+
+void t.test('Grafana dashboard and PrometheusRule: on in values, about metrics Healer exports', async (t) => {
+  const objs = render({ values: [ALL_FEATURES] });
+  const cm = one(objs, 'ConfigMap', 'cto-healer-grafana-dashboard');
+  t.equal(cm.metadata.labels?.grafana_dashboard, '1', "the sidecar's label");
+  t.equal(cm.metadata.annotations?.grafana_folder, 'Healer');
+  const dashboard = JSON.parse(cm.data['healer.json'] as string) as {
+    uid: string;
+    panels: { title: string; targets: { expr: string }[] }[];
+  };
+  t.same(
+    JSON.parse(readFileSync(join(CHART, 'dashboards', 'healer.json'), 'utf8')),
+    dashboard,
+    'the shipped file, unchanged',
+  );
+  const titles = dashboard.panels.map((p) => p.title);
+  for (const want of [
+    /Sessions/,
+    /Incidents by state/,
+    /Detection latency/,
+    /Watch age/,
+    /Loki gaps/,
+    /Outbox outcomes/,
+    /GitHub rate limit/,
+  ])
+    t.ok(titles.some((x) => want.test(x)), `a panel for ${want.source}`);
+
+  const rule = one(objs, 'PrometheusRule');
+  t.equal(rule.metadata.labels?.release, 'kube-prometheus-stack');
+  const rules = (rule.spec.groups as { rules: { alert: string; expr: string; for?: string; labels: Record<string, string> }[] }[])
+    .flatMap((g) => g.rules);
+  t.same(
+    rules.map((r) => r.alert),
+    ['HealerWatchStale', 'HealerLokiGap', 'HealerOutboxFailing', 'HealerNoLeader', 'HealerStoreUnavailable'],
+  );
+  t.equal(rules.find((r) => r.alert === 'HealerOutboxFailing')?.for, '10m', 'failing for 10 min');
+  for (const r of rules) {
+    t.match(r.expr, /job="cto-healer",namespace="cto"/, `${r.alert} selects this release`);
+    t.equal(r.labels.team, 'platform', 'extra alert labels');
+  }
+  const sqlite = render({ set: ['prometheusRule.enabled=true'] });
+  t.notOk(
+    JSON.stringify(one(sqlite, 'PrometheusRule')).includes('HealerNoLeader'),
+    'no leader alert with a single SQLite replica (nothing elects)',
+  );
+
+  // Every Healer metric the dashboard and the rules read is one a running Healer exports
+  // (healer_leader comes from leader election, exported only with the PostgreSQL store).
+  const { app } = await testHealer();
+  t.teardown(() => app.close());
+  const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+  const exported = new Set([...text.matchAll(/^# TYPE (\S+) (\w+)$/gm)].flatMap(([, name, type]) =>
+    type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name],
+  ));
+  const exprs = [...dashboard.panels.flatMap((p) => p.targets.map((x) => x.expr)), ...rules.map((r) => r.expr)];
+  const used = new Set(exprs.flatMap((e) => [...e.matchAll(/\b(healer_[a-z_]+)/g)].map((m) => m[1])));
+  for (const name of used)
+    if (name === 'healer_leader') t.comment('healer_leader: exported by the leader elector (PostgreSQL store)');
+    else t.ok(exported.has(name), `${name} is exported`);
+  t.ok(used.size >= 10, `${used.size} metrics used`);
 });
 
 void t.test('PostgreSQL from a CloudNativePG Cluster (postgres.cloudnativepg.enabled)', async (t) => {

@@ -224,6 +224,63 @@ const CRD_SCHEMAS: Record<string, object> = {
       },
     },
   },
+  // prometheus-operator's PrometheusRule (monitoring.coreos.com/v1, its CRD's openAPIV3Schema):
+  // groups of rules, each an alert or a recording rule with a PromQL expression.
+  'monitoring.coreos.com/v1/PrometheusRule': {
+    type: 'object',
+    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    additionalProperties: false,
+    properties: {
+      apiVersion: { const: 'monitoring.coreos.com/v1' },
+      kind: { const: 'PrometheusRule' },
+      metadata: {
+        type: 'object',
+        required: ['name'],
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string' },
+          namespace: { type: 'string' },
+          labels: { type: 'object', additionalProperties: { type: 'string' } },
+          annotations: { type: 'object', additionalProperties: { type: 'string' } },
+        },
+      },
+      spec: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          groups: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name', 'rules'],
+              additionalProperties: false,
+              properties: {
+                name: { type: 'string', minLength: 1 },
+                interval: { type: 'string' },
+                rules: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['expr'],
+                    additionalProperties: false,
+                    properties: {
+                      alert: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+                      record: { type: 'string' },
+                      expr: { type: 'string', minLength: 1 },
+                      for: { type: 'string', pattern: '^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$' },
+                      keep_firing_for: { type: 'string' },
+                      labels: { type: 'object', additionalProperties: { type: 'string' } },
+                      annotations: { type: 'object', additionalProperties: { type: 'string' } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
   // The subset of CloudNativePG's Cluster (postgresql.cnpg.io/v1, cloudnative-pg.io API reference)
   // the chart renders with postgres.cloudnativepg.enabled.
   'postgresql.cnpg.io/v1/Cluster': {

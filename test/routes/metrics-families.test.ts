@@ -16,6 +16,7 @@ const FAMILIES: Record<string, string> = {
   'detection latency histogram': 'healer_detection_latency_seconds',
   'event-loop lag': 'healer_nodejs_eventloop_lag_seconds',
   'process memory': 'healer_process_resident_memory_bytes',
+  'readiness checks (the store alert of the PrometheusRule)': 'healer_ready',
 };
 
 void t.test(
@@ -37,6 +38,7 @@ void t.test(
         `${name} typed`,
       );
     }
+    t.match(body, /^healer_ready\{check="store"\} 1$/m, 'the store check is exported, ok');
     const families = [...body.matchAll(/^# HELP (\S+) /gm)].map((m) => m[1]);
     t.equal(new Set(families).size, families.length, 'no family registered twice');
   },
