@@ -4,7 +4,7 @@
 import type { Config } from '../config/index.js';
 import { createLogger } from '../observability/logger.js';
 import type { Incident } from '../domain/incident.js';
-import { openStore } from '../sessions/open-store.js';
+import { openStore } from '../store/open.js';
 import { createHealer } from '../pipeline.js';
 import { CliError } from './io.js';
 import { EXIT } from './output.js';
