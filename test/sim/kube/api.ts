@@ -9,6 +9,8 @@ export interface KubeSimOptions {
   host?: string;
   /** Serve no argoproj.io group: its paths answer 404 and discovery does not list it. */
   withoutArgo?: boolean;
+  /** API groups this cluster does not serve (e.g. `metrics.k8s.io` without metrics-server). */
+  withoutGroups?: readonly string[];
   /** Bearer token of the kubeconfig user (default `sim-token`); a different token answers 401. */
   token?: string;
   /** Answer 401 to requests without a token too (default false: anonymous requests are allowed). */

@@ -61,7 +61,11 @@ class Sim implements KubeSim {
     this.token = opts.token ?? 'sim-token';
     this.now = opts.now ?? (() => new Date());
     this.registry = new Registry(
-      opts.withoutArgo ? RESOURCES.filter((r) => r.group !== 'argoproj.io') : RESOURCES,
+      RESOURCES.filter(
+        (r) =>
+          !(opts.withoutArgo && r.group === 'argoproj.io') &&
+          !(opts.withoutGroups ?? []).includes(r.group),
+      ),
     );
     this.store = new ObjectStore(opts.historyLimit ?? 10_000);
     this.ops = new Operations(this.store, this.registry, this.now);
