@@ -314,7 +314,7 @@ void t.test(
       ['scan-logs', '--namespaces', 'cto', '--format', 'text', '--error-threshold', '10'],
       env,
     );
-    t.equal(text.code, 0, 'below threshold: exit 0');
+    t.equal(text.code, 0, `below threshold: exit 0 (${text.err})`);
     t.match(text.out, /1 group\(s\), 0 over threshold/);
     t.equal((await cli(['scan-logs', '--window', 'soon'], env)).code, 2);
     t.equal((await cli(['scan-logs'], { HOME: tempDir() })).code, 2, 'no LOKI_URL');
