@@ -35,6 +35,8 @@ export interface AppDeps {
   protectReads?: boolean;
   /** Connection timeouts in ms (README, Configuration). Defaults are the environment's. */
   timeouts?: Partial<ServerTimeouts>;
+  /** Owner of a bare repository name in a start request (HEALER_DEFAULT_REPO_OWNER). */
+  defaultRepoOwner?: string;
 }
 
 export interface ServerTimeouts {
@@ -128,7 +130,9 @@ export async function buildApp(deps: AppDeps) {
   await app.register(
     healthRoutes({ version: VERSION, readiness: deps.readiness, metrics: deps.metrics }),
   );
-  await app.register(sessionRoutes(deps.sessions));
+  await app.register(
+    sessionRoutes(deps.sessions, { defaultRepoOwner: deps.defaultRepoOwner ?? '5dlabs' }),
+  );
   await app.register(incidentRoutes(deps.store));
   await app.register(timelineRoutes(deps.sessions, deps.store));
   await app.register(silenceRoutes(deps.store, deps.clock));

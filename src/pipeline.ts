@@ -548,6 +548,7 @@ export async function createHealer(deps: HealerDeps) {
     logger,
     apiToken: config.env.HEALER_API_TOKEN,
     protectReads: config.env.HEALER_API_TOKEN_READS,
+    defaultRepoOwner: config.env.HEALER_DEFAULT_REPO_OWNER,
     timeouts: {
       requestMs: config.env.HEALER_REQUEST_TIMEOUT_SECONDS * 1000,
       headersMs: config.env.HEALER_HEADERS_TIMEOUT_SECONDS * 1000,

@@ -63,6 +63,11 @@ export const envSchema = z
     PAGERDUTY_ROUTING_KEY: z.string().min(1).optional(),
     PAGERDUTY_EVENTS_URL: optionalUrl,
     HEALER_CONFIG: z.string().min(1).optional(),
+    /** Owner given to a bare repository name in a start request (`cto` → `5dlabs/cto`). */
+    HEALER_DEFAULT_REPO_OWNER: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'must be a GitHub owner name')
+      .default('5dlabs'),
     HEALER_PROMPTS_DIR: z.string().min(1).default('./prompts'),
     HEALER_API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
     HEALER_API_TOKEN_READS: bool.default(false),

@@ -30,6 +30,18 @@ export interface Task {
 }
 
 /** What the MCP server sends to start a session, after validation and normalisation. */
+/**
+ * A play id as it appears in Kubernetes names and label values (`Play_ABC` → `play-abc`): lower
+ * case, anything outside `[a-z0-9.-]` as `-`, alphanumeric at both ends. The id itself is kept as
+ * sent; this form is what correlation compares with pod, CodeRun and Workflow names and labels.
+ */
+export function playIdKey(playId: string): string {
+  return playId
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+}
+
 export interface SessionStart {
   play_id: string;
   repository: string;
@@ -37,6 +49,8 @@ export interface SessionStart {
   namespace: string;
   cto_config: CtoConfig;
   tasks: Task[];
+  /** What the start request carried that was tolerated (nulls, empty strings, a bare repository). */
+  warnings?: string[];
 }
 
 export type PreflightState = 'pending' | 'passed' | 'failed' | 'unknown';

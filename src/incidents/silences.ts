@@ -65,7 +65,8 @@ export const describeMatchers = (m: Matchers): string =>
 
 // --- request body of POST /api/v1/silences -------------------------------------------------
 
-const PLAY_ID_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+// eslint-disable-next-line no-control-regex -- the point is to find control characters
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/;
 const DNS_LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const ALERT_BY_LOWER = new Map<string, AlertId>(ALERT_IDS.map((a) => [a.toLowerCase(), a]));
 
@@ -89,7 +90,7 @@ const matchersSchema = z
     play_id: z
       .string()
       .max(253, 'must be at most 253 characters')
-      .regex(PLAY_ID_RE, 'must be a play id (lower-case letters, digits, "-", ".") or "platform"')
+      .refine((v) => !CONTROL_RE.test(v), 'must be a play id (no control characters) or "platform"')
       .optional(),
     agent: text(64).optional(),
     namespace: z

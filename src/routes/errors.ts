@@ -87,7 +87,10 @@ export function registerErrorHandling(app: AnyFastify): void {
         path: toPath(v.instancePath, part),
         message: v.message ?? 'is invalid',
       }));
-      return envelope(400, summarise(errors), { errors });
+      // A start body that parses but does not fit answers 422, as upstream's JSON extractor does
+      // (400 only for malformed JSON); Healer's own routes keep 400 for every invalid request.
+      const status = isStartRoute(req) && part === 'body' ? 422 : 400;
+      return envelope(status, summarise(errors), { errors });
     }
     if (err instanceof HealerError) {
       if (err.statusCode >= 500) req.log.error({ err }, 'request failed');

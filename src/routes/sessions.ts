@@ -6,6 +6,7 @@ import {
   errorEnvelopeSchema,
   sessionStartSchema,
   startResponseSchema,
+  startWarnings,
 } from './schemas/session-start.js';
 import {
   completeBodySchema,
@@ -17,7 +18,12 @@ import {
   sessionResponseSchema,
 } from './schemas/session.js';
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+export interface SessionRouteOptions {
+  /** Owner given to a bare repository name (`cto` → `5dlabs/cto`): HEALER_DEFAULT_REPO_OWNER. */
+  defaultRepoOwner?: string;
+}
+
+const warningsOf = new WeakMap<object, string[]>();
 
 /** What leaves Healer is redacted: issue descriptions and evidence may quote log lines. */
 const sessionView = (s: Session): Session => ({
@@ -31,7 +37,7 @@ const sessionView = (s: Session): Session => ({
 
 /** The compatibility routes the MCP server calls (api.md), plus `complete`. */
 export const sessionRoutes =
-  (sessions: SessionService): FastifyPluginAsyncZod =>
+  (sessions: SessionService, opts: SessionRouteOptions = {}): FastifyPluginAsyncZod =>
   // eslint-disable-next-line @typescript-eslint/require-await
   async (app) => {
     app.post(
@@ -51,18 +57,38 @@ export const sessionRoutes =
             401: errorEnvelopeSchema,
             409: errorEnvelopeSchema,
             413: errorEnvelopeSchema,
+            422: errorEnvelopeSchema,
             415: errorEnvelopeSchema,
             503: errorEnvelopeSchema,
           },
         },
+        // The body as sent, before validation turns its nulls and "" into defaults.
+        preValidation: (req, _reply, done) => {
+          warningsOf.set(req.raw, startWarnings(req.body, opts.defaultRepoOwner ?? '5dlabs'));
+          done();
+        },
       },
       async (req) => {
-        const s = await sessions.start(req.body);
+        const owner = opts.defaultRepoOwner ?? '5dlabs';
+        const body = req.body;
+        const repository =
+          body.repository !== '' && !body.repository.includes('/')
+            ? `${owner}/${body.repository}`
+            : body.repository;
+        const warnings = warningsOf.get(req.raw) ?? [];
+        const s = await sessions.start({
+          ...body,
+          repository,
+          ...(warnings.length ? { warnings } : {}),
+        });
+        if (warnings.length)
+          req.log.warn({ play_id: s.play_id, warnings }, 'session started with tolerated input');
         const agents = Object.keys(s.cto_config.agents).length;
         return {
           status: 'ok' as const,
           session_id: s.play_id,
-          message: `Session started with ${plural(s.tasks.length, 'task')} and ${plural(agents, 'agent configuration')}`,
+          // upstream's exact wording (no singular forms)
+          message: `Session started with ${s.tasks.length} tasks and ${agents} agent configurations`,
         };
       },
     );

@@ -129,13 +129,12 @@ void t.test('the manifest of attempt 1', (t) => {
       model: 'claude-opus-4-5-20251101',
       settings: {
         template: 'heal/factory',
-        memory: {
-          enabled: true,
-          agentName: 'healer-remediation',
-          sessionPrefix: 'heal-remediation',
-          retrieveOnStart: true,
-          persistOnComplete: true,
-        },
+        // flat, as the CodeRun controller reads them (it ignores a nested `memory` object)
+        memoryEnabled: true,
+        memoryAgentName: 'healer-remediation',
+        memorySessionPrefix: 'heal-remediation',
+        memoryRetrieveOnStart: true,
+        memoryPersistOnComplete: true,
       },
     },
     promptModification: input().prompt,
@@ -370,4 +369,35 @@ void t.test('every variant is a valid CodeRun for the API server', async (t) => 
     const e = await failure(api.createNamespacedCustomObject({ ...CR, body }));
     t.equal(e.code, 422);
   });
+});
+
+void t.test('memory settings reach the CodeRun as the flat keys the controller reads', (t) => {
+  const settingsOf = (cfg: unknown) =>
+    (
+      buildRemediationCodeRun(
+        input({ coderun: healConfigSchema.parse({ coderun: cfg }).coderun }),
+      ) as unknown as { spec: { cliConfig: { settings: Record<string, unknown> } } }
+    ).spec.cliConfig.settings;
+  const plain = settingsOf({});
+  t.notOk('memory' in plain, 'no nested memory object');
+  t.match(plain, {
+    memoryEnabled: true,
+    memoryAgentName: 'healer-remediation',
+    memorySessionPrefix: 'heal-remediation',
+    memoryRetrieveOnStart: true,
+    memoryPersistOnComplete: true,
+  });
+  t.match(
+    settingsOf({ memory: { enabled: false, agentName: 'heal-x' } }),
+    { memoryEnabled: false, memoryAgentName: 'heal-x' },
+    'heal-config memory → flat keys',
+  );
+  const legacy = settingsOf({
+    cliConfig: {
+      settings: { template: 't', memory: { sessionPrefix: 'old' }, memoryAgentName: 'op' },
+    },
+  });
+  t.notOk('memory' in legacy, 'a nested memory in the settings is read, not passed on');
+  t.match(legacy, { template: 't', memorySessionPrefix: 'old', memoryAgentName: 'op' });
+  t.end();
 });

@@ -6,7 +6,11 @@ const valid = { play_id: 'play-ok', repository: 'o/r' };
 const deep = (n: number) => '['.repeat(n) + '1' + ']'.repeat(n);
 const huge = 'x'.repeat(300_000);
 
-/** [name, content-type, raw body] — every one must get a 4xx JSON answer and change nothing. */
+/**
+ * [name, content-type, raw body] — every one must get a 4xx JSON answer and change nothing.
+ * (Upper-case play ids, ids with spaces or quotes and bare repository names used to be here: the
+ * upstream service accepts them, so Healer does too — see upstream-bodies.test.ts.)
+ */
 const CASES: [string, string | undefined, string][] = [
   ['not JSON at all', json, 'hello'],
   ['truncated JSON', json, '{"play_id": "play-x", "repository": '],
@@ -19,12 +23,10 @@ const CASES: [string, string | undefined, string][] = [
   ['missing play_id', json, JSON.stringify({ repository: 'o/r' })],
   ['missing repository', json, JSON.stringify({ play_id: 'play-x' })],
   ['play_id a number', json, JSON.stringify({ ...valid, play_id: 123 })],
-  ['play_id upper case', json, JSON.stringify({ ...valid, play_id: 'Play-X' })],
-  ['play_id with spaces', json, JSON.stringify({ ...valid, play_id: 'play x' })],
-  ['play_id LogQL injection', json, JSON.stringify({ ...valid, play_id: 'play"} |~ ".*' })],
   ['play_id too long', json, JSON.stringify({ ...valid, play_id: 'p'.repeat(254) })],
   ['play_id empty', json, JSON.stringify({ ...valid, play_id: '' })],
-  ['repository without owner', json, JSON.stringify({ ...valid, repository: 'cto' })],
+  ['play_id with a newline', json, JSON.stringify({ ...valid, play_id: 'play\nx' })],
+  ['repository a path without host', json, JSON.stringify({ ...valid, repository: 'a/b/c' })],
   ['repository an object', json, JSON.stringify({ ...valid, repository: { owner: 'o' } })],
   ['namespace not a DNS label', json, JSON.stringify({ ...valid, namespace: 'CTO_ns' })],
   ['tasks an object', json, JSON.stringify({ ...valid, tasks: { id: '1' } })],
@@ -157,7 +159,7 @@ void t.test(
 );
 
 void t.test(
-  'specific status codes: 413, 415, and a 400 envelope listing every field error',
+  'specific status codes: 413, 415, and a 422 envelope listing every field error',
   async (t) => {
     const { app } = await testHealer();
     t.teardown(() => app.close());
@@ -182,12 +184,13 @@ void t.test(
       headers: { 'content-type': json },
       payload: {
         play_id: 'play-ok',
-        repository: 'nope',
+        repository: 'no/pe/x',
         namespace: 'BAD',
         tasks: [{ id: '1' }, { title: 2 }],
       },
     });
-    t.equal(many.statusCode, 400);
+    // parses but does not fit: 422, as upstream answers (400 stays for malformed JSON)
+    t.equal(many.statusCode, 422);
     const body = many.json<{
       session_id: string;
       message: string;

@@ -17,7 +17,8 @@ void t.test('the MCP fixture starts a session; GET shows it field for field', as
   t.same(res.json(), {
     status: 'ok',
     session_id: 'play-mcp-format-test',
-    message: 'Session started with 1 tasks and 2 agent configurations'.replace('1 tasks', '1 task'),
+    // upstream's exact wording, no singular forms (the MCP server logs it as is)
+    message: 'Session started with 1 tasks and 2 agent configurations',
   });
 
   const got = await app.inject({ method: 'GET', url: '/api/v1/session/play-mcp-format-test' });
@@ -257,7 +258,7 @@ void t.test('a repository URL is normalised and a numeric task id becomes a stri
   t.equal(res.statusCode, 200);
   t.equal(
     res.json<{ message: string }>().message,
-    'Session started with 1 task and 0 agent configurations',
+    'Session started with 1 tasks and 0 agent configurations',
   );
   const s = (await app.inject({ method: 'GET', url: '/api/v1/session/play-task-4' })).json<{
     session: Record<string, unknown>;

@@ -69,12 +69,34 @@ export const codeRunName = (input: Pick<CodeRunInput, 'incident' | 'attempt' | '
     ? evaluationName(input.incident.alert, input.incident.fingerprint)
     : remediationName(input.incident.alert, input.incident.fingerprint, input.attempt);
 
-/** `cliConfig.settings`: the configured settings plus `memory` (unless the settings carry their own). */
-function cliSettings(c: CodeRunSettings): Record<string, unknown> {
-  const settings: Record<string, unknown> = { ...c.cliConfig.settings };
-  if (!('memory' in settings)) settings.memory = { ...c.memory };
-  return settings;
+/** heal-config `memory` → the flat keys the CodeRun controller reads from `cliConfig.settings`. */
+function memoryKeys(m: Partial<CodeRunSettings['memory']>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (m.enabled !== undefined) out.memoryEnabled = m.enabled;
+  if (m.agentName !== undefined) out.memoryAgentName = m.agentName;
+  if (m.sessionPrefix !== undefined) out.memorySessionPrefix = m.sessionPrefix;
+  if (m.retrieveOnStart !== undefined) out.memoryRetrieveOnStart = m.retrieveOnStart;
+  if (m.persistOnComplete !== undefined) out.memoryPersistOnComplete = m.persistOnComplete;
+  return out;
 }
+
+/**
+ * `cliConfig.settings`: the configured settings with the memory settings as the controller reads
+ * them, flat (`memoryEnabled`, `memoryAgentName`, `memorySessionPrefix`, `memoryRetrieveOnStart`,
+ * `memoryPersistOnComplete`). Flat keys the operator set win; a nested `memory` object in the
+ * configured settings is read as such and not passed on (the controller would ignore it).
+ */
+function cliSettings(c: CodeRunSettings): Record<string, unknown> {
+  const { memory: nested, ...rest } = c.cliConfig.settings;
+  const fromNested =
+    nested && typeof nested === 'object'
+      ? memoryKeys(nested)
+      : {};
+  return { ...rest, ...memoryKeys(c.memory), ...fromNested, ...pickMemoryKeys(rest) };
+}
+
+const pickMemoryKeys = (s: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(s).filter(([k]) => /^memory[A-Z]/.test(k)));
 
 /** The container environment (a string map, as the CRD's `env` is). */
 function runEnv(input: CodeRunInput): Record<string, string> {

@@ -72,6 +72,12 @@ export const sessionSchema = z.object({
       priority: z.number().int(),
     }),
   ),
+  warnings: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'What the start request carried that was tolerated: nulls, empty strings, a bare repository name',
+    ),
   status: z.enum(SESSION_STATUSES),
   started_at: iso,
   last_updated: iso,

@@ -1,5 +1,5 @@
 /** Sessions indexed once for correlation: by play id and by task id (detection.md §2). */
-import type { Session } from '../../domain/session.js';
+import { playIdKey, type Session } from '../../domain/session.js';
 import { millis } from '../../domain/kube-time.js';
 
 export interface CorrelationIndex {
@@ -18,6 +18,9 @@ export function buildCorrelationIndex(sessions: readonly Session[]): Correlation
   for (const s of sessions) {
     if (!s || typeof s.play_id !== 'string' || s.play_id === '') continue;
     if (!byPlay.has(s.play_id)) byPlay.set(s.play_id, s);
+    // Names and labels in the cluster carry the normalised form (`Play_ABC` → `play-abc`).
+    const key = playIdKey(s.play_id);
+    if (key && !byPlay.has(key)) byPlay.set(key, s);
     for (const task of Array.isArray(s.tasks) ? s.tasks : []) {
       const id = String(task?.id ?? '').trim();
       if (!id) continue;
