@@ -15,7 +15,7 @@ import { KubeWatcher } from './sources/kube/kube-watcher.js';
 import { KubeLookups } from './sources/kube/rule-view.js';
 import { buildCorrelationIndex, type CorrelationIndex } from './sources/kube/correlation-index.js';
 import { evaluateAll } from './detectors/registry.js';
-import type { RuleView, Signal } from './detectors/rule.js';
+import type { RuleView, Signal } from './domain/signal.js';
 import { IncidentTracker } from './incidents/tracker.js';
 import { loadExpected } from './templates/expected.js';
 import type { CodeRun, Pod, Workflow } from './domain/kube.js';
@@ -487,9 +487,11 @@ export async function createHealer(deps: HealerDeps) {
         'logs of this span were never read (Loki catch-up longer than 1 h)',
       );
       // recorded on the session: its timeline shows the span whose logs were never read
-      void store.addLogGap(playId, from, to).catch((err: unknown) =>
-        logger.warn({ err, play_id: playId }, 'could not record a log gap'),
-      );
+      void store
+        .addLogGap(playId, from, to)
+        .catch((err: unknown) =>
+          logger.warn({ err, play_id: playId }, 'could not record a log gap'),
+        );
     },
   });
   if (config.env.LOKI_URL) {

@@ -4,8 +4,8 @@
 // objects. `diffViews` turns two looks into the events a watcher prints.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { evaluateAll } from '../detectors/registry.js';
-import type { Correlation, RuleView, Signal } from '../detectors/rule.js';
-import type { HealConfig } from '../config/heal-config.js';
+import type { Correlation, RuleView, Signal } from '../domain/signal.js';
+import type { HealConfig } from '../domain/heal-config.js';
 import type { CodeRun, KubeEvent, Pod, Workflow } from '../domain/kube.js';
 import { parsePullRequestUrl } from '../sources/github/index.js';
 import type { HealerOctokitInstance } from '../sources/github/index.js';

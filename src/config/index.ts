@@ -2,11 +2,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { envSchema, ENV_KEYS, type Env } from './env.js';
-import { healConfigSchema, type HealConfig } from './heal-config.js';
+import { healConfigSchema, type HealConfig } from '../domain/heal-config.js';
 
 export type { Env } from './env.js';
-export type { HealConfig } from './heal-config.js';
-export { healConfigSchema } from './heal-config.js';
+export type { HealConfig } from '../domain/heal-config.js';
+export { healConfigSchema } from '../domain/heal-config.js';
 
 /** One configuration problem and where it came from (an env var or a file and the path inside it). */
 export interface ConfigProblem {

@@ -1,4 +1,5 @@
-import type { Rule, Signal, RuleView } from './rule.js';
+import type { Rule } from './rule.js';
+import type { Signal, RuleView } from '../domain/signal.js';
 import type { AlertDraft } from '../domain/alert.js';
 
 /**

@@ -1,53 +1,5 @@
 import type { AlertDraft, AlertId } from '../domain/alert.js';
-import type { CodeRun, KubeEvent, Pod, Workflow } from '../domain/kube.js';
-import type { Session } from '../domain/session.js';
-import type { HealConfig } from '../config/heal-config.js';
-import type { PrSnapshot } from '../domain/pr.js';
-
-/** Who an object belongs to (detection.md §2), decided by the pure correlation in sources/kube. */
-export interface Correlation {
-  /** null: no session matched → platform incident. */
-  playId: string | null;
-  /** Which correlation rule matched (1–5), or null. */
-  rule: 1 | 2 | 3 | 4 | 5 | null;
-  agent: string | null;
-  taskId: string | null;
-  /** A remediation run Healer created (label healer.platform/remediation=true). */
-  remediation: boolean;
-  /** Fingerprint of the incident a remediation run serves (label healer.platform/fingerprint). */
-  servesFingerprint: string | null;
-  /** Why the object is ignored, or null when it is watched. */
-  excluded: string | null;
-}
-
-/** Something that happened, normalised by a source. Timer ticks re-send the cached objects. */
-export type Signal =
-  | { kind: 'pod'; pod: Pod; correlation: Correlation; cause: 'event' | 'tick' }
-  | { kind: 'coderun'; coderun: CodeRun; correlation: Correlation; cause: 'event' | 'tick' }
-  | { kind: 'workflow'; workflow: Workflow; correlation: Correlation; cause: 'event' | 'tick' }
-  /** A pod that finished `Succeeded`, with the logs of its agent container (completion check). */
-  | { kind: 'completed-logs'; pod: Pod; container: string; logs: string; correlation: Correlation }
-  /**
-   * A changed PR snapshot of a session, or a tick re-evaluating the last one. `snapshot: null`:
-   * the session has no pull request yet; the timer still sends it so that A3 (stale progress,
-   * measured from the agent's start) runs for sessions without a PR. Other PR rules skip it.
-   */
-  | { kind: 'pr'; snapshot: PrSnapshot | null; correlation: Correlation; cause: 'event' | 'tick' };
-
-export type SignalKind = Signal['kind'];
-
-/** Everything a rule may read besides the signal. No I/O: lookups are over cached objects. */
-export interface RuleView {
-  now: Date;
-  session: Session | null;
-  config: Pick<HealConfig, 'alerts' | 'stages' | 'exclusions'>;
-  /** Pods cached for a CodeRun (by owner reference, label or `status.podName`). */
-  podsOfCodeRun(coderun: CodeRun): Pod[];
-  /** Recent Kubernetes events about an object (for evidence). */
-  eventsFor(kind: 'Pod' | 'CodeRun' | 'Workflow', namespace: string, name: string): KubeEvent[];
-  /** Success markers / failure indicators of an agent (`prompts/expected/<agent>.md`), if any. */
-  expectedFor(agent: string): { success: RegExp[]; failure: RegExp[] } | undefined;
-}
+import type { RuleView, Signal, SignalKind } from '../domain/signal.js';
 
 /** A pure alert rule: `evaluate` never throws, never does I/O, and is deterministic. */
 export interface Rule {

@@ -1,4 +1,4 @@
-import type { HealConfig } from '../config/heal-config.js';
+import type { HealConfig } from '../domain/heal-config.js';
 
 /** `remediation.mode` (remediation.md §2). */
 export type RemediationMode = HealConfig['remediation']['mode'];

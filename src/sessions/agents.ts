@@ -1,4 +1,4 @@
-import type { Correlation } from '../detectors/rule.js';
+import type { Correlation } from '../domain/signal.js';
 import type { CodeRun, Pod } from '../domain/kube.js';
 import { agentContainerName, statusOf } from '../domain/pod-containers.js';
 import type { Session, SessionAgent } from '../domain/session.js';

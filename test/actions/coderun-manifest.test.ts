@@ -3,7 +3,7 @@
 import { ApiException, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import t from 'tap';
 import { parse } from 'yaml';
-import { healConfigSchema } from '../../src/config/heal-config.js';
+import { healConfigSchema } from '../../src/domain/heal-config.js';
 import type { AlertId } from '../../src/domain/alert.js';
 import {
   buildRemediationCodeRun,

@@ -4,7 +4,7 @@ import t from 'tap';
 import type { PlannedAction, RemediationAttempt, Silence } from '../../src/domain/action.js';
 import type { AlertDraft } from '../../src/domain/alert.js';
 import type { Incident } from '../../src/domain/incident.js';
-import { healConfigSchema } from '../../src/config/heal-config.js';
+import { healConfigSchema } from '../../src/domain/heal-config.js';
 import {
   decide,
   decideAfterEvaluation,

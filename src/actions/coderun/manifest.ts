@@ -6,7 +6,7 @@
  * The prompt and acceptance criteria arrive rendered (templates/render.ts).
  */
 import { stringify } from 'yaml';
-import type { HealConfig } from '../../config/heal-config.js';
+import type { HealConfig } from '../../domain/heal-config.js';
 import type { Incident } from '../../domain/incident.js';
 import type { CodeRun } from '../../domain/kube.js';
 import { codeRunLabels, type RunKind } from './labels.js';

@@ -8,7 +8,8 @@ import type { Pod } from '../../domain/kube.js';
 import { secondsSince } from '../../domain/kube-time.js';
 import { sidecarNames, statusOf, workContainerNames } from '../../domain/pod-containers.js';
 import { workflowFamily } from '../../domain/workflow-family.js';
-import type { Correlation, Rule, RuleView } from '../rule.js';
+import type { Rule } from '../rule.js';
+import type { Correlation, RuleView } from '../../domain/signal.js';
 import {
   draftBase,
   isIgnored,

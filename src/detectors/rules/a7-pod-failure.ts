@@ -13,7 +13,8 @@ import {
   nativeSidecarNames,
 } from '../../domain/pod-containers.js';
 import { workflowFamily } from '../../domain/workflow-family.js';
-import type { Rule, RuleView } from '../rule.js';
+import type { Rule } from '../rule.js';
+import type { RuleView } from '../../domain/signal.js';
 import {
   draftBase,
   isIgnored,

@@ -22,7 +22,7 @@ import {
   statusOf,
   workContainerNames,
 } from '../../domain/pod-containers.js';
-import type { RuleView } from '../rule.js';
+import type { RuleView } from '../../domain/signal.js';
 import { nameOf, namespaceOf } from './draft-base.js';
 
 export interface Finding {

@@ -10,7 +10,8 @@ import { iso, secondsSince } from '../../domain/kube-time.js';
 import { agentContainerName, statusOf } from '../../domain/pod-containers.js';
 import { normaliseAgent } from '../../domain/stages.js';
 import { workflowFamily } from '../../domain/workflow-family.js';
-import type { Correlation, Rule, RuleView } from '../rule.js';
+import type { Rule } from '../rule.js';
+import type { Correlation, RuleView } from '../../domain/signal.js';
 import {
   draftBase,
   isIgnored,

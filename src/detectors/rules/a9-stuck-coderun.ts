@@ -7,7 +7,8 @@ import type { AlertDraft } from '../../domain/alert.js';
 import type { CodeRun, Pod } from '../../domain/kube.js';
 import { iso, latest } from '../../domain/kube-time.js';
 import { containerStatuses } from '../../domain/pod-containers.js';
-import type { Rule, RuleView } from '../rule.js';
+import type { Rule } from '../rule.js';
+import type { RuleView } from '../../domain/signal.js';
 import {
   draftBase,
   isIgnored,

@@ -1,7 +1,7 @@
 /** Fields every kube rule fills the same way, from the signal's correlation. */
 import type { AlertDraft } from '../../domain/alert.js';
 import type { Pod } from '../../domain/kube.js';
-import type { Correlation } from '../rule.js';
+import type { Correlation } from '../../domain/signal.js';
 
 export type DraftBase = Pick<
   AlertDraft,

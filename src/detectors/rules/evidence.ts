@@ -3,7 +3,7 @@ import type { V1ContainerStatus } from '@kubernetes/client-node';
 import type { Pod } from '../../domain/kube.js';
 import { iso, millis } from '../../domain/kube-time.js';
 import { containerStatuses, initContainerStatuses } from '../../domain/pod-containers.js';
-import type { RuleView } from '../rule.js';
+import type { RuleView } from '../../domain/signal.js';
 
 const MAX_EVENTS = 8;
 

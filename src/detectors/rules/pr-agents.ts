@@ -2,7 +2,7 @@ import type { AlertDraft } from '../../domain/alert.js';
 import type { PrComment, PrSnapshot } from '../../domain/pr.js';
 import type { Session, SessionAgent } from '../../domain/session.js';
 import { normaliseAgent } from '../../domain/stages.js';
-import type { RuleView, Signal } from '../rule.js';
+import type { RuleView, Signal } from '../../domain/signal.js';
 
 /**
  * Shared pieces of the pull-request rules (A1, A3, A4, A5): who wrote a comment, which stage an

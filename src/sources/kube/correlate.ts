@@ -2,7 +2,7 @@
  * Which session a pod, CodeRun, Workflow or event belongs to (detection.md §2). Pure: the caller
  * passes the sessions (ideally as an index built once) and an owner lookup over its caches.
  */
-import type { Correlation } from '../../detectors/rule.js';
+import type { Correlation } from '../../domain/signal.js';
 import type { Session } from '../../domain/session.js';
 import { agentOf, rosterOf, taskOf } from './agent-of.js';
 import {

@@ -1,5 +1,5 @@
 /** Objects Healer ignores (detection.md §2 "Exclusions"). */
-import type { HealConfig } from '../../config/heal-config.js';
+import type { HealConfig } from '../../domain/heal-config.js';
 import { labelsOf, nameOf } from './object-meta.js';
 
 export type Exclusions = HealConfig['exclusions'];

@@ -1,9 +1,9 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { Correlation, Signal } from '../../detectors/rule.js';
+import type { Correlation, Signal } from '../../domain/signal.js';
 import type { CodeRun, ObjectKind, Pod, Workflow } from '../../domain/kube.js';
 import { agentContainerName } from '../../domain/pod-containers.js';
-import type { HealConfig } from '../../config/heal-config.js';
+import type { HealConfig } from '../../domain/heal-config.js';
 import { correlate } from './correlate.js';
 import type { CorrelationIndex } from './correlation-index.js';
 import type { HubEvent, InformerHub } from './hub.js';
@@ -50,7 +50,7 @@ export class KubeWatcher {
       lookupOwner: (k, ns, name) => {
         const kindOf =
           k === 'CodeRun' ? 'coderun' : k === 'Workflow' ? 'workflow' : k === 'Pod' ? 'pod' : null;
-        return kindOf ? (hub.get(kindOf, ns, name)) : undefined;
+        return kindOf ? hub.get(kindOf, ns, name) : undefined;
       },
     });
   }

@@ -1,6 +1,6 @@
-import type { RuleView } from '../../detectors/rule.js';
+import type { RuleView } from '../../domain/signal.js';
 import type { CodeRun, Pod } from '../../domain/kube.js';
-import type { HealConfig } from '../../config/heal-config.js';
+import type { HealConfig } from '../../domain/heal-config.js';
 import type { Session } from '../../domain/session.js';
 import type { InformerHub } from './hub.js';
 

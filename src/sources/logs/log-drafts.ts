@@ -4,7 +4,7 @@ import {
   parseToolInventory,
 } from '../../detectors/patterns/index.js';
 import type { Finding, LogAlert, PreflightFinding } from '../../detectors/patterns/index.js';
-import type { Correlation } from '../../detectors/rule.js';
+import type { Correlation } from '../../domain/signal.js';
 import type { AlertDraft } from '../../domain/alert.js';
 import { redact } from '../../domain/redact.js';
 import type { AgentConfig, Session } from '../../domain/session.js';

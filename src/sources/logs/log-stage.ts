@@ -10,7 +10,7 @@ import type {
   Classifier,
   Finding,
 } from '../../detectors/patterns/index.js';
-import type { Correlation } from '../../detectors/rule.js';
+import type { Correlation } from '../../domain/signal.js';
 import type { AlertDraft } from '../../domain/alert.js';
 import type { Clock } from '../../domain/clock.js';
 import { isSidecarName } from '../../domain/pod-containers.js';

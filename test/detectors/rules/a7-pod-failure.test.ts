@@ -1,6 +1,6 @@
 import t from 'tap';
 import { a7PodFailure } from '../../../src/detectors/rules/a7-pod-failure.js';
-import type { Correlation } from '../../../src/detectors/rule.js';
+import type { Correlation } from '../../../src/domain/signal.js';
 import type { Pod } from '../../../src/domain/kube.js';
 import {
   condition,

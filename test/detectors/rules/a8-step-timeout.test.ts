@@ -1,6 +1,6 @@
 import t from 'tap';
 import { a8StepTimeout } from '../../../src/detectors/rules/a8-step-timeout.js';
-import type { Signal } from '../../../src/detectors/rule.js';
+import type { Signal } from '../../../src/domain/signal.js';
 import type { Pod } from '../../../src/domain/kube.js';
 import type { ViewOptions } from './kube-fixtures.js';
 import {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { a9StuckCodeRun } from '../../../src/detectors/rules/a9-stuck-coderun.js';
-import type { Correlation } from '../../../src/detectors/rule.js';
+import type { Correlation } from '../../../src/domain/signal.js';
 import type { CodeRun } from '../../../src/domain/kube.js';
 import type { ViewOptions } from './kube-fixtures.js';
 import {

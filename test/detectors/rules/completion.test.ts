@@ -1,6 +1,6 @@
 import t from 'tap';
 import { completionCheck } from '../../../src/detectors/rules/completion.js';
-import type { Correlation } from '../../../src/detectors/rule.js';
+import type { Correlation } from '../../../src/domain/signal.js';
 import type { Pod } from '../../../src/domain/kube.js';
 import { corr, logsSignal, patch, platform, pod, view } from './kube-fixtures.js';
 

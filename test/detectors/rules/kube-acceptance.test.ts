@@ -2,7 +2,7 @@
 // through every registered rule, becomes exactly one alert; no healthy look-alike becomes any.
 import t from 'tap';
 import { evaluateAll } from '../../../src/detectors/registry.js';
-import type { Signal } from '../../../src/detectors/rule.js';
+import type { Signal } from '../../../src/domain/signal.js';
 import type { CodeRun, Pod } from '../../../src/domain/kube.js';
 import { fingerprint } from '../../../src/incidents/fingerprint.js';
 import { correlate } from '../../../src/sources/kube/correlate.js';

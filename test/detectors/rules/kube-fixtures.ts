@@ -2,9 +2,9 @@
 // test/fixtures/kube (times relative to NOW), a Play's session and a rule view over cached objects.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { healConfigSchema } from '../../../src/config/heal-config.js';
+import { healConfigSchema } from '../../../src/domain/heal-config.js';
 import type { V1ContainerState, V1ContainerStatus, V1PodCondition } from '@kubernetes/client-node';
-import type { Correlation, RuleView, Signal } from '../../../src/detectors/rule.js';
+import type { Correlation, RuleView, Signal } from '../../../src/domain/signal.js';
 import type { CodeRun, KubeEvent, Pod, Workflow } from '../../../src/domain/kube.js';
 import type { Session, SessionAgent } from '../../../src/domain/session.js';
 import { loadExpected } from '../../../src/templates/expected.js';

@@ -1,9 +1,10 @@
 // Shared fixtures of the PR rule tests: a Play's session with the five pipeline agents, PR
 // snapshots shaped like what the poller builds from GitHub, and a rule view.
-import { healConfigSchema } from '../../../src/config/heal-config.js';
+import { healConfigSchema } from '../../../src/domain/heal-config.js';
 import type { PrCheck, PrComment, PrCommit, PrSnapshot } from '../../../src/domain/pr.js';
 import type { Session, SessionAgent } from '../../../src/domain/session.js';
-import type { Correlation, Rule, RuleView, Signal } from '../../../src/detectors/rule.js';
+import type { Rule } from '../../../src/detectors/rule.js';
+import type { Correlation, RuleView, Signal } from '../../../src/domain/signal.js';
 
 export const T0 = '2025-11-21T05:00:00Z';
 /** `T0 + minutes` as GitHub formats times. */

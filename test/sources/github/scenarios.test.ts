@@ -3,8 +3,9 @@
 // snapshot and on every rule tick. Each problem gives exactly one incident; look-alikes none.
 import t from 'tap';
 import type { Test } from 'tap';
-import { healConfigSchema } from '../../../src/config/heal-config.js';
-import type { Rule, RuleView, Signal } from '../../../src/detectors/rule.js';
+import { healConfigSchema } from '../../../src/domain/heal-config.js';
+import type { Rule } from '../../../src/detectors/rule.js';
+import type { RuleView, Signal } from '../../../src/domain/signal.js';
 import { a1CommentOrder } from '../../../src/detectors/rules/a1-comment-order.js';
 import { a3StaleProgress } from '../../../src/detectors/rules/a3-stale-progress.js';
 import { a4ApprovalLoop } from '../../../src/detectors/rules/a4-approval-loop.js';

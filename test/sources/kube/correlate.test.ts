@@ -1,8 +1,8 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { healConfigSchema } from '../../../src/config/heal-config.js';
-import type { Correlation } from '../../../src/detectors/rule.js';
+import { healConfigSchema } from '../../../src/domain/heal-config.js';
+import type { Correlation } from '../../../src/domain/signal.js';
 import type { Session } from '../../../src/domain/session.js';
 import { correlate, type CorrelateOptions } from '../../../src/sources/kube/correlate.js';
 import { buildCorrelationIndex } from '../../../src/sources/kube/correlation-index.js';

@@ -5,7 +5,7 @@ import {
   Classifier,
   loadCatalogue,
 } from '../../../src/detectors/patterns/index.js';
-import type { Correlation } from '../../../src/detectors/rule.js';
+import type { Correlation } from '../../../src/domain/signal.js';
 import type { AlertDraft } from '../../../src/domain/alert.js';
 import type { Clock } from '../../../src/domain/clock.js';
 import type { PreflightItem, PreflightState, Session } from '../../../src/domain/session.js';

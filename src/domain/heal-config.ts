@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_AGENT_STAGES, DEFAULT_STAGE_ORDER } from '../domain/stages.js';
+import { DEFAULT_AGENT_STAGES, DEFAULT_STAGE_ORDER } from './stages.js';
 
 /** `heal-config.json`: shape and defaults of the original system (remediation.md §2.2, detection.md §3). */
 const memorySchema = z
