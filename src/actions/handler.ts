@@ -2,6 +2,7 @@
 // one destination (remediation.md §2). Handlers are idempotent: the dispatcher may run an action
 // again after a crash or a retryable failure, and the destination must not end up with two issues,
 // two CodeRuns or two messages.
+import { isFinishedCodeRunPhase } from '../domain/coderun-phase.js';
 import type { ActionRecord, PlannedAction, RemediationAttempt } from '../domain/action.js';
 import type { Incident } from '../domain/incident.js';
 import type { Session } from '../domain/session.js';
@@ -56,7 +57,6 @@ export interface ViewSettings {
 export const dashboardLink = (base: string | null, incidentId: string): string | null =>
   base ? `${base.replace(/\/+$/, '')}/incidents/${encodeURIComponent(incidentId)}` : null;
 
-const TERMINAL = new Set(['Succeeded', 'Failed']);
 
 /** A run that exists: decide() records a planned attempt (no CodeRun name yet) before it is spawned. */
 const started = (a: RemediationAttempt): boolean => a.coderun !== '';
@@ -69,7 +69,7 @@ export function attemptHistory(incident: Incident): AttemptView[] {
     outcome: a.phase.toLowerCase() || 'unknown',
     prUrl: a.pullRequestUrl,
     startedAt: a.createdAt,
-    finishedAt: a.finishedAt ?? (TERMINAL.has(a.phase) ? a.createdAt : null),
+    finishedAt: a.finishedAt ?? (isFinishedCodeRunPhase(a.phase) ? a.createdAt : null),
   }));
 }
 

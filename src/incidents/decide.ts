@@ -1,3 +1,4 @@
+import { isFinishedCodeRunPhase } from '../domain/coderun-phase.js';
 import type { AlertDraft } from '../domain/alert.js';
 import type {
   DecisionReason,
@@ -57,12 +58,11 @@ export interface DecideResult extends Decided {
 /** Phase of an attempt or evaluation that is decided but whose CodeRun does not exist yet. */
 export const PLANNED_PHASE = 'Planned';
 export const NEEDS_HUMAN_LABEL = 'needs-human';
-const TERMINAL = new Set(['Succeeded', 'Failed', 'Completed', 'Cancelled', 'Canceled']);
 const LOUD = new Set(['critical', 'high']);
 const MINUTE = 60_000;
 
 export const isFinished = (a: RemediationAttempt): boolean =>
-  a.finishedAt !== null || TERMINAL.has(a.phase);
+  a.finishedAt !== null || isFinishedCodeRunPhase(a.phase);
 
 /** The served incident of a Healer run's alert: `inc-<fingerprint prefix>` from its label. */
 export function servedIncidentId(draft: AlertDraft): string | null {

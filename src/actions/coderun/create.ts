@@ -34,7 +34,8 @@ import {
   incidentRunsSelector,
   type RunKind,
 } from './labels.js';
-import { buildRemediationCodeRun, TERMINAL_PHASES, type CodeRunInput } from './manifest.js';
+import { buildRemediationCodeRun, type CodeRunInput } from './manifest.js';
+import { isFinishedCodeRunPhase } from '../../domain/coderun-phase.js';
 
 export const CODERUN = { group: 'agents.platform', version: 'v1', plural: 'coderuns' } as const;
 
@@ -191,7 +192,7 @@ async function checkCapacity(
       throw kubeActionError('counting running Healer CodeRuns', err);
     })) as { items?: CodeRun[] };
   const running = (list.items ?? []).filter(
-    (cr) => !TERMINAL_PHASES.has(cr.status?.phase ?? ''),
+    (cr) => !isFinishedCodeRunPhase(cr.status?.phase),
   ).length;
   if (running >= maxConcurrent) {
     throw new ActionError(

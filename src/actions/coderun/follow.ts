@@ -4,7 +4,7 @@ import type { RemediationAttempt } from '../../domain/action.js';
 import type { Incident } from '../../domain/incident.js';
 import type { CodeRun } from '../../domain/kube.js';
 import { FINGERPRINT_LABEL, FINGERPRINT_LABEL_CHARS } from './labels.js';
-import { TERMINAL_PHASES } from './manifest.js';
+import { isFinishedCodeRunPhase } from '../../domain/coderun-phase.js';
 
 /** What a CodeRun says about its attempt: name and namespace (the key), phase, end, PR. */
 export type AttemptUpdate = Partial<RemediationAttempt> &
@@ -16,7 +16,7 @@ const str = (v: unknown): string | null =>
 export function attemptFromCodeRun(cr: CodeRun): AttemptUpdate {
   const s = cr.status ?? {};
   const phase = str(s.phase) ?? 'Pending';
-  const finishedAt = TERMINAL_PHASES.has(phase)
+  const finishedAt = isFinishedCodeRunPhase(phase)
     ? (str(s.finishedAt) ?? str(s.completionTime) ?? str(s.lastTransitionTime))
     : null;
   return {
@@ -30,7 +30,7 @@ export function attemptFromCodeRun(cr: CodeRun): AttemptUpdate {
 
 /** Merges an update into a record; a terminal phase is not undone by a stale event. */
 function merge(current: RemediationAttempt, u: AttemptUpdate): RemediationAttempt {
-  const stale = TERMINAL_PHASES.has(current.phase) && !TERMINAL_PHASES.has(u.phase ?? '');
+  const stale = isFinishedCodeRunPhase(current.phase) && !isFinishedCodeRunPhase(u.phase);
   return {
     ...current,
     phase: stale ? current.phase : (u.phase ?? current.phase),

@@ -168,11 +168,3 @@ export function toYaml(manifest: CodeRun): string {
   return stringify(manifest, { lineWidth: 0, sortMapEntries: false });
 }
 
-/** Phases after which a CodeRun no longer counts against the platform-wide cap. */
-export const TERMINAL_PHASES: ReadonlySet<string> = new Set([
-  'Succeeded',
-  'Failed',
-  'Completed',
-  'Cancelled',
-  'Canceled',
-]);

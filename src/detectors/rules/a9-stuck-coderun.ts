@@ -3,6 +3,7 @@
  * creation or the last phase change, or `Running` while its pod is gone or terminated for longer
  * than the threshold. Remediation CodeRuns are included (the decision layer attaches them).
  */
+import { isFinishedCodeRunPhase } from '../../domain/coderun-phase.js';
 import type { AlertDraft } from '../../domain/alert.js';
 import type { CodeRun, Pod } from '../../domain/kube.js';
 import { iso, latest } from '../../domain/kube-time.js';
@@ -20,7 +21,6 @@ import {
 } from './draft-base.js';
 import { eventLines, podLines } from './evidence.js';
 
-const TERMINAL = new Set(['Succeeded', 'Failed', 'Completed', 'Cancelled', 'Canceled']);
 
 interface Stuck {
   since: number;
@@ -43,7 +43,7 @@ function finishedAt(pod: Pod): number | null {
 function stuckOf(cr: CodeRun, view: RuleView): Stuck | null {
   const phase = phaseOf(cr);
   const changed = latest(cr.metadata?.creationTimestamp, cr.status?.lastTransitionTime);
-  if (TERMINAL.has(phase) || changed === null) return null;
+  if (isFinishedCodeRunPhase(phase) || changed === null) return null;
   if (phase !== 'Running')
     return { since: changed, podState: 'none', why: `phase ${phase || 'not set'}` };
   const pods = (view.podsOfCodeRun(cr) ?? []).filter((p) => p != null);
