@@ -507,6 +507,7 @@ export async function createHealer(deps: HealerDeps) {
       logger,
       metrics: lokiMetrics,
       intervalMs: config.env.HEALER_LOKI_POLL_SECONDS * 1000,
+      overlapMs: config.env.HEALER_LOKI_REREAD_SECONDS * 1000,
       onEntries: (ns, entries) => logStage.handle(ns, entries),
       onGap: (ns, from, to) => logStage.gap(ns, from, to),
       ...deps.loki,

@@ -46,6 +46,8 @@ export const envSchema = z
     GITHUB_API_URL: z.url().default('https://api.github.com'),
     HEALER_GITHUB_POLL_SECONDS: seconds(30),
     HEALER_LOKI_POLL_SECONDS: seconds(5),
+    /** Trailing window each Loki tick re-reads, so late lines are read (once). */
+    HEALER_LOKI_REREAD_SECONDS: seconds(300),
     HEALER_RULE_TICK_SECONDS: seconds(15),
     /** Whole request (headers and body) must arrive within this; else 408 and the socket closes. */
     HEALER_REQUEST_TIMEOUT_SECONDS: seconds(30),

@@ -31,7 +31,12 @@ export interface LokiPollerOptions {
   ingestDelayMs?: number;
   /** Longest catch-up after an outage; older lines are a recorded gap. Default 1 h. */
   maxCatchUpMs?: number;
-  /** Each tick re-reads this much before the cursor (late lines; duplicates dropped). Default 5 s. */
+  /**
+   * The trailing window: each tick re-reads this much before the cursor, so lines that reach Loki
+   * late (timestamps behind the cursor, e.g. a promtail backlog) are read, once (duplicates
+   * dropped). `HEALER_LOKI_REREAD_SECONDS`; default 5 min. Once per window the 5 windows before it
+   * are probed and lines found there counted as older than the window (never delivered).
+   */
   overlapMs?: number;
   /** Where a namespace without a stored cursor starts reading. Default 60 s back (a pre-flight window). */
   initialLookbackMs?: number;
@@ -67,7 +72,16 @@ interface NsState {
   failures: number;
   retryAt: number;
   inFlight: boolean;
+  /** Where this process started reading (Unix ns): the probe never looks before it. */
+  readFrom: bigint | null;
+  /** When the last probe for lines older than the window ran (ms). */
+  probedAt: number;
 }
+
+/** Default trailing window. */
+export const DEFAULT_REREAD_MS = 5 * 60_000;
+/** The probe looks this many windows behind the window. */
+const PROBE_WINDOWS = 5n;
 
 const cursorKey = (ns: string) => `loki:${ns}`;
 const MS = 1_000_000n;
@@ -163,6 +177,8 @@ export class LokiPoller {
         failures: 0,
         retryAt: 0,
         inFlight: false,
+        readFrom: null,
+        probedAt: 0,
       };
       this.#state.set(ns, s);
     }
@@ -217,8 +233,15 @@ export class LokiPoller {
     const end = msToNs(nowMs - (o.ingestDelayMs ?? 5000));
     const floor = end - msToNs(o.maxCatchUpMs ?? 3_600_000);
     if (s.cursor < floor) await this.#gap(ns, s, floor);
+    const window = msToNs(o.overlapMs ?? DEFAULT_REREAD_MS);
+    s.readFrom ??= s.cursor;
+    const before = s.cursor;
+    if (s.warm && !s.partial && nowMs - s.probedAt >= nsToMs(window)) {
+      s.probedAt = nowMs;
+      await this.#probe(ns, s, window);
+    }
     // Re-read the overlap only when this process remembers what it delivered there.
-    let start = s.warm && !s.partial ? s.cursor - msToNs(o.overlapMs ?? 5000) : s.cursor;
+    let start = s.warm && !s.partial ? s.cursor - window : s.cursor;
     if (start < floor) start = floor;
     if (start >= end) return;
 
@@ -243,7 +266,10 @@ export class LokiPoller {
       const fresh = entries.filter((e) =>
         s.dedup.add(e.stream, BigInt(e.entry.tsNs), e.entry.line),
       );
+      if (!s.warm) s.probedAt = nowMs;
       s.warm = true;
+      const late = fresh.filter((e) => BigInt(e.entry.tsNs) < before).length;
+      if (late) o.metrics?.lateLines.inc({ namespace: ns }, late);
       if (fresh.length) {
         report.lines += fresh.length;
         await this.#deliver(
@@ -305,8 +331,41 @@ export class LokiPoller {
   async #advance(ns: string, s: NsState, cursor: bigint): Promise<void> {
     if (s.cursor !== null && cursor <= s.cursor) return;
     s.cursor = cursor;
-    s.dedup.prune(cursor - msToNs(this.#o.overlapMs ?? 5000) - MS);
+    // keep what the probe compares with: the window and the windows it probes behind it
+    const window = msToNs(this.#o.overlapMs ?? DEFAULT_REREAD_MS);
+    s.dedup.prune(cursor - window * (PROBE_WINDOWS + 1n) - MS);
     await this.#o.store.setCursor(cursorKey(ns), cursor.toString());
+  }
+
+  /**
+   * Lines behind the trailing window that this process never delivered: counted (and remembered,
+   * so each once), not delivered — a late line past the window is lost, and the metric says so.
+   */
+  async #probe(ns: string, s: NsState, window: bigint): Promise<void> {
+    const end = s.cursor! - window;
+    let start = end - window * PROBE_WINDOWS;
+    if (s.readFrom !== null && start < s.readFrom) start = s.readFrom;
+    if (start >= end) return;
+    const streams = await this.#client.queryRange(
+      {
+        query: `${namespaceSelector(ns)} |~ "${this.#o.filter}"`,
+        start,
+        end,
+        limit: this.#o.limit ?? 5000,
+        direction: 'forward',
+      },
+      this.#abort.signal,
+    );
+    const lost = flatten(ns, streams).entries.filter((e) =>
+      s.dedup.add(e.stream, BigInt(e.entry.tsNs), e.entry.line),
+    ).length;
+    if (lost) {
+      this.#o.metrics?.olderThanWindow.inc({ namespace: ns }, lost);
+      this.#o.logger.warn(
+        { namespace: ns, lines: lost, window_seconds: Number(window / MS) / 1000 },
+        'Loki lines arrived later than the re-read window and were not read; consider a longer HEALER_LOKI_REREAD_SECONDS',
+      );
+    }
   }
 
   async #gap(ns: string, s: NsState, floor: bigint): Promise<void> {

@@ -11,11 +11,27 @@ export interface LokiMetrics {
   gapSeconds: Counter<'namespace'>;
   /** Failed queries, by namespace and reason (`timeout`, `network`, `http_4xx`, `http_5xx`, `decode`). */
   errors: Counter<'namespace' | 'reason'>;
+  /** Lines read with a timestamp behind the cursor (late lines the trailing window caught). */
+  lateLines: Counter<'namespace'>;
+  /** Lines found later than the trailing window (never delivered): the window is too short. */
+  olderThanWindow: Counter<'namespace'>;
 }
 
 export function registerLokiMetrics(registry: Registry): LokiMetrics {
   const registers = [registry];
   return {
+    lateLines: new Counter({
+      name: 'healer_loki_late_lines_total',
+      help: 'Lines read with a timestamp behind the read cursor: late lines caught by the trailing re-read window',
+      labelNames: ['namespace'],
+      registers,
+    }),
+    olderThanWindow: new Counter({
+      name: 'healer_loki_lines_older_than_window_total',
+      help: 'Lines that reached Loki later than the trailing re-read window (HEALER_LOKI_REREAD_SECONDS): never delivered; found by a once-per-window probe of the 5 windows before it',
+      labelNames: ['namespace'],
+      registers,
+    }),
     queryDuration: new Histogram({
       name: 'healer_loki_query_duration_seconds',
       help: 'Duration of one Loki query_range request (one page), by outcome (ok, error)',

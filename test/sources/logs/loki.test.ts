@@ -396,3 +396,54 @@ void t.test('start and stop run the loop on its interval', async (t) => {
   await new Promise((r) => setTimeout(r, 60));
   t.equal(loki.stats.queries, n, 'stopped');
 });
+
+void t.test(
+  'late lines (timestamps behind the cursor) inside the trailing window are read exactly once, and counted',
+  async (t) => {
+    const { clock, loki, poller, got, metric } = await setup(t);
+    push(loki, [[at(T0, -20), 'Error: connect ECONNREFUSED 10.0.0.1:443']]);
+    await poller.pollOnce();
+    t.equal(got.length, 1);
+    // the clock moves on; ticks advance the cursor well past T0
+    for (let i = 0; i < 12; i++) {
+      clock.advance(10_000);
+      await poller.pollOnce();
+    }
+    // a promtail backlog arrives: lines 2 minutes behind the cursor
+    push(loki, [[at(T0, 0), 'Error: connect ECONNREFUSED 10.0.0.9:443']], {
+      ...REX,
+      container: 'docker-daemon',
+    });
+    await poller.pollOnce();
+    t.same(
+      lines(got),
+      ['Error: connect ECONNREFUSED 10.0.0.1:443', 'Error: connect ECONNREFUSED 10.0.0.9:443'],
+      'the late line is read',
+    );
+    for (let i = 0; i < 3; i++) {
+      clock.advance(10_000);
+      await poller.pollOnce();
+    }
+    t.equal(got.length, 2, 'and only once');
+    const late = await metric('healer_loki_late_lines_total');
+    t.equal(late.find((v) => v.labels.namespace === 'cto')?.value, 1, 'one late line counted');
+  },
+);
+
+void t.test('lines older than the trailing window are counted as lost', async (t) => {
+  const { clock, loki, poller, got, metric } = await setup(t, { overlapMs: 60_000 });
+  await poller.pollOnce();
+  for (let i = 0; i < 30; i++) {
+    clock.advance(10_000);
+    await poller.pollOnce();
+  }
+  // 4 minutes behind the cursor: older than the 1-minute window
+  push(loki, [[at(T0, 60), 'Error: connect ECONNREFUSED 10.0.0.7:443']]);
+  for (let i = 0; i < 12; i++) {
+    clock.advance(10_000);
+    await poller.pollOnce();
+  }
+  t.same(got, [], 'not delivered: older than the window');
+  const lost = await metric('healer_loki_lines_older_than_window_total');
+  t.equal(lost.find((v) => v.labels.namespace === 'cto')?.value, 1, 'but counted');
+});
