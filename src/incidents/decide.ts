@@ -6,7 +6,7 @@ import type {
   RemediationAttempt,
   Silence,
 } from '../domain/action.js';
-import type { Incident } from '../domain/incident.js';
+import type { Incident, RecordOutcome } from '../domain/incident.js';
 import type { IncidentState } from '../domain/incident.js';
 import type { Policy } from './policy.js';
 import { describeMatchers, matchSilence } from './silences.js';
@@ -17,8 +17,6 @@ import { describeMatchers, matchSilence } from './silences.js';
  * caller passes the incident after recording the alert, the clock, silences and capacity.
  */
 
-/** How the store recorded the alert (`Store.recordAlert`). */
-export type RecordOutcome = 'created' | 'repeat' | 'reopened';
 
 export interface DecideInput {
   /** The incident after recording this alert. */
