@@ -9,6 +9,7 @@ import { type Call, type Rule, expand, key, scanText, scanTree } from './rbac-sc
 interface Contract {
   watched: Rule[];
   leader: Rule[];
+  platform: Rule[];
   operatorOnly: string[];
   reviewed: Record<string, string[]>;
 }
@@ -18,11 +19,12 @@ const contract = parse(
 ) as Contract;
 const watched = expand(contract.watched);
 const leader = expand(contract.leader);
-const granted = new Set([...watched, ...leader]);
+const platform = expand(contract.platform);
+const granted = new Set([...watched, ...leader, ...platform]);
 
 /** Custom resources' API groups, from the contract (a plural in one group only). */
 const groupOf: Record<string, string> = {};
-for (const r of [...contract.watched, ...contract.leader])
+for (const r of [...contract.watched, ...contract.leader, ...contract.platform])
   for (const res of r.resources)
     if (r.apiGroups.length === 1 && r.apiGroups[0] !== '') groupOf[res.split('/')[0]] = r.apiGroups[0]!;
 
@@ -105,6 +107,23 @@ void t.test('cluster-wide: ClusterRole = contract, no per-namespace watch Roles'
     value?: string;
   }[];
   t.equal(env.find((e) => e.name === 'HEALER_NAMESPACES')?.value, '*');  t.end();
+});
+
+void t.test('platform checks: a read-only ClusterRole = contract, only when enabled', (t) => {
+  t.notOk(
+    find(render(), 'ClusterRole').some((r) => r.metadata.name.endsWith('-platform')),
+    'off by default',
+  );
+  const objs = render({ set: ['platformChecks.enabled=true'] });
+  const cr = find(objs, 'ClusterRole').filter((r) => r.metadata.name.endsWith('-platform'));
+  t.equal(cr.length, 1);
+  t.same(sorted(rulesOf(cr[0]!)), sorted(platform), 'platform rules');
+  t.ok([...platform].every((k) => /:(get|list)$/.test(k)), 'read-only');
+  t.match(
+    find(objs, 'ClusterRoleBinding').find((b) => b.metadata.name === cr[0]!.metadata.name),
+    { subjects: [{ kind: 'ServiceAccount', name: 'cto-healer', namespace: 'cto' }] },
+  );
+  t.end();
 });
 
 void t.test('every Kubernetes call in src/ is granted by the contract', (t) => {
