@@ -1,7 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { Classifier, DEFAULT_CATALOGUE_PATH, loadCatalogue } from '../detectors/patterns/index.js';
+import {
+  Classifier,
+  DEFAULT_CATALOGUE_PATH,
+  loadCatalogue,
+  StreamWindow,
+  WINDOW_LINES,
+} from '../detectors/patterns/index.js';
 import type { Finding } from '../detectors/patterns/index.js';
 
 export interface ScanOptions {
@@ -10,6 +16,8 @@ export interface ScanOptions {
   all: boolean;
   /** Exit 1 when anything was found (for scripts and CI). */
   fail?: boolean;
+  /** Say why each line was flagged, or was a near miss (a pattern matched and was vetoed). */
+  explain?: boolean;
   /** Another catalogue file instead of the shipped one. */
   catalogue?: string;
   stdin: NodeJS.ReadableStream;
@@ -79,8 +87,9 @@ async function scanOne(
 ): Promise<number> {
   let lineNo = 1;
   let count = 0;
+  const stream = new StreamWindow(); // one input is one stream
   for await (const block of lineBlocks(input)) {
-    const { findings, lines } = classifier.scanChunk(block, lineNo);
+    const { findings, lines } = classifier.scanChunk(block, lineNo, stream);
     count += findings.length;
     if (opts.all) {
       const byLine = new Map(findings.map((f) => [f.line, f]));
@@ -118,6 +127,62 @@ async function scanOne(
   return count;
 }
 
+/**
+ * `--explain`: every line that was flagged or nearly flagged, with the steps that decided —
+ * the pattern that matched, the filter, `unless` or envelope level that vetoed it, the structural
+ * rule (`structure:…`) that vetoed, re-categorised or assigned it. The same decisions as the
+ * scan itself (same window of preceding lines, same last finding), one line at a time.
+ */
+async function explainOne(
+  classifier: Classifier,
+  input: NodeJS.ReadableStream,
+  name: string | null,
+  opts: ScanOptions,
+): Promise<number> {
+  let lineNo = 0;
+  let count = 0;
+  const before: string[] = [];
+  let last: { lineNo: number; text: string } | null = null;
+  for await (const block of lineBlocks(input)) {
+    for (const raw of Buffer.from(block).toString('utf8').split('\n')) {
+      lineNo++;
+      const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      const lastFinding = last ? { back: lineNo - last.lineNo, text: last.text } : null;
+      const { finding, steps } = classifier.explainLine(text, before, lastFinding);
+      before.push(text);
+      if (before.length > WINDOW_LINES) before.shift();
+      if (finding) {
+        count++;
+        last = { lineNo, text };
+      }
+      if (steps.length === 0) continue;
+      const where = name === null ? `${lineNo}` : `${name}:${lineNo}`;
+      if (opts.json) {
+        await writeLine(
+          opts.stdout,
+          JSON.stringify({
+            ...(name !== null ? { file: name } : {}),
+            line: lineNo,
+            flagged: finding !== null,
+            alert: finding?.alert ?? null,
+            severity: finding?.severity ?? null,
+            pattern: finding?.patternId ?? null,
+            steps,
+            text,
+          }),
+        );
+        continue;
+      }
+      const head = finding
+        ? `${where}: flagged ${finding.alert} (${finding.severity}) by ${finding.patternId}${finding.rule && finding.rule !== finding.patternId ? ` via ${finding.rule}` : ''}: ${text}`
+        : `${where}: not flagged: ${text}`;
+      await writeLine(opts.stdout, head);
+      for (const s of steps) await writeLine(opts.stdout, `    ${s.by}: ${s.detail}`);
+    }
+  }
+  return count;
+}
+
 /** Why a file cannot be scanned, or null. */
 async function unreadable(file: string): Promise<string | null> {
   try {
@@ -151,13 +216,14 @@ export async function runScan(opts: ScanOptions): Promise<number> {
     return fail((err as Error).message);
   }
   let total = 0;
+  const one = opts.explain ? explainOne : scanOne;
   try {
-    if (opts.files.length === 0) total = await scanOne(classifier, opts.stdin, null, opts);
+    if (opts.files.length === 0) total = await one(classifier, opts.stdin, null, opts);
     for (const file of opts.files) {
       const input = openLog(file);
       input.on('error', () => undefined); // surfaced by the iterator below
       try {
-        total += await scanOne(classifier, input, file, opts);
+        total += await one(classifier, input, file, opts);
       } catch (err) {
         throw new ReadError(`cannot read ${file}: ${(err as Error).message}`);
       }
@@ -166,7 +232,8 @@ export async function runScan(opts: ScanOptions): Promise<number> {
     if (err instanceof ReadError) return fail(err.message);
     throw err;
   }
-  if (!opts.json && !opts.all) opts.stderr.write(`${total} finding${total === 1 ? '' : 's'}\n`);
+  if (!opts.json && (!opts.all || opts.explain))
+    opts.stderr.write(`${total} finding${total === 1 ? '' : 's'}\n`);
   return opts.fail && total > 0 ? 1 : 0;
 }
 
@@ -192,6 +259,10 @@ export function registerScan(
     .option('--all', 'print one JSON object for every input line: {line, alert, severity, pattern}')
     .option('--fail', 'exit 1 when anything was found')
     .option(
+      '--explain',
+      'say why each flagged line was flagged and why each near miss was not (pattern, filter, structural rule)',
+    )
+    .option(
       '--catalogue <file>',
       'use this catalogue instead of the shipped patterns/catalogue.yaml',
     )
@@ -202,13 +273,20 @@ export function registerScan(
     .action(
       async (
         files: string[],
-        flags: { json?: boolean; all?: boolean; fail?: boolean; catalogue?: string },
+        flags: {
+          json?: boolean;
+          all?: boolean;
+          fail?: boolean;
+          explain?: boolean;
+          catalogue?: string;
+        },
       ) => {
         const p = runScan({
           files,
           json: flags.json ?? false,
           all: flags.all ?? false,
           fail: flags.fail ?? false,
+          explain: flags.explain ?? false,
           ...(flags.catalogue ? { catalogue: flags.catalogue } : {}),
           stdin: process.stdin,
           stdout: io.out,

@@ -21,6 +21,7 @@ async function scan(opts: {
   json?: boolean;
   all?: boolean;
   fail?: boolean;
+  explain?: boolean;
   stdin?: string;
 }) {
   const stdout = new PassThrough();
@@ -34,6 +35,7 @@ async function scan(opts: {
     json: opts.json ?? false,
     all: opts.all ?? false,
     fail: opts.fail ?? false,
+    explain: opts.explain ?? false,
     stdin: Readable.from([opts.stdin ?? '']),
     stdout,
     stderr,
@@ -143,6 +145,46 @@ void t.test('a large file streams across chunk boundaries with correct line numb
       ]),
       ['small', 2, 'rt-connection-refused'],
       ['small', 4, 'a12-mcp-sdk-connection-closed'],
+    ],
+  );
+});
+
+void t.test('--explain: the reason for each finding and for each near miss', async (t) => {
+  const stdin = [
+    'INFO     Setting up STDIO servers with 120.0s timeout',
+    'panic: runtime error: invalid memory address or nil pointer dereference',
+    'goroutine 1 [running]:',
+    'exit status 2',
+    'nothing to see',
+    '  Warning  BackOff    2m (x373 over 1h)   kubelet  Back-off restarting failed container',
+  ].join('\n');
+  const r = await scan({ explain: true, stdin });
+  t.equal(r.code, 0);
+  t.same(r.out.trimEnd().split('\n'), [
+    '1: not flagged: INFO     Setting up STDIO servers with 120.0s timeout',
+    '    rt-timeout: pattern matched "timeout", vetoed by the info level of its prefix envelope (filter info-level)',
+    '2: flagged runtime (critical) by rt-go-panic: panic: runtime error: invalid memory address or nil pointer dereference',
+    '    rt-go-panic: pattern matched "panic: r"',
+    '4: not flagged: exit status 2',
+    '    rt-exit-code: pattern matched "exit status 2"',
+    '    structure:go-panic-tail: part of the Go panic above (signal, goroutine dump, exit status)',
+    '6: flagged runtime (high) by rt-pod-failure: ' +
+      '  Warning  BackOff    2m (x373 over 1h)   kubelet  Back-off restarting failed container',
+    '    rt-pod-failure: pattern matched "Back-off restarting failed container"',
+  ]);
+  t.equal(r.err, '2 findings\n');
+  const json = await scan({ explain: true, json: true, stdin });
+  const rows = json.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { line: number; flagged: boolean; steps: { by: string }[] });
+  t.same(
+    rows.map((x) => [x.line, x.flagged, x.steps.map((s) => s.by)]),
+    [
+      [1, false, ['rt-timeout']],
+      [2, true, ['rt-go-panic']],
+      [4, false, ['rt-exit-code', 'structure:go-panic-tail']],
+      [6, true, ['rt-pod-failure']],
     ],
   );
 });

@@ -3,6 +3,29 @@ import { requiredLiterals } from './literals.js';
 import { LiteralScanner, scannable } from './prefilter.js';
 import { DEFAULT_ISSUE_TYPE } from './schema.js';
 import type { Catalogue, Entry, Finding } from './schema.js';
+import { assignByStructure, refineFinding, STRUCTURE_LITERALS, WINDOW_LINES } from './structure.js';
+import { envelopeOf } from './structure.js';
+import type { Context, Envelope } from './structure.js';
+
+/**
+ * What the classifier remembers of one stream between two chunks: its last lines (the window the
+ * structural rules look at) and its last finding. One per stream (a file of `healer scan`, a
+ * container's log): chunks of the same stream classified with the same window behave as one text.
+ */
+export class StreamWindow {
+  /** The stream's last `WINDOW_LINES` lines, oldest first. */
+  lines: string[] = [];
+  /** Lines between the stream's last finding and its last line (0: the last line), and its text. */
+  lastFinding: { ago: number; text: string } | null = null;
+}
+
+/** One step of the reasoning about a line, for `healer scan --explain`. */
+export interface Step {
+  /** A pattern id, a filter id, or a structural rule (`structure:…`). */
+  by: string;
+  outcome: 'matched' | 'vetoed' | 'recategorised' | 'assigned';
+  detail: string;
+}
 
 interface Compiled {
   entry: Entry;
@@ -10,6 +33,13 @@ interface Compiled {
   re: RegExp;
   /** The entry's `unless` patterns and shared filters: the line is suppressed when one matches. */
   unless: readonly RegExp[];
+  /** What each of `unless` is, for explanations: `unless[i]` or the filter id. */
+  unlessNames: readonly string[];
+  /**
+   * The envelope levels the entry's filters veto (`info-level`: info and debug; `warn-level`:
+   * warn), so a level the filter's words miss (`INFO     Setting up…`, `[WRN]`) is vetoed too.
+   */
+  vetoLevels: ReadonlySet<string>;
 }
 
 /** `(?:a)|(?:b)|…` — one alternation that keeps every pattern's own grouping intact. */
@@ -21,11 +51,72 @@ const asBuffer = (bytes: Uint8Array): Buffer =>
 
 const decode = (bytes: Uint8Array): string => asBuffer(bytes).toString('utf8');
 
-/** True when one of the patterns matches (the order changes only how soon that is known). */
-const suppressed = (unless: readonly RegExp[], text: string): boolean => {
-  for (const re of unless) if (re.test(text)) return true;
-  return false;
+/** The index of the first pattern that matches, or -1. */
+const suppressedBy = (unless: readonly RegExp[], text: string): number => {
+  for (let i = 0; i < unless.length; i++) if (unless[i].test(text)) return i;
+  return -1;
 };
+
+const stripCr = (s: string): string => (s.endsWith('\r') ? s.slice(0, -1) : s);
+
+/** Up to `want` lines before the line starting at `start` (oldest first), without line breaks. */
+function precedingLines(input: string | Buffer, start: number, want: number): string[] {
+  const out: string[] = [];
+  let end = start - 1; // the line break before the line
+  while (out.length < want && end >= 0) {
+    const s =
+      end === 0
+        ? 0
+        : (typeof input === 'string'
+            ? input.lastIndexOf('\n', end - 1)
+            : input.lastIndexOf(NEWLINE, end - 1)) + 1;
+    out.push(
+      stripCr(typeof input === 'string' ? input.slice(s, end) : input.toString('utf8', s, end)),
+    );
+    end = s - 1;
+  }
+  return out.reverse();
+}
+
+const NEWLINE = 10;
+
+/** Per-chunk state of the structural stage: the window before a line and the last finding. */
+class ChunkState {
+  /** Line index (0-based, in the chunk; negative: carried from earlier chunks) and text. */
+  last: { idx: number; text: string } | null = null;
+  constructor(
+    readonly input: string | Buffer,
+    readonly carry: StreamWindow | null,
+  ) {
+    const lf = carry?.lastFinding;
+    if (lf) this.last = { idx: -1 - lf.ago, text: lf.text };
+  }
+
+  /** The context of line `idx` of the chunk, starting at offset `start`. */
+  context(idx: number, start: number): Context {
+    let memo: string[] | null = null;
+    const last = this.last;
+    return {
+      before: () => {
+        if (memo) return memo;
+        memo = precedingLines(this.input, start, Math.min(idx, WINDOW_LINES));
+        if (memo.length < WINDOW_LINES && this.carry)
+          memo = [...this.carry.lines.slice(memo.length - WINDOW_LINES), ...memo];
+        return memo;
+      },
+      lastFinding: last ? { back: idx - last.idx, text: last.text } : null,
+    };
+  }
+
+  /** Hands the chunk's tail over to the stream window. */
+  finish(lines: number): void {
+    const w = this.carry;
+    if (!w) return;
+    const tail = precedingLines(this.input, this.input.length + 1, WINDOW_LINES);
+    w.lines = tail.length < WINDOW_LINES ? [...w.lines, ...tail].slice(-WINDOW_LINES) : tail;
+    w.lastFinding = this.last ? { ago: lines - 1 - this.last.idx, text: this.last.text } : null;
+  }
+}
 
 const lineCount = (text: string): number => {
   let n = 1;
@@ -41,9 +132,24 @@ export function filtersOf(catalogue: Catalogue, entry: Entry): string[] {
   return catalogue.filters.filter((f) => !wanted || wanted.has(f.id)).map((f) => f.pattern);
 }
 
+/** The ids of the shared filters an entry applies (in `filtersOf` order). */
+function filterIdsOf(catalogue: Catalogue, entry: Entry): string[] {
+  const wanted = entry.filters ? new Set(entry.filters) : null;
+  return catalogue.filters.filter((f) => !wanted || wanted.has(f.id)).map((f) => `filter ${f.id}`);
+}
+
+/** The envelope levels vetoed by these filters (`filter info-level`, `filter warn-level`). */
+function levelsVetoed(filterNames: readonly string[]): ReadonlySet<string> {
+  const levels = new Set<string>();
+  if (filterNames.includes('filter info-level')) levels.add('info').add('debug');
+  if (filterNames.includes('filter warn-level')) levels.add('warn');
+  return levels;
+}
+
 /** Literal search over every entry's required literals, and which entries each literal serves. */
 interface FastPath {
   scanner: LiteralScanner;
+  /** Entries each literal serves; `compiled.length` stands for the structural stage. */
   entriesOf: number[][];
 }
 
@@ -61,6 +167,14 @@ function fastPath(compiled: Compiled[]): FastPath | null {
       }
       entriesOf[k].push(i);
     }
+  }
+  for (const lit of STRUCTURE_LITERALS) {
+    let k = index.get(lit);
+    if (k === undefined) {
+      k = entriesOf.push([]) - 1;
+      index.set(lit, k);
+    }
+    entriesOf[k].push(compiled.length);
   }
   return { scanner: new LiteralScanner([...index.keys()]), entriesOf };
 }
@@ -92,8 +206,17 @@ export class Classifier {
       re: new RegExp(entry.pattern, 'i'),
       // The entry's own false positives first: the likelier to match, and a match ends the test.
       unless: unlessFor([...entry.unless, ...filtersOf(catalogue, entry)]),
+      unlessNames: [
+        ...entry.unless.map((_, i) => `${entry.id} unless[${i}]`),
+        ...filterIdsOf(catalogue, entry),
+      ],
+      vetoLevels: levelsVetoed(filterIdsOf(catalogue, entry)),
     }));
-    this.#any = new RegExp(union(this.#compiled.map((c) => c.entry.pattern)), 'gim');
+    const structural = STRUCTURE_LITERALS.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.#any = new RegExp(
+      union([...this.#compiled.map((c) => c.entry.pattern), ...structural]),
+      'gim',
+    );
     this.#fast = fastPath(this.#compiled);
   }
 
@@ -102,22 +225,81 @@ export class Classifier {
     return this.#fast !== null;
   }
 
-  /** The finding for one line (without its line break), or null. */
-  classifyLine(text: string, line = 1): Finding | null {
-    return this.#classify(text, line, null);
+  /**
+   * The finding for one line (without its line break), or null. `before` is the window of
+   * preceding lines of its stream (oldest first), when known.
+   */
+  classifyLine(text: string, line = 1, before: readonly string[] = []): Finding | null {
+    return this.#classify(text, line, null, true, lineContext(before), null);
   }
 
   /**
-   * The first entry (in priority order) that matches and is not suppressed; `only` narrows it to
-   * these entries (indices into the priority order, ascending).
+   * Why a line is or is not a finding: every pattern that matched, what vetoed it (an `unless`,
+   * a shared filter, a structural rule), what the structural stage assigned. `before` is the
+   * window of preceding lines, `lastFinding` the stream's last finding (lines above, and text).
    */
-  #classify(text: string, line: number, only: readonly number[] | null): Finding | null {
-    const t = text.endsWith('\r') ? text.slice(0, -1) : text;
+  explainLine(
+    text: string,
+    before: readonly string[] = [],
+    lastFinding: { back: number; text: string } | null = null,
+  ): { finding: Finding | null; steps: Step[] } {
+    const steps: Step[] = [];
+    const ctx = lineContext(before);
+    ctx.lastFinding = lastFinding;
+    const finding = this.#classify(text, 1, null, true, ctx, steps);
+    return { finding, steps };
+  }
+
+  /**
+   * The first entry (in priority order) that matches and is not suppressed, then the structural
+   * stage (`structure.ts`): it may veto or re-categorise that finding, or, when no pattern took
+   * the line and `structural` is set, assign one from the line's shape. `only` narrows the
+   * entries to these (indices into the priority order, ascending); `steps` collects the reasons.
+   */
+  #classify(
+    text: string,
+    line: number,
+    only: readonly number[] | null,
+    structural: boolean,
+    ctx: Context,
+    steps: Step[] | null,
+  ): Finding | null {
+    const t = stripCr(text);
     const compiled = this.#compiled;
     const n = only ? only.length : compiled.length;
+    let vetoed = false;
+    let env: Envelope | undefined;
     for (let k = 0; k < n; k++) {
       const c = compiled[only ? only[k] : k];
-      if (!c.re.test(t) || suppressed(c.unless, t)) continue;
+      if (!c.re.test(t)) continue;
+      const by = suppressedBy(c.unless, t);
+      if (by !== -1) {
+        vetoed = true;
+        steps?.push({
+          by: c.entry.id,
+          outcome: 'vetoed',
+          detail: `pattern matched ${JSON.stringify(c.re.exec(t)?.[0] ?? '')}, vetoed by ${c.unlessNames[by]}`,
+        });
+        continue;
+      }
+      if (c.vetoLevels.size > 0) {
+        env ??= envelopeOf(t);
+        const level = env.level;
+        // A Kubernetes event's type (Warning/Normal) is not a log level.
+        if (level !== null && env.shape !== 'event' && c.vetoLevels.has(level)) {
+          vetoed = true;
+          steps?.push({
+            by: c.entry.id,
+            outcome: 'vetoed',
+            detail:
+              `pattern matched ${JSON.stringify(c.re.exec(t)?.[0] ?? '')}, vetoed by the ${level} level of its ${env.shape ?? ''} envelope (filter ${level === 'warn' ? 'warn' : 'info'}-level)`.replace(
+                '  ',
+                ' ',
+              ),
+          });
+          continue;
+        }
+      }
       const e = c.entry;
       const finding: Finding = {
         line,
@@ -130,38 +312,98 @@ export class Classifier {
         family: e.family,
       };
       if (e.checklist) finding.checklist = e.checklist;
+      steps?.push({
+        by: e.id,
+        outcome: 'matched',
+        detail: `pattern matched ${JSON.stringify(c.re.exec(t)?.[0] ?? '')}`,
+      });
+      const verdict = refineFinding(t, e.alert, ctx);
+      if (!verdict) return finding;
+      if (verdict.kind === 'veto') {
+        steps?.push({ by: verdict.rule, outcome: 'vetoed', detail: verdict.why });
+        return null;
+      }
+      if (verdict.kind === 'recategorise') {
+        steps?.push({
+          by: verdict.rule,
+          outcome: 'recategorised',
+          detail: `${e.alert} → ${verdict.alert}: ${verdict.why}`,
+        });
+        finding.alert = verdict.alert;
+        finding.issueType = DEFAULT_ISSUE_TYPE[verdict.alert];
+        finding.family = verdict.family;
+        finding.priority = 2;
+        finding.rule = verdict.rule;
+      }
       return finding;
     }
-    return null;
+    if (vetoed || !structural) return null;
+    const verdict = assignByStructure(t, ctx);
+    if (!verdict) return null;
+    if (verdict.kind !== 'assign') {
+      steps?.push({ by: verdict.rule, outcome: 'vetoed', detail: verdict.why });
+      return null;
+    }
+    steps?.push({ by: verdict.rule, outcome: 'assigned', detail: verdict.why });
+    return {
+      line,
+      text: t,
+      patternId: verdict.rule,
+      rule: verdict.rule,
+      alert: verdict.alert,
+      severity: verdict.severity,
+      priority: verdict.alert === 'lifecycle' ? 3 : verdict.alert === 'runtime' ? 2 : 1,
+      issueType: DEFAULT_ISSUE_TYPE[verdict.alert],
+      family: verdict.family,
+    };
   }
 
   /**
    * Findings of a block of lines, in line order; `firstLineNo` numbers its first line. The block
    * is a string, or UTF-8 bytes (then only the candidate lines are decoded).
    */
-  classifyChunk(text: string | Uint8Array, firstLineNo = 1): Finding[] {
-    return this.scanChunk(text, firstLineNo).findings;
+  classifyChunk(
+    text: string | Uint8Array,
+    firstLineNo = 1,
+    stream: StreamWindow | null = null,
+  ): Finding[] {
+    return this.scanChunk(text, firstLineNo, stream).findings;
   }
 
-  /** `classifyChunk`, and the number of lines in the block (its line breaks, plus one). */
-  scanChunk(text: string | Uint8Array, firstLineNo = 1): { findings: Finding[]; lines: number } {
-    if (this.#fast) return this.#byLiterals(this.#fast, text, firstLineNo);
+  /**
+   * `classifyChunk`, and the number of lines in the block (its line breaks, plus one). With a
+   * `stream`, the block continues that stream: the structural rules see its last lines, and the
+   * window is updated for the next block.
+   */
+  scanChunk(
+    text: string | Uint8Array,
+    firstLineNo = 1,
+    stream: StreamWindow | null = null,
+  ): { findings: Finding[]; lines: number } {
+    if (this.#fast) return this.#byLiterals(this.#fast, text, firstLineNo, stream);
     const str = typeof text === 'string' ? text : decode(text);
-    return { findings: this.#byRegex(str, firstLineNo), lines: lineCount(str) };
+    const state = new ChunkState(str, stream);
+    const findings = this.#byRegex(str, firstLineNo, state);
+    const lines = lineCount(str);
+    state.finish(lines);
+    return { findings, lines };
   }
 
   #byLiterals(
     fast: FastPath,
     input: string | Uint8Array,
     firstLineNo: number,
+    stream: StreamWindow | null,
   ): { findings: Finding[]; lines: number } {
     const findings: Finding[] = [];
     const found = fast.scanner.lines(input);
     const bytes = typeof input === 'string' ? null : asBuffer(input);
+    const state = new ChunkState(bytes ?? (input as string), stream);
+    const structuralIndex = this.#compiled.length;
     const { start, end, line, litFrom, lits } = found;
     // The entries a candidate line's literals serve, in priority order; `seen[i]` is the number of
     // the last line (plus one) that picked entry i.
-    const seen = new Int32Array(this.#compiled.length);
+    const seen = new Int32Array(this.#compiled.length + 1);
     const picked: number[] = [];
     for (let k = 0; k < found.count; k++) {
       picked.length = 0;
@@ -173,16 +415,26 @@ export class Classifier {
         }
       }
       if (picked.length > 1) picked.sort((x, y) => x - y);
+      let structural = false;
+      if (picked[picked.length - 1] === structuralIndex) {
+        picked.pop();
+        structural = true;
+      }
       const text = bytes
         ? bytes.toString('utf8', start[k], end[k])
         : (input as string).slice(start[k], end[k]);
-      const finding = this.#classify(text, firstLineNo + line[k], picked);
-      if (finding) findings.push(finding);
+      const ctx = state.context(line[k], start[k]);
+      const finding = this.#classify(text, firstLineNo + line[k], picked, structural, ctx, null);
+      if (finding) {
+        findings.push(finding);
+        state.last = { idx: line[k], text: finding.text };
+      }
     }
+    state.finish(found.lines);
     return { findings, lines: found.lines };
   }
 
-  #byRegex(text: string, firstLineNo: number): Finding[] {
+  #byRegex(text: string, firstLineNo: number, state: ChunkState): Finding[] {
     const findings: Finding[] = [];
     const any = this.#any;
     any.lastIndex = 0;
@@ -200,11 +452,22 @@ export class Classifier {
       )
         lineNo++;
       counted = start;
-      const finding = this.classifyLine(text.slice(start, end), lineNo);
-      if (finding) findings.push(finding);
+      const idx = lineNo - firstLineNo;
+      const ctx = state.context(idx, start);
+      const finding = this.#classify(text.slice(start, end), lineNo, null, true, ctx, null);
+      if (finding) {
+        findings.push(finding);
+        state.last = { idx, text: finding.text };
+      }
       if (nl === -1) break;
       any.lastIndex = nl + 1; // next candidate: the next line at the earliest
     }
     return findings;
   }
+}
+
+/** A context from a known window (no stream state): for single lines and explanations. */
+function lineContext(before: readonly string[]): Context {
+  const window = before.slice(-WINDOW_LINES);
+  return { before: () => window, lastFinding: null };
 }

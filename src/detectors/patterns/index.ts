@@ -1,4 +1,7 @@
-export { Classifier, union } from './classifier.js';
+export { Classifier, StreamWindow, union } from './classifier.js';
+export type { Step } from './classifier.js';
+export { envelopeOf, STRUCTURE_FILTER, STRUCTURE_LITERALS, WINDOW_LINES } from './structure.js';
+export type { Envelope } from './structure.js';
 export { ChecklistScanner, foldChecklist, markOf, preflightState } from './checklist.js';
 export type { ChecklistMark } from './checklist.js';
 export { exampleProblems } from './examples.js';

@@ -99,4 +99,9 @@ export interface Finding {
   issueType: IssueType;
   family: string;
   checklist?: ChecklistRef;
+  /**
+   * The structural rule (`structure:…`) that assigned the finding (then `patternId` is the same)
+   * or re-categorised a pattern's finding; absent when the pattern alone decided.
+   */
+  rule?: string;
 }

@@ -1,5 +1,5 @@
 import { foldChecklist } from '../../detectors/patterns/index.js';
-import type { ChecklistMark } from '../../detectors/patterns/index.js';
+import type { ChecklistMark, StreamWindow } from '../../detectors/patterns/index.js';
 import type { PreflightItem, PreflightState } from '../../domain/session.js';
 
 /** One agent run: a container instance (pod + container + its `startedAt`). */
@@ -21,6 +21,8 @@ export interface Run {
   sent: string | null;
   /** The last lines seen (pod-log path: context for evidence). */
   ring: string[];
+  /** The classifier's window over this container's stream (its structural rules read it). */
+  window: StreamWindow;
   seenAt: number;
 }
 

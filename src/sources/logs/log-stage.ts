@@ -3,6 +3,7 @@ import {
   inPreflightWindow,
   markOf,
   PREFLIGHT_WINDOW_MS,
+  StreamWindow,
 } from '../../detectors/patterns/index.js';
 import type {
   ChecklistMark,
@@ -131,6 +132,7 @@ export function createLogStage(o: LogStageOptions): LogStage {
         frozen: false,
         sent: null,
         ring: [],
+        window: new StreamWindow(),
         seenAt: now,
       };
       runs.delete(key);
@@ -218,7 +220,9 @@ export function createLogStage(o: LogStageOptions): LogStage {
     const session = c.playId ? o.session(c.playId) : undefined;
     const lines = group.map((e) => safe(e.line));
     const findings = new Map<number, Finding>();
-    for (const f of o.classifier.classifyChunk(lines.join('\n'))) findings.set(f.line - 1, f);
+    // The batch continues the container's stream: structural rules see the lines before it.
+    for (const f of o.classifier.classifyChunk(lines.join('\n'), 1, run.window))
+      findings.set(f.line - 1, f);
     for (const [i, entry] of group.entries()) {
       const finding = findings.get(i);
       const marks: ChecklistMark[] = o.checklistScanner.scanLine(lines[i]);

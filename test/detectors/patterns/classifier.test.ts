@@ -4,6 +4,7 @@ import {
   Classifier,
   loadCatalogue,
   parseCatalogue,
+  StreamWindow,
 } from '../../../src/detectors/patterns/index.js';
 import { requiredLiterals } from '../../../src/detectors/patterns/literals.js';
 
@@ -12,16 +13,21 @@ const classifier = new Classifier(catalogue);
 const fixture = (p: string) =>
   readFileSync(new URL(`../../fixtures/logs/${p}`, import.meta.url), 'utf8');
 
-/** The reference: one line at a time. */
-const lineByLine = (text: string, first = 1) =>
-  text.split('\n').flatMap((l, i) => classifier.classifyLine(l, first + i) ?? []);
+/**
+ * The reference: one line at a time, each as a chunk of its own that continues the same stream
+ * (the window of preceding lines and the last finding carried by a StreamWindow).
+ */
+const lineByLine = (text: string, first = 1) => {
+  const stream = new StreamWindow();
+  return text.split('\n').flatMap((l, i) => classifier.classifyChunk(l, first + i, stream));
+};
 
 void t.test('the shipped catalogue uses the literal fast path', (t) => {
   t.ok(classifier.literalPrefilter);
   t.end();
 });
 
-void t.test('classifyChunk finds exactly what classifyLine finds, line by line', (t) => {
+void t.test('classifyChunk finds exactly what the same stream finds one line at a time', (t) => {
   const labels = fixture('labels.yaml');
   const files = [...labels.matchAll(/^ {2}(\S+\.log):$/gm)].map((m) => m[1]);
   const all = files.map(fixture).join('');

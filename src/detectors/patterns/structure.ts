@@ -1,0 +1,411 @@
+import type { LogAlert } from './schema.js';
+import type { Severity } from '../../domain/alert.js';
+
+/**
+ * Structure before strings (issue #12 item 2): what a line *is* — its envelope (a JSON event with
+ * a level, a klog or logrus line, a level prefix, a `kubectl describe` event row) and its place in
+ * a multi-line shape (a Python traceback, a Go panic, a Rust panic inside `cargo test` output, a
+ * response body under an error line) — read before and after the catalogue's words.
+ *
+ * The rules here are code, not catalogue data, because they need more than one line: each sees
+ * the line, its envelope, and a short window of the preceding lines of the same stream
+ * (`WINDOW_LINES`), plus the last finding of that stream. Each rule has an id
+ * (`structure:<name>`) that a finding or a veto names, so `healer scan --explain` can say which
+ * one decided.
+ */
+
+/** Preceding lines of the same stream a structural rule may look at. */
+export const WINDOW_LINES = 8;
+
+/** A continuation line belongs to the finding at most this many lines above it. */
+const CONTINUATION_LINES = 3;
+
+export type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug';
+export type Shape =
+  'json' | 'klog' | 'logrus' | 'logfmt' | 'bracket' | 'prefix' | 'npm' | 'event' | 'systemd';
+
+export interface Envelope {
+  shape: Shape | null;
+  level: Level | null;
+  /** The message part (the JSON `msg`/`message`, the text after a prefix), or the whole line. */
+  message: string;
+  /** For `kubectl describe`/`get events` rows: the event reason (BackOff, Unhealthy, …). */
+  reason?: string;
+}
+
+const LEVELS: Record<string, Level> = {
+  fatal: 'fatal',
+  fata: 'fatal',
+  panic: 'fatal',
+  pani: 'fatal',
+  crit: 'fatal',
+  critical: 'fatal',
+  emerg: 'fatal',
+  alert: 'fatal',
+  f: 'fatal',
+  error: 'error',
+  erro: 'error',
+  err: 'error',
+  ftl: 'fatal',
+  inf: 'info',
+  dbg: 'debug',
+  eror: 'error',
+  e: 'error',
+  warn: 'warn',
+  warning: 'warn',
+  wrn: 'warn',
+  wrng: 'warn',
+  w: 'warn',
+  info: 'info',
+  notice: 'info',
+  i: 'info',
+  debug: 'debug',
+  debu: 'debug',
+  trace: 'debug',
+  trac: 'debug',
+  verbose: 'debug',
+  d: 'debug',
+};
+
+const levelWord = (w: string | undefined): Level | null =>
+  w === undefined ? null : (LEVELS[w.toLowerCase()] ?? null);
+
+/** pino/bunyan numeric levels. */
+const numericLevel = (n: number): Level =>
+  n >= 60 ? 'fatal' : n >= 50 ? 'error' : n >= 40 ? 'warn' : n >= 30 ? 'info' : 'debug';
+
+// A syslog/journald prefix (`May 18 13:40:00 host unit[123]: `) and leading timestamps.
+const SYSLOG = /^[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}\s+\S+\s+([\w.@/-]+?)(?:\[\d+\])?:\s+/;
+const TIMESTAMP =
+  /^\[?(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?|\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)\]?\s+/;
+const KLOG = /^([IWEF])\s?\d{4}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?\s+(?:UTC\s+)?(.*)$/;
+const LOGRUS = /^(TRAC|DEBU|INFO|WARN|ERRO|FATA|PANI)\[\d+\]\s*(.*)$/;
+const LOGFMT_LEVEL = /(?:^|\s)level=("?)(\w+)\1(?:\s|$)/i;
+const LOGFMT_MSG = /(?:^|\s)msg="((?:[^"\\]|\\.)*)"/;
+const BRACKET =
+  /^\[(fatal|ftl|critical|crit|error|err|warn|warning|wrn|info|inf|notice|debug|dbg|trace)\]\s*(?:\[[^\]]*\]\s*)?(.*)$/i;
+const PREFIX =
+  /^(FATAL|CRITICAL|PANIC|ERROR|WARN|WARNING|INFO|NOTICE|DEBUG|TRACE)(?::[\w.]*:|:|\s+-\s+|\s+)(.*)$/;
+const PY_DASHED = /\s-\s(CRITICAL|ERROR|WARNING|INFO|DEBUG)\s-\s(.*)$/;
+const NPM = /^npm (ERR!|(?:error|WARN|warn|notice|info|verb|http|timing|sill)\b)\s*(.*)$/;
+const EVENT_ROW = /(?:^|\s)(Warning|Normal)\s{2,}([A-Z]\w+)\s{2,}(.*)$/;
+
+/** The envelope of one line. Cheap enough for candidate lines; never throws. */
+export function envelopeOf(line: string): Envelope {
+  let rest = line.trim();
+  let shape: Shape | null = null;
+  const sys = SYSLOG.exec(rest);
+  if (sys) {
+    shape = 'systemd';
+    rest = rest.slice(sys[0].length);
+  }
+  const event = EVENT_ROW.exec(rest);
+  if (event) {
+    return {
+      shape: 'event',
+      level: event[1] === 'Warning' ? 'warn' : 'info',
+      reason: event[2],
+      message: event[3],
+    };
+  }
+  if (rest.startsWith('{') && rest.endsWith('}')) {
+    const json = jsonEnvelope(rest);
+    if (json) return json;
+  }
+  const klog = KLOG.exec(rest);
+  if (klog) return { shape: 'klog', level: levelWord(klog[1]), message: klog[2] };
+  for (let i = 0; i < 2; i++) {
+    const ts = TIMESTAMP.exec(rest);
+    if (!ts) break;
+    rest = rest.slice(ts[0].length);
+  }
+  const logrus = LOGRUS.exec(rest);
+  if (logrus) return { shape: 'logrus', level: levelWord(logrus[1]), message: logrus[2] };
+  const npm = NPM.exec(rest);
+  if (npm) {
+    const w = npm[1].toLowerCase();
+    const level = w === 'err!' || w === 'error' ? 'error' : w === 'warn' ? 'warn' : 'info';
+    return { shape: 'npm', level, message: npm[2] };
+  }
+  const lf = LOGFMT_LEVEL.exec(rest);
+  if (lf)
+    return {
+      shape: 'logfmt',
+      level: levelWord(lf[2]),
+      message: LOGFMT_MSG.exec(rest)?.[1] ?? rest,
+    };
+  const br = BRACKET.exec(rest);
+  if (br) return { shape: 'bracket', level: levelWord(br[1]), message: br[2] };
+  const px = PREFIX.exec(rest);
+  if (px) return { shape: 'prefix', level: levelWord(px[1]), message: px[2] };
+  const dashed = PY_DASHED.exec(rest);
+  if (dashed) return { shape: 'prefix', level: levelWord(dashed[1]), message: dashed[2] };
+  return { shape, level: null, message: rest };
+}
+
+function jsonEnvelope(text: string): Envelope | null {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return null;
+  const o = doc as Record<string, unknown>;
+  const raw = o.level ?? o.severity ?? o.lvl ?? o['log.level'];
+  let level: Level | null =
+    typeof raw === 'number' ? numericLevel(raw) : typeof raw === 'string' ? levelWord(raw) : null;
+  // Agent CLIs' stream-json: `{"type":"error",…}`, `{"type":"result","subtype":"error_max_turns"}`.
+  if (level === null && o.type === 'error') level = 'error';
+  if (level === null && typeof o.subtype === 'string' && o.subtype.startsWith('error'))
+    level = 'error';
+  const err = o.error;
+  const message =
+    [
+      o.msg,
+      o.message,
+      typeof err === 'object' && err ? (err as Record<string, unknown>).message : err,
+      o.subtype,
+    ]
+      .filter((v): v is string => typeof v === 'string')
+      .join(' ') || text;
+  return { shape: 'json', level, message };
+}
+
+/** What a structural rule sees besides the line. */
+export interface Context {
+  /** Up to `WINDOW_LINES` preceding lines of the same stream, oldest first. */
+  before(): readonly string[];
+  /** The stream's last finding: how many lines above this one, and its text; or null. */
+  lastFinding: { back: number; text: string } | null;
+}
+
+/** A decision of the structural stage. */
+export type Verdict =
+  | { kind: 'veto'; rule: string; why: string }
+  | { kind: 'recategorise'; rule: string; why: string; alert: LogAlert; family: string }
+  | {
+      kind: 'assign';
+      rule: string;
+      why: string;
+      alert: LogAlert;
+      severity: Severity;
+      family: string;
+    };
+
+const TRACEBACK_HEAD = /^\s*Traceback \(most recent call last\):\s*$/;
+const RUST_PANIC = /\bpanicked at\b/;
+const CARGO_TEST =
+  /^\s*(?:---- \S.* stdout ----|running \d+ tests?|failures:|test result: |test \S+ \.\.\. (?:FAILED|ok|ignored))\s*$/;
+const GO_PANIC = /^panic: /;
+const GO_PANIC_TAIL = /^\s*(?:\[signal |exit status \d+\s*$|goroutine \d+ \[)/;
+/** Lines that carry a record marker of their own (a tool result, a status glyph): never continuations. */
+const RECORD_MARK = /^\s*│?\s*[⎿✻●✖✗×⚠■❌▶[]/u;
+/** A fragment of a JSON document wrapped over lines (a field, an unclosed object). */
+const JSON_FRAGMENT = /^\s*[{"]/;
+/** A field of the exception above it (`Reason: Unauthorized` under `ApiException: (401)`). */
+const FIELD = /^Reason:/;
+/** Wrapped text: indented, going on mid-sentence (lower case); only the line or two above. */
+const WRAPPED = /^\s+[a-z]/;
+const NPM_ERR = /^npm (?:ERR!|error\b)/;
+/** The trailer of an npm error block (the failure is on its `code`/message line above). */
+const NPM_TRAILER =
+  /^npm (?:ERR!|error) (?:Exit status \d|errno \S|Failed at |A complete log|This is probably|\s*$)/;
+const MCP_TRANSPORT = /MCP error -3200[01]|request timed out|connection closed/i;
+const MCP_STARTUP =
+  /fail(?:ed)? to (?:start|connect|initiali[sz]e)|start-?up|discovery|initiali[sz]|connecting to/i;
+const IN_CALL =
+  /calling tool|error executing|⎿|CallToolRequest|tools\/call|Message from (?:client|server)|"method"\s*:/iu;
+const WARNING_REASONS = new Set([
+  'BackOff',
+  'FailedScheduling',
+  'Unhealthy',
+  'Killing',
+  'Failed',
+  'FailedMount',
+  'FailedAttachVolume',
+  'FailedCreatePodSandBox',
+  'FailedKillPod',
+  'FailedSync',
+  'Evicted',
+  'OOMKilling',
+  'NodeNotReady',
+  'FailedCreate',
+  'ProbeWarning',
+]);
+const PY_EXCEPTION =
+  /^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Failure|NotFound)\b(?::\s|$)/;
+const K8S_STATUS_FAILURE = /"status"\s*:\s*"Failure"/;
+const K8S_STATUS_KIND = /"kind"\s*:\s*"Status"/;
+const MCP_STATUS_FAILED =
+  /"status"\s*:\s*"failed"|^\s*[\w.@/-]+\s+"failed"\s*,?\s*$|^\s*Status:\s*[×✗✘x]?\s*failed\b/iu;
+const MCP_WORDS = /\bmcp\b|mcp_?servers|"serverInfo"|"status"\s*:\s*"connected"|MCP Server/i;
+const FAILURE_WORDS =
+  /\b(?:fail(?:ed|ure|s|ing)?|unable|cannot|can't|couldn't|could not|forbidden|denied|refused|invalid|timed? ?out|no such|unexpected|panic(?:ked)?|crash(?:ed)?|abort(?:ed)?|exception|misconfiguration)\b/i;
+
+/**
+ * Literals that make a line worth the structural stage even when no catalogue pattern's literal
+ * is on it (lower case, ASCII, 3+ characters; the classifier adds them to its literal search).
+ */
+export const STRUCTURE_LITERALS = [
+  'warning ', // event rows
+  '"failure"', // Kubernetes Status bodies
+  '"failed"', // MCP status documents
+  'failed', // status tables, error envelopes
+  'unable',
+  'cannot',
+  'forbidden',
+  'invalid',
+  'denied',
+  'error:', // Python exceptions ending a traceback
+  'exception',
+  'misconfiguration',
+];
+
+/** The same, as one RE2/LogQL-compatible alternation (for the Loki line filter). */
+export const STRUCTURE_FILTER = STRUCTURE_LITERALS.map((l) =>
+  l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+).join('|');
+
+/**
+ * Vetoes and re-categorisations of a pattern finding. Returns null when the finding stands.
+ */
+export function refineFinding(text: string, alert: LogAlert, ctx: Context): Verdict | null {
+  if (TRACEBACK_HEAD.test(text))
+    return {
+      kind: 'veto',
+      rule: 'structure:traceback-header',
+      why: 'the head of a Python traceback: the exception line that ends it is the finding',
+    };
+  if (RUST_PANIC.test(text) && ctx.before().some((l) => CARGO_TEST.test(l)))
+    return {
+      kind: 'veto',
+      rule: 'structure:cargo-test-panic',
+      why: 'a Rust panic inside `cargo test` output is a test result, not a crash',
+    };
+  if (GO_PANIC_TAIL.test(text) && ctx.before().some((l) => GO_PANIC.test(l)))
+    return {
+      kind: 'veto',
+      rule: 'structure:go-panic-tail',
+      why: 'part of the Go panic above (signal, goroutine dump, exit status)',
+    };
+  const continuation = continuationOf(text, ctx);
+  if (continuation) return continuation;
+  if (alert === 'A12' && MCP_TRANSPORT.test(text) && !MCP_STARTUP.test(text)) {
+    if (IN_CALL.test(text) || ctx.before().some((l) => IN_CALL.test(l)))
+      return {
+        kind: 'recategorise',
+        rule: 'structure:mcp-during-call',
+        why: 'an MCP connection lost or timed out during a tool call is a runtime problem, not a start-up failure',
+        alert: 'runtime',
+        family: 'mcp-tool-call',
+      };
+  }
+  return null;
+}
+
+const isCompleteJson = (text: string): boolean => {
+  const t = text.trim();
+  if (!t.endsWith('}') && !t.endsWith(']')) return false;
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function continuationOf(text: string, ctx: Context): Verdict | null {
+  const last = ctx.lastFinding;
+  if (!last) return null;
+  if (NPM_TRAILER.test(text) && NPM_ERR.test(last.text) && last.back <= WINDOW_LINES)
+    return {
+      kind: 'veto',
+      rule: 'structure:continuation',
+      why: `the trailer of the npm error block whose failure was found ${last.back} line(s) above`,
+    };
+  if (last.back > CONTINUATION_LINES || RECORD_MARK.test(text)) return null;
+  const shaped =
+    (JSON_FRAGMENT.test(text) && !isCompleteJson(text)) ||
+    FIELD.test(text) ||
+    (last.back <= 2 && WRAPPED.test(text));
+  if (!shaped) return null;
+  const env = envelopeOf(text);
+  if (env.level !== null || env.shape === 'event') return null; // a record of its own
+  return {
+    kind: 'veto',
+    rule: 'structure:continuation',
+    why: `continues the failure found ${last.back} line(s) above (wrapped text, a JSON fragment or a field of it)`,
+  };
+}
+
+/** A finding for a line no catalogue pattern took, from its shape; or null. */
+export function assignByStructure(text: string, ctx: Context): Verdict | null {
+  const verdict = assign(text, ctx);
+  if (!verdict) return null;
+  return continuationOf(text, ctx) ?? verdict;
+}
+
+function assign(text: string, ctx: Context): Verdict | null {
+  const env = envelopeOf(text);
+  if (env.level === 'info' || env.level === 'debug') return null;
+  if (env.shape === 'event') {
+    if (env.level === 'warn' && env.reason && WARNING_REASONS.has(env.reason))
+      return {
+        kind: 'assign',
+        rule: 'structure:event-warning',
+        why: `a Kubernetes Warning event (${env.reason})`,
+        alert: 'runtime',
+        severity: 'high',
+        family: 'k8s-event',
+      };
+    return null;
+  }
+  if (
+    K8S_STATUS_FAILURE.test(text) &&
+    (K8S_STATUS_KIND.test(text) || ctx.before().some((l) => K8S_STATUS_KIND.test(l)))
+  )
+    return {
+      kind: 'assign',
+      rule: 'structure:k8s-status-failure',
+      why: 'a Kubernetes Status document with status Failure',
+      alert: 'runtime',
+      severity: 'high',
+      family: 'k8s-status',
+    };
+  if (
+    MCP_STATUS_FAILED.test(text) &&
+    (MCP_WORDS.test(text) || ctx.before().some((l) => MCP_WORDS.test(l)))
+  )
+    return {
+      kind: 'assign',
+      rule: 'structure:mcp-status-failed',
+      why: 'an MCP server marked failed in a status table or status document',
+      alert: 'A12',
+      severity: 'critical',
+      family: 'mcp-status',
+    };
+  if (PY_EXCEPTION.test(text)) {
+    const before = ctx.before();
+    const prev = before[before.length - 1] ?? '';
+    if (/^\s/.test(prev) && before.some((l) => TRACEBACK_HEAD.test(l)))
+      return {
+        kind: 'assign',
+        rule: 'structure:traceback-end',
+        why: 'the exception that ends a Python traceback',
+        alert: 'runtime',
+        severity: 'high',
+        family: 'uncaught-exception',
+      };
+  }
+  if ((env.level === 'error' || env.level === 'fatal') && FAILURE_WORDS.test(env.message))
+    return {
+      kind: 'assign',
+      rule: 'structure:error-envelope',
+      why: `an ${env.level}-level ${env.shape ?? ''} line that states a failure`.replace('  ', ' '),
+      alert: 'runtime',
+      severity: env.level === 'fatal' ? 'critical' : 'high',
+      family: env.level === 'fatal' ? 'fatal-log' : 'error-log',
+    };
+  return null;
+}

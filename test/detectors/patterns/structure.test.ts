@@ -1,0 +1,276 @@
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import {
+  Classifier,
+  envelopeOf,
+  loadCatalogue,
+  StreamWindow,
+} from '../../../src/detectors/patterns/index.js';
+
+// Structure before strings (issue #12 item 2): envelopes, multi-line shapes and the window of
+// preceding lines. Lines are real wording (the detection corpus's tune half and tools' docs).
+
+const classifier = new Classifier(loadCatalogue());
+const chunk = (...lines: string[]) =>
+  classifier.classifyChunk(lines.join('\n')).map((f) => [f.line, f.alert, f.patternId]);
+
+void t.test(
+  'envelopes: the level of JSON events, klog, logrus, logfmt, prefixes and brackets',
+  (t) => {
+    const cases: [string, string | null, string | null][] = [
+      ['{"level":"error","msg":"failed to sync"}', 'json', 'error'],
+      ['{"level":50,"time":1,"msg":"request failed"}', 'json', 'error'], // pino
+      ['{"level":60,"msg":"boom"}', 'json', 'fatal'], // bunyan fatal
+      ['{"severity":"INFO","message":"ok"}', 'json', 'info'],
+      ['{"type":"result","subtype":"error_max_turns","num_turns":40}', 'json', 'error'],
+      [
+        'E0518 13:39:57.882748   18190 controller.go:92] unable to sync kubernetes service',
+        'klog',
+        'error',
+      ],
+      ['F0821 06:18:42.480209 17 client_builder.go:273] unable to get token', 'klog', 'fatal'],
+      [
+        'Apr 05 05:33:40 master kubelet[4759]: F0405 05:33:40.511159    4759 server.go:274] failed to run Kubelet',
+        'klog',
+        'fatal',
+      ],
+      ["FATA[0001] invalid character 'U' looking for beginning of value", 'logrus', 'fatal'],
+      ['time="2020-11-23T10:43:31Z" level=error msg="Failed to get pod"', 'logfmt', 'error'],
+      ['2025-04-04 18:43:07.671 [error]  MCP: No server info found', 'bracket', 'error'],
+      ['[WRN] SYTM: ExecuteTemplate error', 'bracket', 'warn'],
+      ['INFO     Setting up STDIO servers with 120.0s timeout', 'prefix', 'info'],
+      ['npm ERR! code ELIFECYCLE', 'npm', 'error'],
+      [
+        '  Warning  BackOff    2m (x373 over 1h)   kubelet, dk03  Back-off restarting',
+        'event',
+        'warn',
+      ],
+      ['just words', null, null],
+    ];
+    for (const [line, shape, level] of cases) {
+      const e = envelopeOf(line);
+      t.equal(e.shape, shape, `${line} shape`);
+      t.equal(e.level, level, `${line} level`);
+    }
+    t.equal(
+      envelopeOf('  Warning  Unhealthy  1s  kubelet  Liveness probe failed').reason,
+      'Unhealthy',
+    );
+    t.equal(envelopeOf('{"level":"error","msg":"failed to sync"}').message, 'failed to sync');
+    t.end();
+  },
+);
+
+void t.test('a Python traceback is found on the exception that ends it', (t) => {
+  t.same(
+    chunk(
+      'Traceback (most recent call last):',
+      '  File "bot.py", line 165, in <module>',
+      '    bot.run()',
+      "KeyError: 'repo_name'",
+    ),
+    [[4, 'runtime', 'structure:traceback-end']],
+  );
+  // A REPL's syntax error has no Traceback header: quiet.
+  t.same(chunk('  File "<stdin>", line 3', '    ^', 'SyntaxError: invalid syntax'), []);
+  t.end();
+});
+
+void t.test('a Rust panic inside cargo test output is a test result; outside it, a crash', (t) => {
+  t.same(
+    chunk(
+      '---- armed::syntax4 stdout ----',
+      "thread 'armed::syntax4' panicked at tests/it.rs:26:23:",
+      'assertion failed: ! 2 + 2 == 4',
+    ),
+    [],
+  );
+  t.same(chunk("thread 'main' panicked at src/client.rs:111:62:"), [
+    [1, 'runtime', 'rt-rust-panic'],
+  ]);
+  t.end();
+});
+
+void t.test('a Go panic is one finding, also when its tail arrives in the next chunk', (t) => {
+  const stream = new StreamWindow();
+  const a = classifier.classifyChunk(
+    'panic: runtime error: invalid memory address or nil pointer dereference',
+    1,
+    stream,
+  );
+  const b = classifier.classifyChunk(
+    '[signal SIGSEGV: segmentation violation code=0x1 addr=0x28 pc=0x1385f7c]\ngoroutine 1 [running]:\nexit status 2',
+    2,
+    stream,
+  );
+  t.same(
+    a.map((f) => f.patternId),
+    ['rt-go-panic'],
+  );
+  t.same(b, [], 'the signal line and exit status belong to the panic above');
+  // Without the window (a fresh stream), the same lines stand on their own.
+  t.same(
+    classifier
+      .classifyChunk('[signal SIGSEGV: segmentation violation code=0x1]')
+      .map((f) => f.patternId),
+    ['rt-crash-signal'],
+  );
+  t.end();
+});
+
+void t.test('continuations of a finding stay quiet; repeated records are each found', (t) => {
+  t.same(
+    chunk(
+      'API Error: 401 ',
+      '    {"type":"error","error":{"type":"authentication_error","message":"OAuth',
+      '     token has expired. Please obtain a new token or refresh your existing ',
+    ).map((r) => r[0]),
+    [1],
+    'a wrapped JSON body and wrapped text continue the 401 above',
+  );
+  t.same(
+    chunk('kubernetes.client.rest.ApiException: (401)', 'Reason: Unauthorized').map((r) => r[0]),
+    [1],
+  );
+  t.same(chunk('npm ERR! code ELIFECYCLE', 'npm ERR! errno 1', 'npm ERR! Exit status 1'), [
+    [1, 'runtime', 'rt-build-failed'],
+  ]);
+  t.same(
+    chunk('Permission denied, please try again.', 'Permission denied, please try again.').map(
+      (r) => r[0],
+    ),
+    [1, 2],
+  );
+  // A stream-json event is a record of its own, even right after a finding.
+  t.same(
+    chunk(
+      '[ERROR] MCP server "github" Connection failed: spawn npx ENOENT',
+      '{"type":"user","message":{"content":[{"type":"tool_result","content":"<tool_use_error>Error: No such tool available: x</tool_use_error>"}]}}',
+    ).map((r) => r[1]),
+    ['A12', 'A10'],
+  );
+  t.end();
+});
+
+void t.test('kubectl describe event rows: Warning reasons are runtime, Normal rows quiet', (t) => {
+  t.same(
+    chunk(
+      '  Type     Reason     Age                 From           Message',
+      '  Warning  BackOff    2m (x373 over 1h)   kubelet, dk03  Back-off restarting failed contai',
+      '  Normal   Started    13m               kubelet            Started container web',
+      '  Warning  FailedScheduling  1m  default-scheduler  0/3 nodes are available: 3 Insufficient cpu.',
+    ).map((r) => r[0]),
+    [2, 4],
+  );
+  t.end();
+});
+
+void t.test('status documents and tables that mark an MCP server failed are A12', (t) => {
+  t.same(
+    chunk('[', '  {', '    "name": "my-failing-server",', '    "status": "failed"', '  }', ']'),
+    [],
+    'no MCP context: a bare "failed" status says nothing',
+  );
+  t.same(
+    chunk(
+      '  {',
+      '    "name": "srv",',
+      '    "status": "connected",',
+      '    "serverInfo": {}',
+      '  },',
+      '    "status": "failed"',
+    ),
+    [[6, 'A12', 'structure:mcp-status-failed']],
+  );
+  t.same(chunk('http://127.0.0.1:4096/mcp', 'context7\t"failed"'), [
+    [2, 'A12', 'structure:mcp-status-failed'],
+  ]);
+  t.same(chunk('X-mcp MCP Server', ' Status: × failed'), [
+    [2, 'A12', 'structure:mcp-status-failed'],
+  ]);
+  t.same(chunk('X-mcp MCP Server', ' Status: ✔ connected'), []);
+  t.end();
+});
+
+void t.test('an MCP connection lost during a tool call is runtime; at start-up, A12', (t) => {
+  t.same(chunk('Error calling tool execute_sql: McpError: MCP error -32000: Connection closed'), [
+    [1, 'runtime', 'a12-mcp-sdk-connection-closed'],
+  ]);
+  const f = classifier.classifyChunk('  ⎿  Error: MCP error -32000: Connection closed')[0];
+  t.match(f, { alert: 'runtime', rule: 'structure:mcp-during-call', issueType: 'agent_error' });
+  t.same(
+    chunk(
+      "Error during discovery for server 'x': Connection failed for 'x': MCP error -32000: Connection closed",
+    ).map((r) => r[1]),
+    ['A12'],
+  );
+  t.end();
+});
+
+void t.test('error envelopes that state a failure are runtime; INFO lines are not', (t) => {
+  t.same(
+    chunk(
+      'E0518 13:39:57.882748   18190 controller.go:92] unable to sync kubernetes service',
+      "FATA[0001] invalid character 'U' looking for beginning of value",
+      'I0518 13:39:57.882748   18190 controller.go:92] unable to sync kubernetes service',
+      'INFO     Setting up STDIO servers with 120.0s timeout',
+    ),
+    [
+      [1, 'runtime', 'structure:error-envelope'],
+      [2, 'runtime', 'structure:error-envelope'],
+    ],
+  );
+  t.equal(classifier.classifyLine("FATA[0001] invalid character 'U'")?.severity, 'critical');
+  t.end();
+});
+
+void t.test('explainLine names what matched and what vetoed it', (t) => {
+  const veto = classifier.explainLine('INFO     Setting up STDIO servers with 120.0s timeout');
+  t.equal(veto.finding, null);
+  t.match(veto.steps, [{ by: 'rt-timeout', outcome: 'vetoed', detail: /info level/ }]);
+  const filtered = classifier.explainLine('test tests::test_timeout_error_handling ... ok');
+  t.equal(filtered.finding, null);
+  t.match(filtered.steps, [{ outcome: 'vetoed', detail: /filter test-names/ }]);
+  const hit = classifier.explainLine('Error: connect ETIMEDOUT 140.82.112.6:443');
+  t.match(hit, {
+    finding: { patternId: 'rt-timeout' },
+    steps: [{ by: 'rt-timeout', outcome: 'matched' }],
+  });
+  const tail = classifier.explainLine('exit status 2', [
+    'panic: runtime error: x',
+    'goroutine 1 [running]:',
+  ]);
+  t.match(tail.steps, [
+    { by: 'rt-exit-code', outcome: 'matched' },
+    { by: 'structure:go-panic-tail', outcome: 'vetoed' },
+  ]);
+  t.end();
+});
+
+void t.test(
+  'line by line with explainLine gives the findings classifyChunk gives (tune half)',
+  (t) => {
+    const dir = new URL('../../fixtures/detection-corpus/tune/', import.meta.url);
+    const labels = parse(readFileSync(new URL('labels.yaml', dir), 'utf8')) as {
+      files: Record<string, unknown>;
+    };
+    for (const file of Object.keys(labels.files)) {
+      const lines = readFileSync(new URL(file, dir), 'utf8').replace(/\n$/, '').split('\n');
+      const want = classifier.classifyChunk(lines.join('\n')).map((f) => [f.line, f.patternId]);
+      const got: [number, string][] = [];
+      let last: { line: number; text: string } | null = null;
+      lines.forEach((line, i) => {
+        const before = lines.slice(Math.max(0, i - 8), i);
+        const lf = last ? { back: i + 1 - last.line, text: last.text } : null;
+        const { finding } = classifier.explainLine(line, before, lf);
+        if (finding) {
+          got.push([i + 1, finding.patternId]);
+          last = { line: i + 1, text: line };
+        }
+      });
+      t.same(got, want, file);
+    }
+    t.end();
+  },
+);
