@@ -6,7 +6,12 @@ import { join, resolve } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Pod, type CoreV1Event } from '@kubernetes/client-node';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { Classifier, DEFAULT_CATALOGUE_PATH, loadCatalogue } from '../detectors/patterns/index.js';
+import {
+  Classifier,
+  DEFAULT_CATALOGUE_PATH,
+  loadCatalogue,
+  StreamWindow,
+} from '../detectors/patterns/index.js';
 import { LokiClient, LokiError } from '../sources/logs/index.js';
 import { logqlEscape } from '../detectors/patterns/index.js';
 import { msToNs } from '../sources/logs/timestamps.js';
@@ -278,8 +283,12 @@ export async function playLogs(
         );
       throw apiError(`cannot read the logs of ${pod.metadata?.name ?? ''}`, err);
     }
+    // Each container's lines are one stream: the classifier's structural rules see the lines before.
+    const windows = new Map<string, StreamWindow>();
     for (const l of lines) {
-      const f = classifier?.classifyLine(l.text) ?? null;
+      let window = windows.get(l.container);
+      if (!window) windows.set(l.container, (window = new StreamWindow()));
+      const f = classifier?.classifyChunk(l.text, 1, window)[0] ?? null;
       if (classifier && !f) continue;
       if (f) findings++;
       printer.emit(

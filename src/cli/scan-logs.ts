@@ -2,7 +2,13 @@
 // sessions' pods) with the pattern catalogue, grouped by namespace, pod and category with counts
 // and first/last seen. Its JSON lines feed `healer spawn-remediation --from-scan -`.
 import type { Command } from 'commander';
-import { Classifier, DEFAULT_CATALOGUE_PATH, loadCatalogue } from '../detectors/patterns/index.js';
+import {
+  Classifier,
+  DEFAULT_CATALOGUE_PATH,
+  loadCatalogue,
+  StreamWindow,
+} from '../detectors/patterns/index.js';
+import type { Finding } from '../detectors/patterns/index.js';
 import { LokiClient, LokiError, namespaceSelector } from '../sources/logs/index.js';
 import { msToNs, nsToMs } from '../sources/logs/timestamps.js';
 import { redact } from '../domain/redact.js';
@@ -83,9 +89,19 @@ export async function scanLogs(
     let lines = 0;
     for (const s of streams) {
       const pod = s.labels.pod ?? '(no pod label)';
-      for (const [ts, text] of s.values) {
+      // One Loki stream is one container's log: classified oldest first as one stream (the
+      // structural rules see the lines before), whatever order Loki returned it in.
+      const window = new StreamWindow();
+      const order = s.values.map((_, k) => k);
+      order.sort((a, b) => (BigInt(s.values[a][0]) < BigInt(s.values[b][0]) ? -1 : 1));
+      const found = new Map<number, Finding>();
+      for (const k of order) {
+        const f = classifier.classifyChunk(s.values[k][1], 1, window)[0];
+        if (f) found.set(k, f);
+      }
+      for (const [k, [ts, text]] of s.values.entries()) {
         lines++;
-        const f = classifier.classifyLine(text);
+        const f = found.get(k);
         if (!f) continue;
         const at = new Date(nsToMs(BigInt(ts))).toISOString();
         const key = `${namespace}\u0000${pod}\u0000${f.alert}\u0000${f.family}`;
