@@ -18,7 +18,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { lineBlocks, openLog } from '../src/cli/scan.js';
-import { Classifier, loadCatalogue } from '../src/detectors/patterns/index.js';
+import { Classifier, loadCatalogue, STRUCTURE_FILTER } from '../src/detectors/patterns/index.js';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(name);
@@ -160,9 +160,11 @@ async function main(): Promise<void> {
     const classifier = new Classifier(catalogue);
     const log = join(dir, 'agent.log');
     const patterns = join(dir, 'patterns.txt');
-    writeFileSync(patterns, catalogue.entries.map((e) => `(?-u)${e.pattern}`).join('\n') + '\n');
+    // The classifier also searches for the structural stage's literals: rg gets them too.
+    const sources = [...catalogue.entries.map((e) => e.pattern), STRUCTURE_FILTER];
+    writeFileSync(patterns, sources.map((p) => `(?-u)${p}`).join('\n') + '\n');
     const patternsUnicode = join(dir, 'patterns-unicode.txt');
-    writeFileSync(patternsUnicode, catalogue.entries.map((e) => e.pattern).join('\n') + '\n');
+    writeFileSync(patternsUnicode, sources.join('\n') + '\n');
     const lines = generate(log, MB * 1024 * 1024);
     const mb = statSync(log).size / (1024 * 1024);
 
