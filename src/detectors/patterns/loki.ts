@@ -1,19 +1,17 @@
 import { union } from './classifier.js';
 import type { Catalogue } from './schema.js';
-import { STRUCTURE_FILTER } from './structure.js';
 
 /**
  * The case-insensitive union of the catalogue as one RE2 regex: `(?i)(?:p1)|(?:p2)|…`.
  * Checklist signals are included by default, so the pass lines of the pre-flight checklist
- * reach Healer through the same server-side filter as the failures; so are the literals of the
- * structural stage (`structure.ts`), so the lines it may flag from their shape (an event row, a
- * status document, an error envelope) reach it too. Lines the filter drops are not in the
- * window the structural rules see on this path.
+ * reach Healer through the same server-side filter as the failures. The structural stage
+ * (`structure.ts`) sees only lines that passed this filter on the Loki path: its window holds
+ * them only, and a line it would flag from its shape alone (an event row, a status document, an
+ * error envelope with no catalogue word) does not reach Healer through Loki.
  */
 export function lokiUnion(catalogue: Catalogue, opts: { checklist?: boolean } = {}): string {
   const sources = catalogue.entries.map((e) => e.pattern);
   if (opts.checklist !== false) sources.push(...catalogue.checklist.map((k) => k.pattern));
-  sources.push(STRUCTURE_FILTER);
   return `(?i)${union(sources)}`;
 }
 
