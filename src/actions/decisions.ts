@@ -15,6 +15,7 @@ import {
 } from '../incidents/decide.js';
 import type { Policy } from '../incidents/policy.js';
 import type { Dispatcher } from './dispatcher.js';
+import { KeyedQueue } from '../runtime/keyed-queue.js';
 
 export interface DecisionMakerOptions {
   store: IncidentStore & Pick<SilenceStore, 'listSilences'>;
@@ -41,22 +42,15 @@ export class DecisionMaker {
   }
 
   /** Decisions of one incident run one at a time, each on the incident as the last one left it. */
-  readonly #chains = new Map<string, Promise<unknown>>();
+  readonly #queue = new KeyedQueue();
 
   #serial<T>(incidentId: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.#chains.get(incidentId) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const settled = next.catch(() => undefined);
-    this.#chains.set(incidentId, settled);
-    void settled.then(() => {
-      if (this.#chains.get(incidentId) === settled) this.#chains.delete(incidentId);
-    });
-    return next;
+    return this.#queue.run(incidentId, fn);
   }
 
   /** Resolves once every decision in progress is committed (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.#chains.size) await Promise.all([...this.#chains.values()]);
+    await this.#queue.idle();
   }
 
   /** Decides on one recorded alert. */

@@ -4,7 +4,7 @@ import type { Incident } from '../domain/incident.js';
 import type { Clock } from '../domain/clock.js';
 import type { IncidentStore, OutboxStore } from '../domain/stores.js';
 import type { Session } from '../domain/session.js';
-import { backoffDelay } from '../sources/kube/backoff.js';
+import { backoffDelay, IntervalJob } from '../runtime/index.js';
 import { ActionError, type ActionHandler } from './handler.js';
 
 export interface DispatcherOptions {
@@ -65,15 +65,20 @@ const NEEDS_ISSUE = new Set([
 export class Dispatcher {
   readonly #o: DispatcherOptions;
   readonly #byKey = new Map<string, ActionHandler>();
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
-  #again = false;
-  #stopped = false;
+  /** Outbox passes: on a timer and when kicked, never two at once. */
+  readonly #job: IntervalJob<number>;
 
   constructor(opts: DispatcherOptions) {
     this.#o = opts;
     for (const h of opts.handlers)
       for (const k of h.kinds) this.#byKey.set(`${k}/${h.destination}`, h);
+    this.#job = new IntervalJob({
+      name: 'outbox pass',
+      everyMs: opts.pollMs ?? 2000,
+      schedule: 'rate',
+      run: () => this.#pass(),
+      logger: opts.logger,
+    });
   }
 
   /** Destinations that have a handler for a kind (a `notify` goes to every configured notifier). */
@@ -82,58 +87,29 @@ export class Dispatcher {
   }
 
   start(): void {
-    this.#stopped = false;
-    this.#timer = setInterval(() => this.kick(), this.#o.pollMs ?? 2000);
-    this.#timer.unref();
-    this.kick();
+    this.#job.start();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearInterval(this.#timer);
-    await this.#running;
+    await this.#job.stop();
   }
 
-  /** Run due actions now (coalesced with a run in progress). */
+  /** Run due actions now (coalesced with a pass in progress). */
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#pass()
-      .catch((err: unknown) => {
-        this.#o.logger.error({ err }, 'outbox pass failed');
-        return 0;
-      })
-      .finally(() => {
-        this.#running = undefined;
-        if (this.#again) {
-          this.#again = false;
-          this.kick();
-        }
-      });
+    this.#job.trigger();
   }
 
-  /** Resolves when no pass is running (tests). */
+  /** Resolves when no pass is running or waiting (tests). */
   async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+    await this.#job.idle();
   }
 
   /**
    * One pass over the due actions; returns how many ran. Passes never overlap: one asked for
    * while another runs waits for it (two passes at once could both run the same action).
    */
-  async runOnce(): Promise<number> {
-    while (this.#running) await this.#running;
-    const pass = this.#pass();
-    this.#running = pass
-      .catch(() => 0)
-      .finally(() => {
-        if (this.#running === guarded) this.#running = undefined;
-      });
-    const guarded = this.#running;
-    return pass;
+  runOnce(): Promise<number> {
+    return this.#job.runNow();
   }
 
   async #pass(): Promise<number> {

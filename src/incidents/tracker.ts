@@ -3,6 +3,7 @@ import { severityRank, type AlertDraft, type AlertId, type Severity } from '../d
 import { incidentId, type Incident, type RecordOutcome } from '../domain/incident.js';
 import type { IncidentStore } from '../domain/stores.js';
 import { fingerprint } from './fingerprint.js';
+import { KeyedQueue } from '../runtime/keyed-queue.js';
 
 /** Alerts whose condition is re-derived from current state on every tick, so they resolve when it clears. */
 const RESOLVABLE: ReadonlySet<AlertId> = new Set(['A1', 'A2', 'A3', 'A4', 'A5', 'A7', 'A8', 'A9']);
@@ -30,7 +31,7 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
   /** The most severe level recorded per fingerprint (so getting worse is recorded, staying bad is not) */
   readonly #level = new Map<string, Severity>();
   /** store writes serialised per fingerprint (a repeat never races its creation), parallel across */
-  readonly #chains = new Map<string, Promise<void>>();
+  readonly #queue = new KeyedQueue();
 
   /** fingerprint → since when nothing fires it (ms); it resolves once clear for `resolveAfterMs` */
   readonly #clearSince = new Map<string, number>();
@@ -121,7 +122,7 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
 
   /** Resolves once every queued write is done (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.#chains.size) await Promise.all([...this.#chains.values()]);
+    await this.#queue.idle();
   }
 
   isFiring(fp: string): boolean {
@@ -166,14 +167,8 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
   }
 
   #enqueue(fp: string, fn: () => Promise<void>): Promise<void> {
-    const prev = this.#chains.get(fp) ?? Promise.resolve();
-    const next = prev.then(fn).catch((err: unknown) => {
+    return this.#queue.run(fp, fn).catch((err: unknown) => {
       this.emit('error', err);
     });
-    this.#chains.set(fp, next);
-    void next.then(() => {
-      if (this.#chains.get(fp) === next) this.#chains.delete(fp);
-    });
-    return next;
   }
 }

@@ -1,4 +1,6 @@
+import PQueue from 'p-queue';
 import type { Clock } from '../../domain/clock.js';
+import { IntervalJob } from '../../runtime/index.js';
 import type { PrSnapshot } from '../../domain/pr.js';
 import type { GitHubClient, GitHubLogger } from './client.js';
 import { ConditionalReader } from './conditional.js';
@@ -87,44 +89,32 @@ export class PrPoller {
   readonly #reader: ConditionalReader;
   readonly #state = new Map<string, SessionState>();
   readonly #inFlight = new Set<string>();
+  readonly #job: IntervalJob<PollReport>;
   #abort = new AbortController();
-  #running = false;
-  #timer: NodeJS.Timeout | undefined;
-  #round: Promise<unknown> | null = null;
   #limitLogged = false;
 
   constructor(o: PrPollerOptions) {
     this.#o = o;
     this.#reader = new ConditionalReader(o.github, { maxEntries: o.etagCacheSize });
+    this.#job = new IntervalJob({
+      name: 'GitHub poll round',
+      everyMs: o.intervalMs,
+      run: () => this.pollOnce(),
+      logger: o.logger,
+      failureLevel: 'warn',
+    });
   }
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
+    if (this.#job.running) return;
     if (this.#abort.signal.aborted) this.#abort = new AbortController();
-    void this.#loop();
+    this.#job.start();
   }
 
   /** Stops the timer, aborts requests in flight and waits for the current round to end. */
   async stop(): Promise<void> {
-    this.#running = false;
-    clearTimeout(this.#timer);
     this.#abort.abort();
-    await this.#round?.catch(() => undefined);
-  }
-
-  async #loop(): Promise<void> {
-    if (!this.#running) return;
-    const round = this.pollOnce();
-    this.#round = round;
-    try {
-      await round;
-    } catch (err) {
-      this.#o.logger.warn({ err }, 'GitHub poll round failed');
-    }
-    if (!this.#running) return;
-    this.#timer = setTimeout(() => void this.#loop(), this.#o.intervalMs);
-    this.#timer.unref();
+    await this.#job.stop();
   }
 
   #activeIds(): Set<string> {
@@ -157,19 +147,17 @@ export class PrPoller {
       return report;
     }
     this.#limitLogged = false;
-    const queue = [...targets];
-    const worker = async () => {
-      for (let t = queue.shift(); t !== undefined; t = queue.shift()) {
+    const queue = new PQueue({ concurrency: Math.max(1, this.#o.concurrency ?? 8) });
+    await queue.addAll(
+      targets.map((t) => async () => {
         const outcome = await this.#pollSession(t);
         if (outcome === 'changed' || outcome === 'unchanged') report.polled++;
         if (outcome === 'changed') report.changed++;
         else if (outcome === 'no-pr') report.noPr++;
         else if (outcome === 'error') report.errors++;
         else if (outcome === 'skipped') report.skipped++;
-      }
-    };
-    const n = Math.max(1, Math.min(this.#o.concurrency ?? 8, queue.length));
-    await Promise.all(Array.from({ length: n }, worker));
+      }),
+    );
     return report;
   }
 

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { backoffDelay, sleep } from './backoff.js';
+import { backoffDelay, sleep } from '../../runtime/index.js';
 import { kubeGetJson, KubeHttpError } from './kube-http.js';
 
 export interface KubeItem {
@@ -30,6 +30,8 @@ export interface ReflectorOptions<T extends KubeItem> {
   backoff?: { initialMs: number; maxMs: number };
   /** How long to wait before re-checking a resource type that was absent. */
   absentRetryMs?: number;
+  /** The clock of `lastEventAt` (ms epoch). Default `Date.now`. */
+  now?: () => number;
 }
 
 const keyOf = (o: KubeItem) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
@@ -171,7 +173,7 @@ export class Reflector<T extends KubeItem> {
         timeoutSeconds: this.#o.watchTimeoutSeconds ?? 300,
       };
       const onEvent = (type: string, obj: unknown) => {
-        this.lastEventAt = Date.now();
+        this.lastEventAt = (this.#o.now ?? Date.now)();
         if (type === 'ERROR') {
           const status = obj as { code?: number; message?: string };
           if (status.code === 410) expired = true;

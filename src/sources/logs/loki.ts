@@ -1,6 +1,6 @@
 import type { Clock } from '../../domain/clock.js';
 import type { CursorStore } from '../../domain/stores.js';
-import { backoffDelay } from '../kube/backoff.js';
+import { backoffDelay, IntervalJob } from '../../runtime/index.js';
 import { DedupWindow } from './dedup.js';
 import { LokiClient, LokiError, namespaceSelector } from './loki-client.js';
 import { flatten, readContext } from './loki-read.js';
@@ -99,39 +99,32 @@ export class LokiPoller {
   readonly #client: LokiClient;
   readonly #state = new Map<string, NsState>();
   readonly #interval: number;
+  readonly #job: IntervalJob<LokiTickReport>;
   #abort = new AbortController();
-  #running = false;
-  #timer: NodeJS.Timeout | undefined;
-  #tick: Promise<unknown> | null = null;
 
   constructor(o: LokiPollerOptions) {
     this.#o = o;
     this.#interval = o.intervalMs ?? 5000;
     this.#client = new LokiClient({ url: o.url, timeoutMs: o.timeoutMs ?? 10_000 });
+    this.#job = new IntervalJob({
+      name: 'Loki tick',
+      everyMs: this.#interval,
+      run: () => this.pollOnce(),
+      logger: o.logger,
+      failureLevel: 'warn',
+    });
   }
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
+    if (this.#job.running) return;
     if (this.#abort.signal.aborted) this.#abort = new AbortController();
-    void this.#loop();
+    this.#job.start();
   }
 
   /** Stops the timer, aborts requests in flight and waits for the current tick to end. */
   async stop(): Promise<void> {
-    this.#running = false;
-    clearTimeout(this.#timer);
     this.#abort.abort();
-    await this.#tick?.catch(() => undefined);
-  }
-
-  async #loop(): Promise<void> {
-    if (!this.#running) return;
-    this.#tick = this.pollOnce();
-    await this.#tick;
-    if (!this.#running) return;
-    this.#timer = setTimeout(() => void this.#loop(), this.#interval);
-    this.#timer.unref();
+    await this.#job.stop();
   }
 
   /** Loki's health: `GET /loki/api/v1/labels` answers (Loki down never stops the rest of Healer). */

@@ -2,7 +2,7 @@ import { Log } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock } from '../../domain/clock.js';
 import type { CursorStore } from '../../domain/stores.js';
-import { backoffDelay, sleep } from '../kube/backoff.js';
+import { backoffDelay, IntervalJob, sleep } from '../../runtime/index.js';
 import { LineWriter } from './line-writer.js';
 import { msToNs, nsToDate, nsToRfc3339Seconds, rfc3339ToNs } from './timestamps.js';
 import type { LogEntry, LogLogger, LogSink } from './types.js';
@@ -44,25 +44,31 @@ export class PodLogFollower {
   readonly #o: PodLogFollowerOptions;
   readonly #log: Log;
   readonly #streams = new Map<string, Follow>();
-  #timer: NodeJS.Timeout | undefined;
+  readonly #job: IntervalJob<void>;
   #running = false;
 
   constructor(o: PodLogFollowerOptions) {
     this.#o = o;
     this.#log = new Log(o.kc);
+    this.#job = new IntervalJob({
+      name: 'pod-log reconcile',
+      everyMs: o.reconcileMs ?? 3000,
+      schedule: 'rate',
+      run: () => this.reconcile(),
+      logger: o.logger,
+      failureLevel: 'warn',
+    });
   }
 
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.reconcile();
-    this.#timer = setInterval(() => this.reconcile(), this.#o.reconcileMs ?? 3000);
-    this.#timer.unref();
+    this.#job.start();
   }
 
   async stop(): Promise<void> {
     this.#running = false;
-    clearInterval(this.#timer);
+    await this.#job.stop();
     const all = [...this.#streams.values()];
     this.#streams.clear();
     await Promise.all(all.map((f) => f.stop()));
