@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config/index.js';
+import { ConfigError, describeStore, loadConfig } from '../config/index.js';
 import { CliError, println, type Io } from './io.js';
 
 /** `healer check-config`: the start-up validation, without starting anything. */
@@ -14,7 +14,7 @@ export function checkConfig(
     });
     println(io.out, 'configuration OK');
     println(io.out, `  heal-config: ${c.healConfigPath ?? '(defaults; no file)'}`);
-    println(io.out, `  store: ${c.env.HEALER_STORE}`);
+    println(io.out, `  store: ${describeStore(c.store)}`);
     println(
       io.out,
       `  namespaces: ${c.clusterWide ? '* (cluster-wide)' : c.namespaces.join(', ')}`,

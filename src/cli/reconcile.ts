@@ -24,7 +24,7 @@ export async function reconcile(
   const logger = createLogger(config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL, {
     stderr: true,
   });
-  const healer = await createHealer({ config, logger, store: openStore(config.store) });
+  const healer = await createHealer({ config, logger, store: await openStore(config.store) });
   try {
     await healer.load();
     const deadline = Date.now() + (opts.timeoutMs ?? 60_000);

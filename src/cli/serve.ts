@@ -17,7 +17,7 @@ export async function serve(opts: { config?: string }): Promise<number> {
   const logger = createLogger(config.env.LOG_LEVEL);
   let store;
   try {
-    store = openStore(config.store);
+    store = await openStore(config.store);
   } catch (err) {
     logger.error({ err }, err instanceof Error ? err.message : String(err));
     throw new CliError(err instanceof Error ? err.message : String(err), 1);

@@ -10,7 +10,10 @@ const optionalUrl = z.url().optional();
 
 const storeSpec = z
   .string()
-  .regex(/^(sqlite:.+|memory|kubernetes)$/, 'must be sqlite:<path>, memory or kubernetes')
+  .regex(
+    /^(sqlite:.+|memory|postgres(ql)?:\/\/.+)$/,
+    'must be sqlite:<path>, postgres://… (or postgresql://…) or memory',
+  )
   .default('sqlite:./data/healer.db');
 
 /** Every environment variable Healer reads (operations.md §1). */

@@ -15,7 +15,7 @@ export interface ConfigProblem {
 }
 
 export type StoreSpec =
-  { kind: 'sqlite'; path: string } | { kind: 'memory' } | { kind: 'kubernetes' };
+  { kind: 'sqlite'; path: string } | { kind: 'memory' } | { kind: 'postgres'; url: string };
 
 export interface Config {
   env: Env;
@@ -133,9 +133,16 @@ function checkPromptsDir(dir: string | undefined, cwd: string): ConfigProblem | 
   return why ? { source: 'HEALER_PROMPTS_DIR', message: `${path} ${why}` } : null;
 }
 
+/** HEALER_STORE for logs and `check-config`: a PostgreSQL URL without its password. */
+export function describeStore(spec: StoreSpec): string {
+  if (spec.kind === 'memory') return 'memory';
+  if (spec.kind === 'sqlite') return `sqlite:${spec.path}`;
+  return spec.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
 function parseStore(spec: string): StoreSpec {
   if (spec === 'memory') return { kind: 'memory' };
-  if (spec === 'kubernetes') return { kind: 'kubernetes' };
+  if (/^postgres(ql)?:\/\//.test(spec)) return { kind: 'postgres', url: spec };
   return { kind: 'sqlite', path: spec.slice('sqlite:'.length) };
 }
 

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config/index.js';
+import { ConfigError, describeStore, loadConfig } from '../../src/config/index.js';
 import { tmpDir } from '../helpers/healer.js';
 import { runHealer } from '../helpers/process.js';
 import { checkConfig } from '../../src/cli/check-config.js';
@@ -100,7 +100,7 @@ void t.test('every problem is listed with its source, env and file together', (t
         HEALER_PORT: '99999',
         LOKI_URL: 'not a url',
         GITHUB_APP_ID: '12',
-        HEALER_STORE: 'postgres',
+        HEALER_STORE: 'kubernetes',
       },
       configPath: file,
       cwd: dir,
@@ -211,5 +211,31 @@ void t.test(
       `healer: invalid configuration: HEALER_PROMPTS_DIR: ${missing} does not exist\n`,
     );
     t.equal(serve.stdout, '', 'no log lines, no stack trace');
+  },
+);
+
+void t.test(
+  'HEALER_STORE: sqlite, memory, postgres:// and postgresql://; no ConfigMap store',
+  (t) => {
+    const store = (v: string) => loadConfig({ env: { HEALER_STORE: v }, cwd: tmpDir() }).store;
+    t.same(store('postgres://healer:s3cret@db:5432/healer'), {
+      kind: 'postgres',
+      url: 'postgres://healer:s3cret@db:5432/healer',
+    });
+    t.equal(store('postgresql://db/healer?sslmode=require').kind, 'postgres');
+    t.equal(
+      describeStore(store('postgres://healer:s3cret@db:5432/healer')),
+      'postgres://healer:***@db:5432/healer',
+      'shown without its password',
+    );
+    t.same(store('memory'), { kind: 'memory' });
+    for (const bad of ['kubernetes', 'postgres', 'mysql://db/x']) {
+      t.throws(
+        () => store(bad),
+        /HEALER_STORE.*must be sqlite:<path>, postgres:\/\//s,
+        `${bad} refused`,
+      );
+    }
+    t.end();
   },
 );

@@ -103,9 +103,9 @@ export class MemoryIncidentStore implements IncidentStore {
     );
     return resolved({
       decisions: this.#s.decisions.filter((d) => ids.has(d.incidentId)).map(clone),
-      actions: sortActions(
-        [...this.#s.actions.values()].filter((a) => ids.has(a.incidentId)),
-      ).map(clone),
+      actions: sortActions([...this.#s.actions.values()].filter((a) => ids.has(a.incidentId))).map(
+        clone,
+      ),
     });
   }
 }

@@ -13,7 +13,8 @@ export class SqliteOutboxStore implements OutboxStore {
     this.#actionsFor = tables.db.prepare(
       'SELECT doc FROM actions WHERE incident_id = ? ORDER BY created_at, seq',
     );
-    this.#due = tables.db.prepare(`SELECT doc FROM actions WHERE state = 'pending' AND next_attempt_at <= ?
+    this.#due = tables.db
+      .prepare(`SELECT doc FROM actions WHERE state = 'pending' AND next_attempt_at <= ?
                      ORDER BY created_at, seq LIMIT ?`);
   }
 

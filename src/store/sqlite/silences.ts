@@ -26,9 +26,7 @@ export class SqliteSilenceStore implements SilenceStore {
   }
 
   listSilences(now?: Date): Promise<Silence[]> {
-    const rows = now
-      ? this.#active.all(now.toISOString(), now.toISOString())
-      : this.#all.all();
+    const rows = now ? this.#active.all(now.toISOString(), now.toISOString()) : this.#all.all();
     return Promise.resolve(docs<Silence>(rows));
   }
 

@@ -1,0 +1,164 @@
+import type { EndedStatus, Session, SessionStatus, SessionSummary } from '../../domain/session.js';
+import { emptySessionCounts, endedSession } from '../../domain/session.js';
+import {
+  decodeListCursor,
+  encodeListCursor,
+  type EndResult,
+  type ListPage,
+  type ListQuery,
+  type SessionStore,
+  type StartResult,
+} from '../../domain/stores.js';
+import type { Database, Sql } from './database.js';
+import { insertSession, readSession, writeSession } from './rows.js';
+
+export class PostgresSessionStore implements SessionStore {
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /**
+   * One INSERT that the partial unique index on active play ids admits or refuses, so concurrent
+   * starts on any number of replicas give exactly one `started`; an ended row of the play id is
+   * removed in the same transaction (it is replaced). Resolves after COMMIT.
+   */
+  startSession(session: Session): Promise<StartResult> {
+    return this.#db.tx(async (sql): Promise<StartResult> => {
+      for (;;) {
+        const id = await insertSession(sql, session);
+        if (id !== undefined) {
+          const { rows } = await sql.query<{ status: SessionStatus }>(
+            'DELETE FROM sessions WHERE play_id = $1 AND id <> $2 RETURNING status',
+            [session.play_id, id],
+          );
+          return { outcome: 'started', session, replaced: rows[0]?.status ?? null };
+        }
+        const existing = await readSession(sql, session.play_id);
+        // The active one may have ended between the INSERT and this read: try again.
+        if (existing?.status === 'active') return { outcome: 'conflict', session: existing };
+      }
+    });
+  }
+
+  async getSessionJson(playId: string): Promise<string | undefined> {
+    const rows = await this.#db.query<{ doc: string }>(
+      'SELECT doc FROM sessions WHERE play_id = $1 ORDER BY id DESC LIMIT 1',
+      [playId],
+    );
+    return rows[0]?.doc;
+  }
+
+  async getSession(playId: string): Promise<Session | undefined> {
+    const doc = await this.getSessionJson(playId);
+    return doc === undefined ? undefined : (JSON.parse(doc) as Session);
+  }
+
+  async listSessions(query: ListQuery): Promise<ListPage> {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (query.status) {
+      args.push(query.status);
+      where.push(`status = $${args.length}`);
+    }
+    const after = query.cursor ? decodeListCursor(query.cursor) : undefined;
+    if (after) {
+      args.push(after.started_at, after.play_id);
+      const s = `$${args.length - 1}`;
+      where.push(`(started_at < ${s} OR (started_at = ${s} AND play_id < $${args.length}))`);
+    }
+    args.push(query.limit + 1);
+    const rows = await this.#db.query<SessionSummary>(
+      `SELECT play_id, repository, status, task_count, issue_count, started_at, last_updated
+       FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY started_at DESC, play_id DESC LIMIT $${args.length}`,
+      args,
+    );
+    const page = rows.slice(0, query.limit).map((r) => ({ ...r }));
+    const last = page[page.length - 1];
+    return {
+      sessions: page,
+      nextCursor: rows.length > query.limit && last ? encodeListCursor(last) : null,
+    };
+  }
+
+  async activeSessions(): Promise<Session[]> {
+    const rows = await this.#db.query<{ doc: string }>(
+      "SELECT doc FROM sessions WHERE status = 'active'",
+    );
+    return rows.map((r) => JSON.parse(r.doc) as Session);
+  }
+
+  updateSession(
+    playId: string,
+    change: (current: Session) => Session | undefined,
+  ): Promise<Session | undefined> {
+    return this.#db.tx(async (sql) => {
+      const current = await readSession(sql, playId, true);
+      if (!current) return undefined;
+      const next = change(structuredClone(current));
+      if (!next) return current;
+      await writeSession(sql, next);
+      return next;
+    });
+  }
+
+  endSession(
+    playId: string,
+    status: EndedStatus,
+    reason: string | null,
+    at: Date,
+  ): Promise<EndResult> {
+    return this.#db.tx((sql) => end(sql, playId, status, reason, at));
+  }
+
+  expireInactive(cutoff: Date, at: Date): Promise<Session[]> {
+    return this.#db.tx(async (sql) => {
+      const { rows } = await sql.query<{ play_id: string }>(
+        "SELECT play_id FROM sessions WHERE status = 'active' AND last_updated < $1 ORDER BY play_id",
+        [cutoff.toISOString()],
+      );
+      const out: Session[] = [];
+      for (const { play_id } of rows) {
+        const r = await end(sql, play_id, 'expired', 'no activity within the session TTL', at);
+        if (r.outcome === 'ended') out.push(r.session);
+      }
+      return out;
+    });
+  }
+
+  purgeEnded(cutoff: Date): Promise<number> {
+    return this.#db.tx(async (sql) => {
+      const r = await sql.query(
+        'DELETE FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $1',
+        [cutoff.toISOString()],
+      );
+      return r.rowCount ?? 0;
+    });
+  }
+
+  async countByStatus(): Promise<Record<SessionStatus, number>> {
+    const counts = emptySessionCounts();
+    const rows = await this.#db.query<{ status: SessionStatus; n: number }>(
+      'SELECT status, COUNT(*)::int AS n FROM sessions GROUP BY status',
+    );
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+}
+
+async function end(
+  sql: Sql,
+  playId: string,
+  status: EndedStatus,
+  reason: string | null,
+  at: Date,
+): Promise<EndResult> {
+  const current = await readSession(sql, playId, true);
+  if (!current) return { outcome: 'not_found' };
+  if (current.status !== 'active') return { outcome: 'already_ended', session: current };
+  const ended = endedSession(current, status, reason, at);
+  await writeSession(sql, ended);
+  return { outcome: 'ended', session: ended };
+}

@@ -1,0 +1,155 @@
+// The same store contracts as SQLite and memory, against a real PostgreSQL from `npm run postgres`;
+// plus what only a shared database has: concurrent starts through two pools (two replicas),
+// migrations under a lock, the outbox claim, and connection loss.
+import { randomBytes } from 'node:crypto';
+import t from 'tap';
+import pg from 'pg';
+import { HealerError } from '../../src/domain/errors.js';
+import { openPostgresStore } from '../../src/store/postgres/index.js';
+import { Database } from '../../src/store/postgres/database.js';
+import { MIGRATIONS } from '../../src/store/postgres/migrations.js';
+import { PostgresOutboxStore } from '../../src/store/postgres/outbox.js';
+import { startPostgres } from '../helpers/postgres.js';
+import { storeContracts } from './contract/index.js';
+import { at, seedDecision, session } from './contract/fixtures.js';
+
+const server = await startPostgres(t);
+
+/** A URL whose connections use a fresh, empty schema (cheaper than a database per test). */
+async function freshSchema(): Promise<string> {
+  const name = `t_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${name}`);
+  await admin.end();
+  const u = new URL(server.url);
+  u.searchParams.set('options', `-c search_path=${name}`);
+  return u.toString();
+}
+
+void t.test('store contracts on PostgreSQL', (t) => {
+  storeContracts(t, async () => openPostgresStore(await freshSchema(), { max: 4 }));
+  t.end();
+});
+
+void t.test(
+  '100 concurrent starts of one play id through two replicas: exactly one started',
+  async (t) => {
+    const url = await freshSchema();
+    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+    t.teardown(() => Promise.all([a.close(), b.close()]));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        (i % 2 ? a : b).startSession(session('play-race', i % 30)),
+      ),
+    );
+    t.equal(results.filter((r) => r.outcome === 'started').length, 1);
+    t.equal(results.filter((r) => r.outcome === 'conflict').length, 99);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    t.teardown(() => client.end());
+    const { rows } = await client.query(
+      "SELECT count(*)::int AS n FROM sessions WHERE play_id = 'play-race'",
+    );
+    t.same(rows, [{ n: 1 }], 'one row');
+    await t.rejects(
+      client.query(
+        `INSERT INTO sessions (play_id, status, repository, started_at, last_updated, task_count, issue_count, doc)
+       VALUES ('play-race', 'active', 'r', 'x', 'x', 0, 0, '{}')`,
+      ),
+      { code: '23505' },
+      'the partial unique index refuses a second active row even outside Healer',
+    );
+  },
+);
+
+void t.test('replicas starting together migrate once, under the advisory lock', async (t) => {
+  const url = await freshSchema();
+  const stores = await Promise.all([1, 2, 3].map(() => openPostgresStore(url, { max: 2 })));
+  t.teardown(() => Promise.all(stores.map((s) => s.close())));
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  t.teardown(() => client.end());
+  const { rows } = await client.query('SELECT version FROM schema_migrations ORDER BY version');
+  t.same(
+    rows.map((r) => r.version),
+    MIGRATIONS.map((_, i) => i + 1),
+    'each version applied once',
+  );
+  await client.query('INSERT INTO schema_migrations (version) VALUES (999)');
+  await t.rejects(
+    openPostgresStore(url),
+    /schema version 999 is newer than this Healer understands/,
+  );
+});
+
+void t.test(
+  'the outbox is claimed with SKIP LOCKED: two dispatchers never take the same action',
+  async (t) => {
+    const url = await freshSchema();
+    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+    t.teardown(() => Promise.all([a.close(), b.close()]));
+    await seedDecision(a);
+    const dbs = [new Database({ url }), new Database({ url })];
+    t.teardown(() => Promise.all(dbs.map((d) => d.close())));
+    const [ca, cb] = dbs.map((d) => new PostgresOutboxStore(d)) as [
+      PostgresOutboxStore,
+      PostgresOutboxStore,
+    ];
+    const [x, y] = await Promise.all([
+      ca.claimDueActions(at(6), 10, 'a', 60_000),
+      cb.claimDueActions(at(6), 10, 'b', 60_000),
+    ]);
+    const ids = [...x, ...y].map((r) => r.id).sort();
+    t.same(ids, ['act-1', 'act-2'], 'each due action claimed once');
+    t.same(
+      await cb.claimDueActions(at(6), 10, 'b', 60_000).then((r) => r.length),
+      y.length,
+      'claims held by a are not handed to b',
+    );
+    await a.updateAction('act-1', (r) => ({ ...r, nextAttemptAt: at(7).toISOString() }));
+    t.same(
+      (await cb.claimDueActions(at(8), 10, 'b', 60_000)).map((r) => r.id).includes('act-1'),
+      true,
+      'recording an outcome ends the claim',
+    );
+    t.same(
+      (await a.dueActions(at(8), 10)).map((r) => r.id),
+      ['act-1', 'act-2'],
+      'dueActions stays a plain read',
+    );
+  },
+);
+
+void t.test(
+  'connection loss: retried with backoff, 503 while down, nothing acknowledged is lost',
+  async (t) => {
+    const url = await freshSchema();
+    const store = await openPostgresStore(url, { max: 4 });
+    t.teardown(() => store.close());
+    await store.startSession(session('play-before', 0));
+    await server.stop();
+    const down = await store.startSession(session('play-down', 1)).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    t.ok(
+      down instanceof HealerError && down.statusCode === 503,
+      'a start while it is down is a 503',
+    );
+    t.match((down as Error).message, /PostgreSQL store is unavailable/);
+    await t.rejects(store.ping(), /unreachable.*retrying with backoff/, '/ready says so');
+    // Started during the outage, the write is retried and lands once the server is back.
+    const pending = store.startSession(session('play-during', 2));
+    await server.start();
+    t.equal((await pending).outcome, 'started', 'a write retried across the restart succeeds');
+    await store.ping();
+    t.equal(
+      (await store.getSession('play-before'))?.status,
+      'active',
+      'acknowledged before: still there',
+    );
+    t.equal((await store.getSession('play-during'))?.status, 'active');
+    t.equal(await store.getSession('play-down'), undefined, 'the refused one was never stored');
+  },
+);
