@@ -32,7 +32,7 @@ export async function startPipeline(o: PipelineOptions): Promise<InProcessHealer
   const logger = createLogger(o.verbose ? 'info' : 'warn', { stderr: true, pretty: false });
   let store;
   try {
-    store = openStore(o.memoryStore ? { kind: 'memory' } : config.store);
+    store = await openStore(o.memoryStore ? { kind: 'memory' } : config.store);
   } catch (err) {
     throw new CliError(`cannot open the store: ${(err as Error).message}`, EXIT.failed);
   }
