@@ -3,6 +3,8 @@ import type { Database } from './database.js';
 
 export class PostgresCursorStore implements CursorStore {
   readonly #db: Database;
+  /** Gaps are appended in call order (one at a time from this replica; only the leader reads logs). */
+  #appends: Promise<unknown> = Promise.resolve();
 
   constructor(db: Database) {
     this.#db = db;
@@ -26,6 +28,12 @@ export class PostgresCursorStore implements CursorStore {
   }
 
   addLogGap(playId: string, from: Date, to: Date): Promise<void> {
+    const next = this.#appends.then(() => this.#append(playId, from, to));
+    this.#appends = next.catch(() => undefined);
+    return next;
+  }
+
+  #append(playId: string, from: Date, to: Date): Promise<void> {
     return this.#db.tx(async (sql) => {
       await sql.query('INSERT INTO log_gaps (play_id, from_at, to_at) VALUES ($1, $2, $3)', [
         playId,
