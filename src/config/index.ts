@@ -59,6 +59,17 @@ function issues(error: z.ZodError, sourceOf: (path: string) => string): ConfigPr
   return error.issues.map((i) => ({ source: sourceOf(formatPath(i.path)), message: i.message }));
 }
 
+/** The original Healer's environment names, read when the current name is unset. */
+export const ENV_ALIASES: Readonly<Record<string, string>> = {
+  HEALER_PROMPTS_DIR: 'HEALER_TEMPLATES_DIR',
+  HEALER_CONFIG: 'HEALER_CONFIG_PATH',
+};
+
+function aliasOf(env: Record<string, string | undefined>, key: string): string | undefined {
+  const alias = ENV_ALIASES[key];
+  return alias ? env[alias] : undefined;
+}
+
 /** Reads env and `heal-config.json`, validates both, and lists every problem at once. */
 export function loadConfig(opts: LoadOptions = {}): Config {
   // The one place that reads process.env (style.md: nothing else does).
@@ -68,13 +79,13 @@ export function loadConfig(opts: LoadOptions = {}): Config {
 
   const envInput: Record<string, string> = {};
   for (const key of ENV_KEYS) {
-    const v = rawEnv[key];
+    const v = rawEnv[key] ?? aliasOf(rawEnv, key);
     if (v !== undefined && v !== '') envInput[key] = v;
   }
   const envResult = envSchema.safeParse(envInput);
   if (!envResult.success) problems.push(...issues(envResult.error, (p) => p || 'environment'));
 
-  const explicit = opts.configPath ?? rawEnv.HEALER_CONFIG;
+  const explicit = opts.configPath ?? rawEnv.HEALER_CONFIG ?? rawEnv.HEALER_CONFIG_PATH;
   const candidate = resolve(cwd, explicit ?? 'heal-config.json');
   let healInput: unknown = {};
   let healConfigPath: string | null = null;

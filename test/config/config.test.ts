@@ -239,3 +239,23 @@ void t.test(
     t.end();
   },
 );
+
+void t.test("the original's environment names are read as aliases", (t) => {
+  const dir = tmpDir();
+  const templates = tmpDir();
+  const prompts = tmpDir();
+  const file = join(dir, 'alt-heal-config.json');
+  writeFileSync(file, '{}');
+  const c = loadConfig({
+    env: { HEALER_TEMPLATES_DIR: templates, HEALER_CONFIG_PATH: file },
+    cwd: tmpDir(),
+  });
+  t.equal(c.env.HEALER_PROMPTS_DIR, templates, 'HEALER_TEMPLATES_DIR → HEALER_PROMPTS_DIR');
+  t.equal(c.healConfigPath, file, 'HEALER_CONFIG_PATH → HEALER_CONFIG');
+  const both = loadConfig({
+    env: { HEALER_TEMPLATES_DIR: templates, HEALER_PROMPTS_DIR: prompts },
+    cwd: tmpDir(),
+  });
+  t.equal(both.env.HEALER_PROMPTS_DIR, prompts, 'the current name wins');
+  t.end();
+});
