@@ -133,7 +133,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(
     sessionRoutes(deps.sessions, { defaultRepoOwner: deps.defaultRepoOwner ?? '5dlabs' }),
   );
-  await app.register(incidentRoutes(deps.store));
+  await app.register(incidentRoutes(deps.store, deps.clock));
   await app.register(timelineRoutes(deps.sessions, deps.store));
   await app.register(silenceRoutes(deps.store, deps.clock));
   await app.register(

@@ -18,6 +18,8 @@ import { registerMemory } from './memory.js';
 import { registerFull } from './full.js';
 import { registerAlertWatch } from './alert-watch.js';
 import { installOutputFileCopy } from './output-file.js';
+// --- amtool-like commands against a running Healer (issue 15) ---
+import { registerAlertCommands } from './alerts.js';
 
 /** Runs the `healer` command line; resolves with the exit code. */
 export async function main(
@@ -63,6 +65,8 @@ export async function main(
   registerMemory(program, io, run, env);
   registerFull(program, io, run, env);
   registerAlertWatch(program, io, run, env);
+  // --- amtool-like commands (issue 15): incidents, incident, silence, ack, completion ---
+  registerAlertCommands(program, io, run, env);
 
   // `serve` is the default command, so commander would read `healer nonsense` as serve's excess
   // argument ("too many arguments for 'serve'"): name an unknown command as such instead.

@@ -2,7 +2,13 @@ import type { AlertDraft, AlertId, IssueType, Severity } from './alert.js';
 import type { RemediationAttempt } from './action.js';
 
 /** The states of an incident (api.md). */
-export const INCIDENT_STATES = ['open', 'remediating', 'resolved', 'escalated', 'silenced'] as const;
+export const INCIDENT_STATES = [
+  'open',
+  'remediating',
+  'resolved',
+  'escalated',
+  'silenced',
+] as const;
 export type IncidentState = (typeof INCIDENT_STATES)[number];
 
 export const emptyIncidentCounts = (): Record<IncidentState, number> => ({
@@ -57,6 +63,29 @@ export interface Incident {
   notified?: string[];
   /** Set when a person was asked to take over (label needs-human). */
   escalatedAt?: string | null;
+  /** A person said they are on it (`POST /api/v1/incidents/{id}/ack`); see {@link acknowledgement}. */
+  acknowledged?: Acknowledgement | null;
+}
+
+/** Who acknowledged an incident and when, with the incident as it was then. */
+export interface Acknowledgement {
+  by: string;
+  at: string;
+  comment: string | null;
+  state: IncidentState;
+  severity: Severity;
+  reopened: number;
+}
+
+/**
+ * The acknowledgement that still holds: one given for the incident as it is now. When its state,
+ * severity or reopen count changed since, it no longer silences notifications and escalation.
+ */
+export function acknowledgement(i: Incident): Acknowledgement | null {
+  const a = i.acknowledged;
+  return a && a.state === i.state && a.severity === i.severity && a.reopened === i.reopened
+    ? a
+    : null;
 }
 
 export interface IncidentQuery {

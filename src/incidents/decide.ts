@@ -8,6 +8,7 @@ import type {
 } from '../domain/action.js';
 import type { Incident, RecordOutcome } from '../domain/incident.js';
 import type { IncidentState } from '../domain/incident.js';
+import { acknowledgement } from '../domain/incident.js';
 import type { Policy } from './policy.js';
 import { describeMatchers, matchSilence } from './silences.js';
 
@@ -410,6 +411,37 @@ const unstarted = (a: RemediationAttempt | null | undefined) =>
  * forgotten first (re-planning them is safe: CodeRun names are deterministic).
  */
 export function decide(x: DecideInput): DecideResult {
+  return quietWhenAcknowledged(x.incident, decideUnacknowledged(x));
+}
+
+/** Planned steps a person who acknowledged the incident is not bothered with. */
+const BOTHERS = (a: DecideResult['plan'][number]): boolean =>
+  a.kind === 'notify' ||
+  (a.kind === 'label-issue' && a.label === NEEDS_HUMAN_LABEL) ||
+  (a.kind === 'comment-issue' && a.comment === 'escalation');
+
+/**
+ * An acknowledged incident (a person is on it) gets no notification and no escalation until it
+ * changes (state, severity or a reopen): those steps are dropped from the plan and the reason says so.
+ */
+function quietWhenAcknowledged(before: Incident, r: DecideResult): DecideResult {
+  const ack = acknowledgement(before);
+  if (!ack || !r.plan.some(BOTHERS)) return r;
+  const change: Partial<Incident> = { ...r.incidentChange };
+  delete change.notified; // nothing was announced
+  if (change.state === 'escalated') {
+    delete change.state;
+    delete change.escalatedAt;
+  }
+  return {
+    ...r,
+    plan: r.plan.filter((a) => !BOTHERS(a)),
+    detail: `${r.detail}; acknowledged by ${ack.by} at ${ack.at}: no notification or escalation`,
+    incidentChange: change,
+  };
+}
+
+function decideUnacknowledged(x: DecideInput): DecideResult {
   const before = x.incident;
   const stale =
     x.outcome === 'reopened' &&

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ALERT_IDS, ISSUE_TYPES, SEVERITIES } from '../domain/alert.js';
-import type { Incident } from '../domain/incident.js';
+import { acknowledgement, type Incident } from '../domain/incident.js';
+import { systemClock, type Clock } from '../domain/clock.js';
 import { DECISION_REASONS, type RemediationAttempt } from '../domain/action.js';
 import { redact } from '../domain/redact.js';
 import type { Store } from '../domain/stores.js';
@@ -57,6 +58,10 @@ export const incidentSchema = z.object({
   reopened: z.number().int(),
   last_decision: z.string().nullable(),
   escalated_at: z.string().nullable(),
+  acknowledged: z
+    .object({ by: z.string(), at: z.string(), comment: z.string().nullable() })
+    .nullable()
+    .describe('who is on it; null once the incident changed (state, severity, reopened) since'),
   attempts: z.array(attemptSchema),
   evaluation: attemptSchema.nullable(),
 });
@@ -112,14 +117,27 @@ export function incidentView(i: Incident): z.infer<typeof incidentSchema> {
     reopened: i.reopened,
     last_decision: i.lastDecision ?? null,
     escalated_at: i.escalatedAt ?? null,
+    acknowledged: ackView(i),
     attempts: (i.attempts ?? []).map(attemptView),
     evaluation: i.evaluation ? attemptView(i.evaluation) : null,
   };
 }
 
+const ackView = (i: Incident) => {
+  const a = acknowledgement(i);
+  return a ? { by: a.by, at: a.at, comment: a.comment === null ? null : redact(a.comment) } : null;
+};
+
+const ackBodySchema = z
+  .object({
+    by: z.string().trim().min(1).max(128).describe('who is on it'),
+    comment: z.string().max(1000).optional(),
+  })
+  .strict();
+
 /** Incidents: what Healer found, deduplicated by fingerprint. */
 export const incidentRoutes =
-  (store: Store): FastifyPluginAsyncZod =>
+  (store: Store, clock: Clock = systemClock): FastifyPluginAsyncZod =>
   // eslint-disable-next-line @typescript-eslint/require-await
   async (app) => {
     app.get(
@@ -212,6 +230,59 @@ export const incidentRoutes =
             updated_at: a.updatedAt,
           })),
         };
+      },
+    );
+
+    app.post(
+      '/api/v1/incidents/:id/ack',
+      {
+        schema: {
+          summary: 'Acknowledge an incident',
+          description:
+            'A person is on it: no more notifications or escalation for it until it changes (state, severity or a reopen). Recorded with who and when.',
+          operationId: 'acknowledgeIncident',
+          tags: ['incidents'],
+          params: z.object({ id: z.string().max(100) }),
+          body: ackBodySchema,
+          response: {
+            200: z.object({ status: z.literal('ok'), incident: incidentSchema }),
+            400: errorEnvelopeSchema,
+            401: errorEnvelopeSchema,
+            404: errorEnvelopeSchema,
+            409: errorEnvelopeSchema,
+            415: errorEnvelopeSchema,
+          },
+        },
+      },
+      async (req, reply) => {
+        const at = clock.now().toISOString();
+        let resolved = false;
+        const updated = await store.updateIncident(req.params.id, (i) => {
+          if (i.state === 'resolved') {
+            resolved = true;
+            return undefined;
+          }
+          return {
+            ...i,
+            acknowledged: {
+              by: req.body.by,
+              at,
+              comment: req.body.comment ?? null,
+              state: i.state,
+              severity: i.severity,
+              reopened: i.reopened,
+            },
+          };
+        });
+        if (resolved)
+          return reply
+            .code(409)
+            .send({ status: 'error', message: `Incident is resolved: ${req.params.id}` });
+        if (!updated)
+          return reply
+            .code(404)
+            .send({ status: 'error', message: `Incident not found: ${req.params.id}` });
+        return { status: 'ok' as const, incident: incidentView(updated) };
       },
     );
   };

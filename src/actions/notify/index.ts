@@ -1,6 +1,6 @@
 // Notification handlers (remediation.md §2.3): Discord, Slack, PagerDuty and a generic JSON
 // webhook, each sending once per incident state change.
-import type { Incident } from '../../domain/incident.js';
+import { acknowledgement, type Incident } from '../../domain/incident.js';
 import type { ActionRecord } from '../../domain/action.js';
 import { ActionError, type ActionHandler, type ActionOutcome } from '../handler.js';
 import { discordPayload, linksOf, webhookPayload, type NotifyEvent } from './message.js';
@@ -59,6 +59,9 @@ function notifier(
       const key = notifiedKey(destination, a.event, ctx.incident);
       if (ctx.incident.notified?.includes(key))
         return { result: { event: a.event, skipped: 'already notified' } };
+      const ack = a.event === 'resolved' ? null : acknowledgement(ctx.incident);
+      if (ack)
+        return { result: { event: a.event, skipped: `acknowledged by ${ack.by} at ${ack.at}` } };
       const why = skip(ctx.incident, a.event);
       if (why) return { result: { event: a.event, skipped: why } };
       const status = await send(
