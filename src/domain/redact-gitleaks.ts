@@ -290,7 +290,7 @@ function search(
  * DFA says holds a match after that is withheld whole (redacted, not searched). Only texts built
  * to be slow (a megabyte of `token=token=…`) reach it.
  */
-export const SEARCH_BUDGET_CHARS = 32 * 1024;
+export const SEARCH_BUDGET_CHARS = 16 * 1024;
 /** Long lines are searched in overlapping windows (a match up to `WINDOW - STEP` long is whole in one). */
 const WINDOW = 512;
 const STEP = 256;

@@ -214,7 +214,7 @@ export const CONTEXT_RULES: Rule[] = [
   {
     // aws configure set aws_secret_access_key KEY, git config --global x.password PW, …
     name: 'setcmd',
-    source: String.raw`(?<setcmd_pre>\b(?:set|config(?:[ \t]+--[a-z-]+)*|set-credentials)[ \t]+(?<setcmd_key>${KEY})[ \t]+)(?<setcmd_val>"[^"\r\n]*"|'[^'\r\n]*'|(?!-)[^\s'"]+)`,
+    source: String.raw`(?<setcmd_pre>\b(?:set|config(?:[ \t]+--[a-z-]+)*|set-credentials)[ \t]+(?<setcmd_key>${KEY})[ \t]+)(?<setcmd_val>"[^"\r\n]*"|'[^'\r\n]*'|(?!--?[A-Za-z][A-Za-z0-9-]*(?:[=\s]|$))[^\s'"]+)`,
   },
   {
     // curl -u user:pw, --user user:pw, --proxy-user user:pw
@@ -229,7 +229,7 @@ export const CONTEXT_RULES: Rule[] = [
   {
     // --password PW, --db-password 'PW', --token T (a value separated by a blank)
     name: 'flagsp',
-    source: String.raw`(?<flagsp_pre>(?<![\w-])--?(?<flagsp_key>${KEY})[ \t]+)(?<flagsp_val>"[^"\r\n]*"|'[^'\r\n]*'|(?!-)[^\s'"]+)`,
+    source: String.raw`(?<flagsp_pre>(?<![\w-])--?(?<flagsp_key>${KEY})[ \t]+)(?<flagsp_val>"[^"\r\n]*"|'[^'\r\n]*'|(?!--?[A-Za-z][A-Za-z0-9-]*(?:[=\s]|$))[^\s'"]+)`,
   },
   {
     // Azure / .NET connection strings: AccountKey=…;EndpointSuffix=…

@@ -1,6 +1,6 @@
 import type { Incident } from './incident.js';
 import type { Session, SessionIssue } from './session.js';
-import { redact } from './redact.js';
+import { redact, redactLines } from './redact.js';
 
 /** The session's view of an incident (api.md `SessionIssue`). */
 export function toSessionIssue(i: Incident): SessionIssue {
@@ -18,7 +18,7 @@ export function toSessionIssue(i: Incident): SessionIssue {
     incident_id: i.id,
     occurrences: i.occurrences,
     last_seen: i.lastSeen,
-    evidence: i.evidence.slice(-20).map(redact),
+    evidence: redactLines(i.evidence).slice(-20),
     state: i.state,
   };
 }

@@ -4,7 +4,7 @@ import { ALERT_IDS, ISSUE_TYPES, SEVERITIES } from '../domain/alert.js';
 import { acknowledgement, type Incident } from '../domain/incident.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { DECISION_REASONS, type RemediationAttempt } from '../domain/action.js';
-import { redact } from '../domain/redact.js';
+import { redact, redactLines } from '../domain/redact.js';
 import type { Store } from '../domain/stores.js';
 import { errorEnvelopeSchema } from './schemas/session-start.js';
 
@@ -106,7 +106,7 @@ export function incidentView(i: Incident): z.infer<typeof incidentSchema> {
     first_seen: i.firstSeen,
     last_seen: i.lastSeen,
     occurrences: i.occurrences,
-    evidence: i.evidence.map(redact),
+    evidence: redactLines(i.evidence),
     context: Object.fromEntries(
       Object.entries(i.context).map(([k, v]) => [k, typeof v === 'string' ? redact(v) : v]),
     ),

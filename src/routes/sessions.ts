@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { SessionService } from '../sessions/service.js';
 import type { Session } from '../domain/session.js';
-import { redact } from '../domain/redact.js';
+import { redact, redactLines } from '../domain/redact.js';
 import {
   errorEnvelopeSchema,
   sessionStartSchema,
@@ -31,7 +31,7 @@ const sessionView = (s: Session): Session => ({
   issues: s.issues.map((i) => ({
     ...i,
     description: redact(i.description),
-    evidence: i.evidence.map(redact),
+    evidence: redactLines(i.evidence),
   })),
 });
 

@@ -3,6 +3,7 @@ import { redact, redactDeep } from '../domain/redact.js';
 import { ALERT_TEMPLATES } from './alerts.js';
 import { buildEvidence } from './evidence.js';
 import type { ExpectedBehaviour } from './expected.js';
+import { defuseMarkerText, inertMarkdown } from './markdown.js';
 import type { IncidentView, KubeEventView, LinkView, ViewModel } from './view.js';
 
 export const MAX_EVENTS = 50;
@@ -32,7 +33,7 @@ const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 export function issueTitle(alert: string, title: string): string {
   const t = oneLine(redact(title));
   const cut = t.length > MAX_TITLE ? `${t.slice(0, MAX_TITLE - 1)}…` : t;
-  return `[HEAL-${alert.toUpperCase()}] ${cut}`;
+  return `[HEAL-${alert.toUpperCase()}] ${inertMarkdown(cut)}`;
 }
 
 export const fingerprintMarker = (fp: string): string => `<!-- healer:fingerprint=${fp} -->`;
@@ -119,9 +120,10 @@ export function buildViewModel(v: IncidentView, expected?: ExpectedBehaviour): V
     },
     severity: v.severity,
     issueType: v.issueType ?? 'other',
-    title: oneLine(v.title),
+    // shown outside the evidence fence: redacted first, then inert as Markdown
+    title: inertMarkdown(oneLine(redact(v.title))),
     issueTitle: issueTitle(v.alert, v.title),
-    description: v.description.trim(),
+    description: inertMarkdown(redact(v.description).trim()),
     labels: ['heal', 'remediation', v.alert.toLowerCase(), `severity:${v.severity}`],
     namespace: v.namespace,
     playId: v.playId,
@@ -182,12 +184,13 @@ export function buildViewModel(v: IncidentView, expected?: ExpectedBehaviour): V
 }
 
 /**
- * Untrusted text must not carry a fingerprint marker of its own: Healer finds issues by searching
- * for `healer:fingerprint=<fp>`, so a log line quoting another fingerprint would fool the dedup.
+ * Untrusted text must not carry a marker of Healer's own: Healer finds issues by searching for
+ * `healer:fingerprint=<fp>` (a log line quoting another fingerprint would fool the dedup), and
+ * fences evidence between `untrusted-data:begin/end` comments (a quoted end marker would look,
+ * to an agent reading the prompt, like the end of the untrusted part).
  */
 function defuseMarkers<T>(value: T): T {
-  if (typeof value === 'string')
-    return value.replace(/healer:fingerprint=/gi, 'healer: fingerprint=') as T;
+  if (typeof value === 'string') return defuseMarkerText(value) as T;
   if (Array.isArray(value)) return value.map((v: unknown) => defuseMarkers(v)) as T;
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, defuseMarkers(v)])) as T;

@@ -29,6 +29,8 @@ export async function testHealer(
     dispatcher?: HealerDeps['dispatcher'];
     github?: HealerDeps['github'];
     loki?: HealerDeps['loki'];
+    /** Healer's own logger (default: silent). */
+    logger?: HealerDeps['logger'];
   } = {},
 ) {
   const cwd = tmpDir();
@@ -41,7 +43,7 @@ export async function testHealer(
   const clock = opts.clock ?? new ManualClock('2026-11-21T10:00:00Z');
   const healer = await createHealer({
     config,
-    logger: silentLogger(),
+    logger: opts.logger ?? silentLogger(),
     store,
     clock,
     kube: opts.kube ?? { kc: null, reason: 'no cluster in tests' },

@@ -143,6 +143,13 @@ export function familyCases(seed = 1313): LeakCase[] {
     `exec /usr/bin/app --user admin --password ${cliPw} --port 8080`,
     cliPw,
   );
+  const dashPw = `-${r.mixed(PW, 19)}`;
+  add(
+    'command-line',
+    '--password -PW',
+    `exec /usr/bin/app --password ${dashPw} --port 8080`,
+    dashPw,
+  );
   const cliPw3 = r.mixed(PW, 20);
   add('command-line', '--db-password PW', `+ ./migrate --db-password '${cliPw3}' up`, cliPw3);
   const kubeadm = `${r.pick(LOWER_DIGIT, 6)}.${r.pick(LOWER_DIGIT, 16)}`;
@@ -252,7 +259,7 @@ export function familyCases(seed = 1313): LeakCase[] {
     'app_salt',
   ]) {
     const v = r.mixed(B64URL, 32);
-    add('entropy', key, `level=warn ${key}=${v} msg="retrying"`, v);
+    add('entropy', key, `level=error ${key}=${v} msg="rejected"`, v);
     const v2 = r.mixed(B64URL, 32);
     add('entropy', `${key} json`, `{"${key}":"${v2}","retry":2}`, v2);
   }

@@ -4,6 +4,7 @@ import type { Severity } from '../../domain/alert.js';
 import type { Incident } from '../../domain/incident.js';
 import { redact, redactDeep } from '../../domain/redact.js';
 import { ALERT_TEMPLATES, issueTitle } from '../../templates/index.js';
+import { inertMarkdown } from '../../templates/markdown.js';
 import { dashboardLink } from '../handler.js';
 
 export type NotifyEvent = 'opened' | 'escalated' | 'resolved';
@@ -75,7 +76,8 @@ export function discordPayload(
           256,
         ),
         ...((links.issue ?? links.dashboard) ? { url: links.issue ?? links.dashboard } : {}),
-        description: oneLine(incident.description, 600),
+        // Discord renders Markdown in an embed: links and mentions from outside made inert
+        description: inertMarkdown(oneLine(incident.description, 600)),
         color: event === 'resolved' ? RESOLVED_COLOUR : SEVERITY_COLOURS[incident.severity],
         fields,
         footer: { text: `Healer · ${incident.id}` },

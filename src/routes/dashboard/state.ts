@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ALERT_IDS, SEVERITIES, severityRank } from '../../domain/alert.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Incident } from '../../domain/incident.js';
-import { redact } from '../../domain/redact.js';
+import { redact, redactLines } from '../../domain/redact.js';
 import type { Session, SessionAgent } from '../../domain/session.js';
 import { DEFAULT_STAGE_ORDER } from '../../domain/stages.js';
 import type { SessionService } from '../../sessions/service.js';
@@ -231,7 +231,10 @@ async function incidentView(store: Store, i: Incident): Promise<DashboardInciden
     reopened: i.reopened,
     first_seen: i.firstSeen,
     last_seen: i.lastSeen,
-    evidence: i.evidence.slice(-MAX_EVIDENCE_LINES).map((e) => clip(redact(e))),
+    // redacted as one text (a key spans lines), then the last lines, then each line cut
+    evidence: redactLines(i.evidence)
+      .slice(-MAX_EVIDENCE_LINES)
+      .map((e) => clip(e)),
     last_decision: last,
     github_issue: i.githubIssue,
     attempts: i.attempts?.length ?? 0,

@@ -6,7 +6,7 @@ import {
 import type { Finding, LogAlert, PreflightFinding } from '../../detectors/patterns/index.js';
 import type { Correlation } from '../../domain/signal.js';
 import type { AlertDraft } from '../../domain/alert.js';
-import { redact } from '../../domain/redact.js';
+import { redactLines } from '../../domain/redact.js';
 import type { AgentConfig, Session } from '../../domain/session.js';
 import { normaliseAgent } from '../../domain/stages.js';
 import type { LogEntry } from './types.js';
@@ -19,8 +19,10 @@ const NAMES: Record<LogAlert, string> = {
   lifecycle: 'Lifecycle Issue',
 };
 
-/** Longest line kept as evidence (agent CLIs print megabyte JSON lines). */
+/** Longest line kept as evidence (agent CLIs print megabyte JSON lines); cut after redaction. */
 const MAX_EVIDENCE_CHARS = 8000;
+/** A tool name as the inventory parser reads it off a line: shown outside the evidence only if plain. */
+const PLAIN_NAME = /^[A-Za-z0-9_.:/-]{1,64}$/;
 const clip = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
 
 /** The session's configuration of an agent (`5DLabs-Rex`, `rex` and its GitHub app all match). */
@@ -71,24 +73,28 @@ export function logDraft(d: DraftInput): AlertDraft {
   const who = c.agent ?? `${entry.pod}/${entry.container}`;
   const config = agentConfigOf(d.session, c.agent);
   const tools = f.alert === 'A10' ? missingToolsOf(entry.line, config) : null;
-  const missing = tools ? (tools.expected.length ? tools.expected : tools.listed) : [];
+  // names from the line itself reach the title: only plain identifiers, at most ten
+  const listed = (tools?.listed ?? []).filter((n) => PLAIN_NAME.test(n)).slice(0, 10);
+  const missing = tools ? (tools.expected.length ? tools.expected : listed) : [];
   const name = NAMES[f.alert];
   const title =
     `${name}: ${who}` +
     (missing.length ? ` missing ${missing.join(', ')}` : '') +
     (f.preflight ? ' (pre-flight)' : '');
   const at = entry.time.toISOString();
+  // Built from the rule and structured fields only: the line itself is untrusted text and is shown
+  // only inside the evidence fence (issue 13: a log line must not steer the remediation agent).
   const sentences = [
-    `${f.preflight ? 'Pre-flight failure: ' : ''}${c.agent ? `agent ${c.agent} ` : ''}(pod ${entry.pod}, container ${entry.container}) logged a ${f.family} problem at ${at} (pattern ${f.patternId}): ${redact(clip(entry.line, 200))}`,
+    `${f.preflight ? 'Pre-flight failure: ' : ''}${c.agent ? `agent ${c.agent} ` : ''}(pod ${entry.pod}, container ${entry.container}) logged a ${f.family} problem at ${at}, matched by pattern ${f.patternId} (${f.severity}). The line is quoted under Evidence.`,
   ];
   if (tools?.expected.length) {
     const them = tools.expected.length === 1 ? 'it' : 'them';
     sentences.push(
       `The session expects ${tools.expected.join(', ')} for ${c.agent ?? 'this agent'}, and the line shows ${them} missing.`,
     );
-  } else if (tools?.listed.length) {
+  } else if (listed.length) {
     sentences.push(
-      `The line shows ${tools.listed.join(', ')} missing${config ? `; none of them is among the tools the session expects for ${c.agent ?? 'this agent'}` : ''}.`,
+      `The line shows ${listed.join(', ')} missing${config ? `; none of them is among the tools the session expects for ${c.agent ?? 'this agent'}` : ''}.`,
     );
   }
   return {
@@ -102,7 +108,8 @@ export function logDraft(d: DraftInput): AlertDraft {
     taskId: c.taskId,
     agent: c.agent,
     subject: f.family,
-    evidence: d.evidence.map((l) => clip(l, MAX_EVIDENCE_CHARS)),
+    // redacted whole (a secret may span lines), then cut: never cut a secret in two first
+    evidence: redactLines(d.evidence).map((l) => clip(l, MAX_EVIDENCE_CHARS)),
     context: {
       patternId: f.patternId,
       family: f.family,
