@@ -5,9 +5,9 @@
 // PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user when it
 // exists, else as `nobody`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { arch, platform, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { chmodSync, cpSync, existsSync, readdirSync } from 'node:fs';
+import { arch, platform, tmpdir, userInfo } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 
 export interface Binaries {
   initdb: string;
@@ -71,10 +71,32 @@ function runs(bin: Binaries, user: RunAs | undefined): boolean {
   return r.status === 0;
 }
 
+/**
+ * The npm binaries copied where the server's user can reach them: a checkout under a private home
+ * (root's, mode 700) hides node_modules from the `postgres` user. The copy is reused across runs.
+ */
+function copiedBinaries(bin: Binaries | undefined): Binaries | undefined {
+  if (!bin) return undefined;
+  const root = dirname(dirname(bin.postgres)); // …/native
+  const dest = join(tmpdir(), `healer-postgres-${platform()}-${arch()}`);
+  if (!existsSync(join(dest, relative(root, bin.postgres)))) {
+    cpSync(root, dest, { recursive: true, verbatimSymlinks: true });
+    chmodSync(dest, 0o755);
+  }
+  return {
+    initdb: join(dest, relative(root, bin.initdb)),
+    postgres: join(dest, relative(root, bin.postgres)),
+    source: `${bin.source} (copied to ${dest})`,
+  };
+}
+
 /** The first set of binaries the server's user can run, or an error naming what was tried. */
 export async function findBinaries(user: RunAs | undefined): Promise<Binaries> {
   const tried: string[] = [];
-  for (const candidate of [await npmBinaries(), debianBinaries()]) {
+  const npm = await npmBinaries();
+  const candidates = [() => npm, () => (user ? copiedBinaries(npm) : undefined), debianBinaries];
+  for (const next of candidates) {
+    const candidate = next();
     if (!candidate) continue;
     if (runs(candidate, user)) return candidate;
     tried.push(`${candidate.source} (not executable${user ? ` as ${user.name}` : ''})`);
