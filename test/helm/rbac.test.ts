@@ -117,10 +117,10 @@ void t.test('platform checks: a read-only ClusterRole = contract, only when enab
   const objs = render({ set: ['platformChecks.enabled=true'] });
   const cr = find(objs, 'ClusterRole').filter((r) => r.metadata.name.endsWith('-platform'));
   t.equal(cr.length, 1);
-  t.same(sorted(rulesOf(cr[0]!)), sorted(platform), 'platform rules');
+  t.same(sorted(rulesOf(cr[0])), sorted(platform), 'platform rules');
   t.ok([...platform].every((k) => /:(get|list)$/.test(k)), 'read-only');
   t.match(
-    find(objs, 'ClusterRoleBinding').find((b) => b.metadata.name === cr[0]!.metadata.name),
+    find(objs, 'ClusterRoleBinding').find((b) => b.metadata.name === cr[0].metadata.name),
     { subjects: [{ kind: 'ServiceAccount', name: 'cto-healer', namespace: 'cto' }] },
   );
   t.end();
