@@ -126,7 +126,9 @@ void t.test('POST /api/v1/silences body', (t) => {
   t.match(issues(body({ matchers: { playId: 'x' } })), [/matchers: Unrecognized key/]);
   t.match(issues(body({ matchers: { alert: 'A6' } })), [/matchers\.alert: must be one of A1/]);
   t.match(issues(body({ matchers: { namespace: 'Not_A_Label' } })), [/DNS-1123/]);
-  t.match(issues(body({ matchers: { play_id: 'Play 1' } })), [/play id/]);
+  t.match(issues(body({ matchers: { play_id: 'play\n1' } })), [/play id/]);
+  // issue #13: any play id the MCP server sends (no control characters) is a play id
+  t.same(issues(body({ matchers: { play_id: 'Play 1' } })), [], 'an upstream-style play id');
   t.match(issues(body({ ends_at: iso(-1) })), ['ends_at: must be in the future']);
   t.match(issues(body({ ends_at: NOW.toISOString() })), ['ends_at: must be in the future']);
   t.same(issues(body({ ends_at: iso(SILENCE_MAX_DAYS * 1440) })), [], 'exactly 30 days: accepted');
