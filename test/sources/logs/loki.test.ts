@@ -238,11 +238,12 @@ void t.test(
       stage.drafts.map((d) => d.alert),
       Array(1 + during.length).fill('runtime'),
     );
-    const seen = stage.drafts.map((d) => String(d.context.lineTime) + d.description);
+    // the raw line is named in the evidence only (issue 13: descriptions come from rule fields)
+    const seen = stage.drafts.map((d) => String(d.context.lineTime) + d.evidence.join('\n'));
     t.equal(new Set(seen).size, seen.length, 'no line twice');
     t.equal(stage.drafts.length, 1 + during.length, 'every outage line classified once');
     t.ok(
-      during.every((l) => stage.drafts.some((d) => d.description.includes(l))),
+      during.every((l) => stage.drafts.some((d) => d.evidence.some((e) => e.includes(l)))),
       'each outage line named',
     );
   },
