@@ -51,6 +51,7 @@ function runNeverStarted(
 const NEEDS_ISSUE = new Set([
   'comment-issue',
   'label-issue',
+  'relabel-severity',
   'close-issue',
   'spawn-remediation',
   'spawn-evaluation',

@@ -1,4 +1,4 @@
-import type { AlertId } from './alert.js';
+import type { AlertId, Severity } from './alert.js';
 
 /** Why Healer did (or did not) act on an alert (remediation.md §1): a closed set, stored and shown. */
 export const DECISION_REASONS = [
@@ -20,6 +20,8 @@ export type PlannedAction =
   | { kind: 'open-issue' }
   | { kind: 'comment-issue'; comment: 'attempt' | 'escalation' | 'resolution' }
   | { kind: 'label-issue'; label: string }
+  /** Swap the issue's `severity:*` label for the incident's current severity (it only rises). */
+  | { kind: 'relabel-severity'; severity: Severity }
   | { kind: 'close-issue' }
   | { kind: 'spawn-remediation'; attempt: number }
   | { kind: 'spawn-evaluation' }

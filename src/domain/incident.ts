@@ -50,6 +50,12 @@ export interface Incident {
   resolvedAt: string | null;
   resolution: string | null;
   githubIssue: { number: number; url: string } | null;
+  /**
+   * The severity the issue's `severity:*` label says, as Healer last wrote it (unset: unknown, e.g.
+   * an adopted issue or a record from before the field). A decision that finds it different from
+   * `severity` plans a `relabel-severity`.
+   */
+  labelledSeverity?: Severity | null;
   remediationSpawned: boolean;
   /** How many times the incident reopened after being resolved. */
   reopened: number;

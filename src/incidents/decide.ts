@@ -18,7 +18,6 @@ import { describeMatchers, matchSilence } from './silences.js';
  * caller passes the incident after recording the alert, the clock, silences and capacity.
  */
 
-
 export interface DecideInput {
   /** The incident after recording this alert. */
   incident: Incident;
@@ -411,7 +410,35 @@ const unstarted = (a: RemediationAttempt | null | undefined) =>
  * forgotten first (re-planning them is safe: CodeRun names are deterministic).
  */
 export function decide(x: DecideInput): DecideResult {
-  return quietWhenAcknowledged(x.incident, decideUnacknowledged(x));
+  return withSeverityLabel(x.incident, quietWhenAcknowledged(x.incident, decideUnacknowledged(x)));
+}
+
+/** Decisions that leave the incident's issue alone (recorded only, or about another incident). */
+const HANDS_OFF: ReadonlySet<DecisionReason> = new Set([
+  'silenced',
+  'excluded',
+  'remediator-failed',
+]);
+
+/**
+ * The issue's `severity:*` label follows the incident: when the incident became more severe than
+ * its issue says (a crash loop opens as high and turns critical), the plan swaps the label. An
+ * issue still to be opened is labelled with the severity current when it is written.
+ */
+function withSeverityLabel(i: Incident, r: DecideResult): DecideResult {
+  const labelled = i.labelledSeverity ?? null;
+  if (
+    i.githubIssue === null ||
+    labelled === i.severity ||
+    HANDS_OFF.has(r.reason) ||
+    r.plan.some((a) => a.kind === 'open-issue')
+  )
+    return r;
+  return {
+    ...r,
+    plan: [...r.plan, { kind: 'relabel-severity', severity: i.severity }],
+    detail: `${r.detail}; issue #${i.githubIssue.number} relabelled severity:${i.severity}${labelled ? ` (was ${labelled})` : ''}`,
+  };
 }
 
 /** Planned steps a person who acknowledged the incident is not bothered with. */

@@ -39,6 +39,7 @@ export function recordOccurrence(
         resolvedAt: null,
         resolution: null,
         githubIssue: null,
+        labelledSeverity: null,
         remediationSpawned: false,
         reopened: 0,
         attempts: [],
@@ -89,5 +90,6 @@ export function withIncidentDefaults(i: Incident): Incident {
     lastDecision: i.lastDecision ?? null,
     notified: i.notified ?? [],
     escalatedAt: i.escalatedAt ?? null,
+    labelledSeverity: i.labelledSeverity ?? null,
   };
 }

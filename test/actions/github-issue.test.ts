@@ -274,6 +274,57 @@ void t.test('label-issue and close-issue are idempotent', async (t) => {
   t.match(again.result, { alreadyClosed: true });
 });
 
+void t.test('relabel-severity swaps the severity label for the current one, once', async (t) => {
+  const { gh, handler } = await setup(t);
+  const high = incident({ severity: 'high' });
+  const opened = await handler.run(ctx({ kind: 'open-issue' }, high));
+  const inc = opened.incident!(high);
+  t.equal(
+    inc.labelledSeverity,
+    'high',
+    'the created issue records the severity it is labelled with',
+  );
+  t.ok(issuesOf(gh)[0].labels.includes('severity:high'));
+
+  const critical = { ...inc, severity: 'critical' as const };
+  const out = await handler.run(ctx({ kind: 'relabel-severity', severity: 'critical' }, critical));
+  t.match(out.result, {
+    number: 1,
+    label: 'severity:critical',
+    removed: 'severity:high',
+    added: true,
+  });
+  t.equal(out.incident!(critical).labelledSeverity, 'critical');
+  const labels = issuesOf(gh)[0].labels;
+  t.same(
+    labels.filter((l) => l.startsWith('severity:')),
+    ['severity:critical'],
+    'exactly one severity label, the current one',
+  );
+  t.ok(
+    ['heal', 'remediation', 'a7'].every((l) => labels.includes(l)),
+    'other labels kept',
+  );
+
+  const again = await handler.run(
+    ctx({ kind: 'relabel-severity', severity: 'critical' }, critical),
+  );
+  t.match(again.result, { removed: null, added: false }, 'a second run changes nothing');
+
+  // a queued swap planned for an older level writes the incident's current severity
+  const queued = await handler.run(ctx({ kind: 'relabel-severity', severity: 'high' }, critical));
+  t.match(queued.result, { label: 'severity:critical', added: false });
+
+  const none = await handler.run(
+    ctx(
+      { kind: 'relabel-severity', severity: 'critical' },
+      incident({ fingerprint: 'f'.repeat(64) }),
+    ),
+  );
+  t.same(none.result, { skipped: 'the incident has no GitHub issue' });
+  t.equal(none.incident, undefined, 'nothing recorded without an issue');
+});
+
 void t.test(
   'actions on an incident without a recorded issue find it by marker or skip',
   async (t) => {

@@ -357,7 +357,7 @@ void t.test('createActionHandlers returns only the configured destinations', (t)
   t.same(
     all.map((h) => [h.destination, h.kinds]),
     [
-      ['github', ['open-issue', 'comment-issue', 'label-issue', 'close-issue']],
+      ['github', ['open-issue', 'comment-issue', 'label-issue', 'relabel-severity', 'close-issue']],
       ['discord', ['notify']],
       ['webhook', ['notify']],
     ],

@@ -153,5 +153,17 @@ for (const file of files) {
         .join('; ')}`,
     );
     t.equal(healerRuns().length, scenario.expect.coderuns, 'remediation CodeRuns created');
+    // the issue's severity label follows its incident (a crash loop opens as high and becomes critical)
+    for (const i of found) {
+      const issue = issues().find((x) =>
+        (x.body ?? '').includes(`healer:fingerprint=${i.fingerprint}`),
+      );
+      if (!issue) continue;
+      t.same(
+        issue.labels.filter((l) => l.startsWith('severity:')),
+        [`severity:${i.severity}`],
+        `#${issue.number} is labelled with its incident's severity (${i.severity})`,
+      );
+    }
   });
 }

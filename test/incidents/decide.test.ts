@@ -41,9 +41,15 @@ function draft(over: Partial<AlertDraft> = {}): AlertDraft {
   };
 }
 
-/** An incident as the store records it, then changed by `over`. */
+/**
+ * An incident as the store records it, then changed by `over`. One given an issue has it labelled
+ * with its severity, as the open-issue handler records (unless `over` says otherwise).
+ */
 function incident(over: Partial<Incident> = {}, d: AlertDraft = draft()): Incident {
-  return { ...recordOccurrence(undefined, d, fingerprint(d), T0).incident, ...over };
+  const base = { ...recordOccurrence(undefined, d, fingerprint(d), T0).incident, ...over };
+  return over.githubIssue && !('labelledSeverity' in over)
+    ? { ...base, labelledSeverity: base.severity }
+    : base;
 }
 
 function attempt(n: number, phase: string, finishedMin: number | null = null): RemediationAttempt {
@@ -547,6 +553,76 @@ void t.test('silences', async (t) => {
   await t.test('a silence wins over attaching a remediation run failure', (t) => {
     const d = draft({ context: { remediation: true, servesFingerprint: 'f'.repeat(64) } });
     t.equal(decide(input({ draft: d, silences: [silence()] })).reason, 'silenced');
+    t.end();
+  });
+});
+
+// --- the issue's severity label ---
+
+void t.test("the issue's severity label follows the incident", async (t) => {
+  const relabel = (severity: Incident['severity']): PlannedAction => ({
+    kind: 'relabel-severity',
+    severity,
+  });
+  await t.test('an incident that became critical swaps its issue label high → critical', (t) => {
+    const r = decide(
+      input({
+        ...repeatOf(
+          { severity: 'critical', labelledSeverity: 'high', attempts: [attempt(1, 'Running')] },
+          critical,
+        ),
+      }),
+    );
+    t.equal(r.reason, 'remediation-active');
+    t.same(r.plan, [relabel('critical')]);
+    t.match(r.detail, /issue #12 relabelled severity:critical \(was high\)/);
+    t.end();
+  });
+  await t.test('an issue whose label is unknown (adopted, older record) is relabelled', (t) => {
+    const r = decide(
+      input({
+        ...repeatOf({ labelledSeverity: null, attempts: [attempt(1, 'Running')] }),
+      }),
+    );
+    t.same(r.plan, [relabel('high')]);
+    t.end();
+  });
+  await t.test('a label that already says the severity is left alone', (t) => {
+    const r = decide(input({ ...repeatOf({ attempts: [attempt(1, 'Running')] }) }));
+    t.same(r.plan, []);
+    t.end();
+  });
+  await t.test('no issue yet: the open-issue action writes the current severity', (t) => {
+    const r = decide(input({ draft: critical, incident: incident({}, critical) }));
+    t.notOk(r.plan.some((a) => a.kind === 'relabel-severity'));
+    t.end();
+  });
+  await t.test('a silenced alert does not touch the issue', (t) => {
+    const r = decide(
+      input({
+        ...repeatOf({ severity: 'critical', labelledSeverity: 'high' }, critical),
+        silences: [silence()],
+      }),
+    );
+    t.equal(r.reason, 'silenced');
+    t.same(r.plan, []);
+    t.end();
+  });
+  await t.test('escalation keeps its steps and adds the swap after them', (t) => {
+    const r = decide(
+      input({
+        ...repeatOf(
+          {
+            severity: 'critical',
+            labelledSeverity: 'high',
+            attempts: [done(1), done(2), done(3)],
+          },
+          critical,
+        ),
+      }),
+    );
+    t.equal(r.reason, 'attempts-exhausted');
+    t.same(r.plan, [...ESCALATE, relabel('critical')]);
     t.end();
   });
 });

@@ -2,7 +2,7 @@
 import { ActionError, type ActionHandler } from '../handler.js';
 import type { GitHubIssueDeps } from './context.js';
 import { openIssue } from './open.js';
-import { closeIssue, commentIssue, labelIssue } from './update.js';
+import { closeIssue, commentIssue, labelIssue, relabelSeverity } from './update.js';
 
 export type { GitHubIssueDeps } from './context.js';
 export { issueRepository } from './context.js';
@@ -12,7 +12,7 @@ export { commentKey } from './update.js';
 
 export function createGitHubIssueHandler(deps: GitHubIssueDeps): ActionHandler {
   return {
-    kinds: ['open-issue', 'comment-issue', 'label-issue', 'close-issue'],
+    kinds: ['open-issue', 'comment-issue', 'label-issue', 'relabel-severity', 'close-issue'],
     destination: 'github',
     run(ctx) {
       const a = ctx.action.action;
@@ -23,6 +23,8 @@ export function createGitHubIssueHandler(deps: GitHubIssueDeps): ActionHandler {
           return commentIssue(ctx, deps, a.comment);
         case 'label-issue':
           return labelIssue(ctx, deps, a.label);
+        case 'relabel-severity':
+          return relabelSeverity(ctx, deps);
         case 'close-issue':
           return closeIssue(ctx, deps);
         default:

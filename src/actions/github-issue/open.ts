@@ -1,5 +1,6 @@
 // `open-issue`: adopt the incident's issue when it exists anywhere GitHub can show it, create it
 // otherwise. Never two issues for one fingerprint.
+import type { Severity } from '../../domain/alert.js';
 import { renderIssue } from '../../templates/index.js';
 import { incidentView, type ActionContext, type ActionOutcome } from '../handler.js';
 import {
@@ -14,7 +15,7 @@ import { findIssueByMarker, markerText } from './find.js';
 
 type Via = 'incident' | 'search' | 'list' | 'created';
 
-function outcome(issue: IssueRef, via: Via): ActionOutcome {
+function outcome(issue: IssueRef, via: Via, labelled?: Severity): ActionOutcome {
   const githubIssue = { number: issue.number, url: issue.url };
   return {
     result: {
@@ -24,7 +25,13 @@ function outcome(issue: IssueRef, via: Via): ActionOutcome {
       adopted: via !== 'created',
       via,
     },
-    incident: (i) => ({ ...i, githubIssue }),
+    // an adopted issue's labels are unknown (a person or an older Healer wrote them): the next
+    // decision sees no labelled severity and swaps the label
+    incident: (i) => ({
+      ...i,
+      githubIssue,
+      labelledSeverity: labelled ?? (via === 'incident' ? (i.labelledSeverity ?? null) : null),
+    }),
   };
 }
 
@@ -81,7 +88,7 @@ export async function openIssue(ctx: ActionContext, deps: GitHubIssueDeps): Prom
       // No blind retry of the write: a lost answer is retried by the outbox, which searches first.
       request: { signal, retries: 0 },
     });
-    return outcome({ ...repo, number: data.number, url: data.html_url }, 'created');
+    return outcome({ ...repo, number: data.number, url: data.html_url }, 'created', view.severity);
   } catch (err) {
     throw githubActionError(`creating the issue in ${fullName(repo)}`, err);
   }

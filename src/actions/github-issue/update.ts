@@ -1,6 +1,6 @@
-// `comment-issue`, `label-issue`, `close-issue` on the incident's issue. Each is idempotent: a
-// comment carries a hidden key and is not posted twice, labels are added (a set), closing a
-// closed issue is a no-op.
+// `comment-issue`, `label-issue`, `relabel-severity`, `close-issue` on the incident's issue. Each is
+// idempotent: a comment carries a hidden key and is not posted twice, labels are added (a set), the
+// severity label is swapped only when it differs, closing a closed issue is a no-op.
 import type { Incident } from '../../domain/incident.js';
 import { renderComment, type CommentKind } from '../../templates/index.js';
 import { incidentView, type ActionContext, type ActionOutcome } from '../handler.js';
@@ -146,6 +146,63 @@ export function labelIssue(
       throw githubActionError(`labelling ${fullName(issue)}#${issue.number} ${label}`, err);
     }
   });
+}
+
+const SEVERITY_PREFIX = 'severity:';
+
+/**
+ * The issue's `severity:*` label becomes the incident's current severity (read at run time, so a
+ * queued swap never writes an older level): stale severity labels removed, the current one added.
+ */
+export function relabelSeverity(ctx: ActionContext, deps: GitHubIssueDeps): Promise<ActionOutcome> {
+  const severity = ctx.incident.severity;
+  const wanted = `${SEVERITY_PREFIX}${severity}`;
+  return onIssue(ctx, deps, async (issue) => {
+    const ref = { owner: issue.owner, repo: issue.repo, issue_number: issue.number };
+    try {
+      const { data } = await deps.client.octokit.rest.issues.listLabelsOnIssue({
+        ...ref,
+        per_page: 100,
+        request: { signal: ctx.signal },
+      });
+      const names = data.map((l) => l.name);
+      const stale = names.filter(
+        (n) => n.toLowerCase().startsWith(SEVERITY_PREFIX) && n.toLowerCase() !== wanted,
+      );
+      for (const name of stale) {
+        try {
+          await deps.client.octokit.rest.issues.removeLabel({
+            ...ref,
+            name,
+            request: { signal: ctx.signal },
+          });
+        } catch (err) {
+          // already gone (a person or an earlier try removed it): that is the goal
+          if ((err as { status?: number }).status !== 404) throw err;
+        }
+      }
+      const present = names.some((n) => n.toLowerCase() === wanted);
+      if (!present)
+        await deps.client.octokit.rest.issues.addLabels({
+          ...ref,
+          labels: [wanted],
+          request: { signal: ctx.signal },
+        });
+      return { label: wanted, removed: stale.join(',') || null, added: !present };
+    } catch (err) {
+      throw githubActionError(`relabelling ${fullName(issue)}#${issue.number} ${wanted}`, err);
+    }
+  }).then((out) =>
+    'skipped' in out.result
+      ? out
+      : {
+          result: out.result,
+          incident: (i) => ({
+            ...(out.incident ? out.incident(i) : i),
+            labelledSeverity: severity,
+          }),
+        },
+  );
 }
 
 export function closeIssue(ctx: ActionContext, deps: GitHubIssueDeps): Promise<ActionOutcome> {
