@@ -57,6 +57,8 @@ import {
 } from './sources/logs/index.js';
 import { agentContainerName, isSidecarName, statusOf } from './domain/pod-containers.js';
 import { millis } from './domain/kube-time.js';
+import { Background } from './runtime/index.js';
+import { createProactiveSources, type ProactiveSources } from './sources/platform/proactive.js';
 
 export interface HealerDeps {
   config: Config;
@@ -418,6 +420,41 @@ export async function createHealer(deps: HealerDeps) {
     readiness.register('kubernetes', () => ({ ok: true, detail: `watching off: ${kube.reason}` }));
   }
 
+  // --- proactive sources (issue #18): resource pressure and platform health on their own timers ---
+  let proactive: ProactiveSources | undefined;
+  if (kube.kc && hub && watcher) {
+    const h = hub;
+    const w = watcher;
+    proactive = createProactiveSources({
+      kc: kube.kc,
+      logger,
+      now: () => clock.now(),
+      heal: config.heal,
+      resources: {
+        enabled: config.env.HEALER_RESOURCE_CHECKS,
+        everyMs: config.env.HEALER_RESOURCE_POLL_SECONDS * 1000,
+      },
+      platform: {
+        enabled: config.env.HEALER_PLATFORM_CHECKS,
+        everyMs: config.env.HEALER_PLATFORM_POLL_SECONDS * 1000,
+      },
+      namespaces: () => h.namespaces,
+      pod: (ns, name) => h.get('pod', ns, name),
+      pods: () => h.list('pod'),
+      ownerOf: (pod) => {
+        const c = w.correlate('pod', pod);
+        return c.excluded || (!c.playId && !c.agent)
+          ? null
+          : { playId: c.playId, taskId: c.taskId, agent: c.agent };
+      },
+      observe: (key, drafts) => tracker.observe(key, drafts),
+    });
+  }
+  /** Background work started with the service and stopped before what it feeds. */
+  const background = new Background()
+    .add('metrics-sampler', proactive?.samplerJob)
+    .add('platform-watcher', proactive?.platformJob);
+
   // --- logs (detection.md §4): Loki when LOKI_URL is set, else the pod-log follower ---
   const catalogue = loadCatalogue(config.heal.patterns.file ?? DEFAULT_CATALOGUE_PATH);
   const podOf = (ns: string, pod: string) => hub?.get('pod', ns, pod);
@@ -611,6 +648,8 @@ export async function createHealer(deps: HealerDeps) {
     dispatcher,
     poller,
     logStage,
+    proactive,
+    background,
     get loki() {
       return loki;
     },
@@ -647,6 +686,8 @@ export async function createHealer(deps: HealerDeps) {
       loki?.start();
       podLogs?.start();
       if (loki || podLogs) every(5000, () => logStage.tick(), 'log checklist pass');
+      if (proactive) logger.info(proactive.describe());
+      await background.start();
       await sweep();
       every(SWEEP_INTERVAL_MS, sweep);
     },
@@ -658,6 +699,7 @@ export async function createHealer(deps: HealerDeps) {
       await poller?.stop();
       await loki?.stop();
       await podLogs?.stop();
+      await background.stop();
       await hub?.stop();
       while (passes.size) await Promise.all([...passes]);
       await tracker.idle();

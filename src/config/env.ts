@@ -52,6 +52,12 @@ export const envSchema = z
     /** Trailing window each Loki tick re-reads, so late lines are read (once). */
     HEALER_LOKI_REREAD_SECONDS: seconds(300),
     HEALER_RULE_TICK_SECONDS: seconds(15),
+    /** Resource pressure (metrics.k8s.io usage, node conditions under agent pods); off with `false`. */
+    HEALER_RESOURCE_CHECKS: bool.default(true),
+    HEALER_RESOURCE_POLL_SECONDS: seconds(30),
+    /** Platform health (Argo CD Applications, Certificates, image pulls, PVC usage); off with `false`. */
+    HEALER_PLATFORM_CHECKS: bool.default(true),
+    HEALER_PLATFORM_POLL_SECONDS: seconds(60),
     /** Whole request (headers and body) must arrive within this; else 408 and the socket closes. */
     HEALER_REQUEST_TIMEOUT_SECONDS: seconds(30),
     /** The request line and headers must arrive within this. */

@@ -81,6 +81,39 @@ const alertsSchema = z
   })
   .prefault({});
 
+/** Resource pressure before failure (issue #18): the metrics sampler's thresholds. */
+const resourcesSchema = z
+  .object({
+    /** A container above this share of its memory limit (0–1) for `memorySustainSeconds`. */
+    memoryLimitRatio: z.number().gt(0).max(1).default(0.9),
+    memorySustainSeconds: z.number().positive().default(120),
+    /** A memory trend that reaches the limit within this many minutes. */
+    trendHorizonMinutes: minutes.default(10),
+  })
+  .strict()
+  .prefault({});
+
+export const PLATFORM_CHECK_NAMES = ['argocd', 'certificates', 'image-pull', 'volumes'] as const;
+
+/** Platform health around the Plays (issue #18): the platform watcher's thresholds. */
+const platformSchema = z
+  .object({
+    /** An Argo CD Application OutOfSync or Degraded at least this long. */
+    appUnhealthyMinutes: minutes.default(10),
+    /** A cert-manager Certificate not Ready at least this long. */
+    certNotReadyMinutes: minutes.default(10),
+    /** A Certificate expiring within this many days. */
+    certExpiryDays: z.number().positive().default(14),
+    /** The same image failing to pull in at least this many namespaces. */
+    imagePullNamespaces: z.number().int().min(2).default(2),
+    /** A PVC used above this share of its capacity (0–1). */
+    volumeUsedRatio: z.number().gt(0).max(1).default(0.8),
+    /** Checks switched off, e.g. `["volumes"]`. */
+    disabled: z.array(z.enum(PLATFORM_CHECK_NAMES)).default([]),
+  })
+  .strict()
+  .prefault({});
+
 const remediationSchema = z
   .object({
     mode: z
@@ -151,6 +184,8 @@ export const healConfigSchema = z
   .object({
     coderun: coderunSchema,
     alerts: alertsSchema,
+    resources: resourcesSchema,
+    platform: platformSchema,
     remediation: remediationSchema,
     dedup: dedupSchema,
     exclusions: exclusionsSchema,

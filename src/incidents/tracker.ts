@@ -6,7 +6,18 @@ import { fingerprint } from './fingerprint.js';
 import { KeyedQueue } from '../runtime/keyed-queue.js';
 
 /** Alerts whose condition is re-derived from current state on every tick, so they resolve when it clears. */
-const RESOLVABLE: ReadonlySet<AlertId> = new Set(['A1', 'A2', 'A3', 'A4', 'A5', 'A7', 'A8', 'A9']);
+const RESOLVABLE: ReadonlySet<AlertId> = new Set([
+  'A1',
+  'A2',
+  'A3',
+  'A4',
+  'A5',
+  'A7',
+  'A8',
+  'A9',
+  'resource',
+  'platform',
+]);
 
 export interface TrackerEvents {
   recorded: [

@@ -1,4 +1,10 @@
-import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
+import {
+  HttpMethod,
+  Observable,
+  RequestContext,
+  type KubeConfig,
+  type ObservableMiddleware,
+} from '@kubernetes/client-node';
 import { fetch } from 'undici';
 
 /** A non-2xx answer of the API server, with its Status reason and whether a retry may help. */
@@ -47,3 +53,20 @@ export async function kubeGetJson<T>(kc: KubeConfig, path: string, timeoutMs = 3
   }
   return JSON.parse(text) as T;
 }
+
+/**
+ * Per-call options of the generated API classes that give the request a deadline (they have none
+ * of their own): `core.listNode(withDeadline(10_000))`.
+ */
+export const withDeadline = (ms: number) => ({
+  middleware: [
+    {
+      pre: (c) => {
+        c.setSignal(AbortSignal.timeout(ms));
+        return new Observable(Promise.resolve(c));
+      },
+      post: (r) => new Observable(Promise.resolve(r)),
+    } satisfies ObservableMiddleware,
+  ],
+  middlewareMergeStrategy: 'append' as const,
+});

@@ -5,7 +5,12 @@
  * or whose trend reaches it soon, and a node under agent pods that reports pressure. Without the
  * metrics API the usage checks are said off once; node conditions are still read.
  */
-import { ApiException, CoreV1Api, Metrics, type KubeConfig } from '@kubernetes/client-node';
+import {
+  ApiException,
+  CoreV1Api,
+  type KubeConfig,
+  type PodMetricsList,
+} from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { AlertDraft } from '../../domain/alert.js';
 import type { Pod } from '../../domain/kube.js';
@@ -16,6 +21,7 @@ import {
   type PressureThresholds,
   type UsageSample,
 } from '../../detectors/resources/pressure.js';
+import { KubeHttpError, kubeGetJson, withDeadline } from '../kube/kube-http.js';
 
 /** Who a pod belongs to (the pipeline's correlation); null = not an agent pod (ignored). */
 export interface PodOwner {
@@ -36,24 +42,33 @@ export interface MetricsSamplerOptions {
   pods: () => Iterable<Pod>;
   ownerOf: (pod: Pod) => PodOwner | null;
   observe: (objectKey: string, drafts: AlertDraft[]) => Promise<void>;
+  /** Deadline of each request to the API server. Default 10 s. */
+  requestTimeoutMs?: number;
 }
 
-const gone = (e: unknown): boolean =>
-  e instanceof ApiException && (e.code === 404 || e.code === 403 || e.code === 503);
+/** The API is not served (or not granted): said once, then skipped. */
+const gone = (e: unknown): boolean => {
+  const code =
+    e instanceof ApiException ? e.code : e instanceof KubeHttpError ? e.status : undefined;
+  return code === 404 || code === 403 || code === 503;
+};
+
+const METRICS = '/apis/metrics.k8s.io/v1beta1';
 
 export class MetricsSampler {
   readonly #o: MetricsSamplerOptions;
-  readonly #metrics: Metrics;
   readonly #core: CoreV1Api;
+  readonly #timeoutMs: number;
   /** `ns/pod/container` → recent samples, oldest first. */
   readonly #samples = new Map<string, UsageSample[]>();
   #usageOff = false;
+  #nodesOff = false;
   #firing = new Set<string>();
 
   constructor(o: MetricsSamplerOptions) {
     this.#o = o;
-    this.#metrics = new Metrics(o.kc);
     this.#core = o.kc.makeApiClient(CoreV1Api);
+    this.#timeoutMs = o.requestTimeoutMs ?? 10_000;
   }
 
   /** Whether usage is read (false once the metrics API was found absent). */
@@ -65,7 +80,7 @@ export class MetricsSampler {
     const now = this.#o.now();
     const found = new Map<string, AlertDraft[]>();
     if (!this.#usageOff) await this.#usage(now, found);
-    await this.#nodes(now, found);
+    if (!this.#nodesOff) await this.#nodes(now, found);
     const writes: Promise<void>[] = [];
     for (const [key, drafts] of found) writes.push(this.#o.observe(key, drafts));
     for (const key of this.#firing) if (!found.has(key)) writes.push(this.#o.observe(key, []));
@@ -76,10 +91,14 @@ export class MetricsSampler {
   async #usage(now: Date, found: Map<string, AlertDraft[]>): Promise<void> {
     const keep = now.getTime() - 2 * Math.max(this.#o.thresholds.memorySustainSeconds, 300) * 1000;
     const seen = new Set<string>();
-    for (const namespace of this.#o.namespaces()) {
+    for (const scope of this.#o.namespaces()) {
       let items;
       try {
-        items = (await this.#metrics.getPodMetrics(namespace)).items;
+        const path =
+          scope === '*'
+            ? `${METRICS}/pods`
+            : `${METRICS}/namespaces/${encodeURIComponent(scope)}/pods`;
+        items = (await kubeGetJson<PodMetricsList>(this.#o.kc, path, this.#timeoutMs)).items ?? [];
       } catch (e) {
         if (gone(e)) {
           this.#usageOff = true;
@@ -89,13 +108,14 @@ export class MetricsSampler {
           return;
         }
         this.#o.logger.warn(
-          { err: e, namespace },
+          { err: e, namespace: scope },
           'reading pod metrics failed; retrying next pass',
         );
         continue;
       }
       for (const m of items) {
         const podName = m.metadata?.name ?? '';
+        const namespace = m.metadata?.namespace ?? scope;
         const pod = this.#o.pod(namespace, podName);
         const owner = pod && this.#o.ownerOf(pod);
         if (!pod || !owner) continue;
@@ -166,8 +186,15 @@ export class MetricsSampler {
     if (agentNodes.size === 0) return;
     let nodes;
     try {
-      nodes = (await this.#core.listNode()).items;
+      nodes = (await this.#core.listNode({}, withDeadline(this.#timeoutMs))).items;
     } catch (e) {
+      if (gone(e)) {
+        this.#nodesOff = true;
+        this.#o.logger.info(
+          'nodes cannot be listed (not granted: the chart grants it with platformChecks.enabled): node pressure checks are off',
+        );
+        return;
+      }
       this.#o.logger.warn({ err: e }, 'reading node conditions failed; retrying next pass');
       return;
     }

@@ -22,6 +22,7 @@ import {
   type PlatformProblem,
   type PlatformThresholds,
 } from '../../detectors/platform/checks.js';
+import { withDeadline } from '../kube/kube-http.js';
 
 export type PlatformCheckName = 'argocd' | 'certificates' | 'volumes' | 'image-pull';
 
@@ -36,6 +37,8 @@ export interface PlatformWatcherOptions {
   observe: (objectKey: string, drafts: AlertDraft[]) => Promise<void>;
   /** Checks switched off by configuration. */
   disabled?: readonly PlatformCheckName[];
+  /** Deadline of each request to the API server. Default 10 s. */
+  requestTimeoutMs?: number;
 }
 
 /** A problem as an alert draft: a platform incident (no Play), subject = the object. */
@@ -109,12 +112,15 @@ export class PlatformWatcher {
       return Promise.resolve();
     });
     await this.#check('volumes', 'kubelet volume stats', async () => {
-      const nodes = (await this.#core.listNode()).items;
+      const nodes = (await this.#core.listNode({}, this.#deadline())).items;
       for (const node of nodes) {
         const nodeName = node.metadata?.name;
         if (!nodeName) continue;
         const summary: unknown = JSON.parse(
-          await this.#core.connectGetNodeProxyWithPath({ name: nodeName, path: 'stats/summary' }),
+          await this.#core.connectGetNodeProxyWithPath(
+            { name: nodeName, path: 'stats/summary' },
+            this.#deadline(),
+          ),
         );
         // the proxy call hands back the body of an error answer instead of throwing
         const code = o(summary).kind === 'Status' ? Number(o(summary).code) : 0;
@@ -143,6 +149,10 @@ export class PlatformWatcher {
     );
   }
 
+  #deadline() {
+    return withDeadline(this.#o.requestTimeoutMs ?? 10_000);
+  }
+
   async #check(name: PlatformCheckName, what: string, run: () => Promise<void>): Promise<void> {
     if (this.#off.has(name)) return;
     try {
@@ -164,7 +174,10 @@ export class PlatformWatcher {
   }
 
   async #list(group: string, version: string, plural: string): Promise<unknown[]> {
-    const res = (await this.#custom.listClusterCustomObject({ group, version, plural })) as {
+    const res = (await this.#custom.listClusterCustomObject(
+      { group, version, plural },
+      this.#deadline(),
+    )) as {
       items?: unknown[];
     };
     return Array.isArray(res.items) ? res.items : [];
