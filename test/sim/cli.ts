@@ -12,7 +12,13 @@
 // default), SIM_KUBECONFIG (default .sim/kubeconfig). See test/sim/README.md.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { httpControl, loadScenario, playScenario, probeControl } from './play/index.js';
+import {
+  httpControl,
+  loadScenario,
+  playScenario,
+  probeControl,
+  startHealerSession,
+} from './play/index.js';
 import type { PlayTarget, Scenario } from './play/index.js';
 import { startSimWorld } from './world.js';
 import type { SimWorld } from './world.js';
@@ -76,15 +82,8 @@ async function runningTarget(flags: {
 
 /** Tells a running Healer that the scenario's Play starts, as the MCP server would. */
 async function startSession(healer: string, s: Scenario): Promise<void> {
-  const res = await fetch(`${healer.replace(/\/$/, '')}/api/v1/session/start`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(s.session),
-  });
-  const body = await res.text();
-  console.error(`sim: healer session ${s.session.play_id}: ${res.status} ${body}`);
-  if (res.status !== 200 && res.status !== 409)
-    throw new Error(`Healer at ${healer} refused the session: ${res.status} ${body}`);
+  const { status, body } = await startHealerSession(healer, s.session);
+  console.error(`sim: healer session ${s.session.play_id}: ${status} ${body}`);
 }
 
 async function playAll(

@@ -15,3 +15,5 @@ export type { ControlServer, LogLine, WorldControl } from './control.js';
 export { timedLines } from './loki-steps.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { botLogin, isSingleState } from './names.js';
+export { startHealerSession } from './healer.js';
+export type { SessionAnswer } from './healer.js';
