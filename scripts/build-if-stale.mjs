@@ -57,7 +57,10 @@ if (args.includes('--check')) {
 }
 if (!reason) process.exit(0);
 console.error(`building (${reason})…`);
-const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+// The service, then the dashboard's browser script (its own tsconfig: DOM types) into dist/public.
+let tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+if (tsc.status === 0)
+  tsc = spawnSync('npx', ['tsc', '-p', 'src/routes/dashboard/client'], { cwd: root, stdio: 'inherit' });
 // tsc leaves the stamp alone when no output changed (say, only package.json was touched): mark the
 // build as current so the next start does not compile again.
 if (tsc.status === 0) {

@@ -13,6 +13,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { timelineRoutes } from './routes/timeline.js';
 import { silenceRoutes } from './routes/silences.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import type { LogsLinkConfig } from './routes/dashboard/incident-page.js';
 import type { Clock } from './domain/clock.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Readiness } from './observability/readiness.js';
@@ -37,6 +38,8 @@ export interface AppDeps {
   timeouts?: Partial<ServerTimeouts>;
   /** Owner of a bare repository name in a start request (HEALER_DEFAULT_REPO_OWNER). */
   defaultRepoOwner?: string;
+  /** Grafana Explore links to logs on the dashboard's incident page (HEALER_GRAFANA_URL). */
+  logs?: LogsLinkConfig;
 }
 
 export interface ServerTimeouts {
@@ -142,6 +145,8 @@ export async function buildApp(deps: AppDeps) {
       store: deps.store,
       clock: deps.clock,
       version: VERSION,
+      auth: { token: deps.apiToken, protectReads: deps.protectReads ?? false },
+      ...(deps.logs ? { logs: deps.logs } : {}),
     }),
   );
   return app;

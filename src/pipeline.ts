@@ -589,6 +589,10 @@ export async function createHealer(deps: HealerDeps) {
     apiToken: config.env.HEALER_API_TOKEN,
     protectReads: config.env.HEALER_API_TOKEN_READS,
     defaultRepoOwner: config.env.HEALER_DEFAULT_REPO_OWNER,
+    logs: {
+      grafanaUrl: config.env.HEALER_GRAFANA_URL ?? null,
+      lokiUid: config.env.HEALER_GRAFANA_LOKI_UID,
+    },
     timeouts: {
       requestMs: config.env.HEALER_REQUEST_TIMEOUT_SECONDS * 1000,
       headersMs: config.env.HEALER_HEADERS_TIMEOUT_SECONDS * 1000,

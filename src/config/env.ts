@@ -74,6 +74,13 @@ export const envSchema = z
     PAGERDUTY_ROUTING_KEY: z.string().min(1).optional(),
     PAGERDUTY_EVENTS_URL: optionalUrl,
     HEALER_CONFIG: z.string().min(1).optional(),
+    /** Grafana's base URL: the dashboard's incident page links to the logs in Grafana Explore. */
+    HEALER_GRAFANA_URL: optionalUrl,
+    /** The uid of the Loki data source in that Grafana. */
+    HEALER_GRAFANA_LOKI_UID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be a Grafana data source uid')
+      .default('loki'),
     /** Owner given to a bare repository name in a start request (`cto` → `5dlabs/cto`). */
     HEALER_DEFAULT_REPO_OWNER: z
       .string()

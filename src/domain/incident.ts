@@ -98,6 +98,10 @@ export interface IncidentQuery {
   state?: IncidentState;
   playId?: string;
   alert?: AlertId;
+  /** `lastSeen` at or after this (RFC 3339 UTC, as stored). */
+  lastSeenFrom?: string;
+  /** `lastSeen` before this. */
+  lastSeenTo?: string;
   limit: number;
 }
 

@@ -6,6 +6,18 @@ type AnyFastify = FastifyInstance<any, any, any, any, any>;
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+/** Whether `authorization` carries `Bearer <token>`. */
+export function bearerMatches(authorization: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
+  return m !== null && timingSafeEqual(digest(m[1].trim()), digest(token));
+}
+
+/**
+ * Routes that answer without the token even when reads need it: the dashboard's page shells,
+ * script, stylesheet and icon. They carry no data without a valid token (the page asks for it).
+ */
+export const PUBLIC_ROUTE = { public: true } as const;
+
 /**
  * Bearer-token check (api.md "Authentication"): every POST/DELETE when a token is configured,
  * and GETs too when `protectReads`. `/health` stays open for probes.
@@ -17,7 +29,6 @@ export function registerAuth(
 ): void {
   const { token } = opts;
   if (!token) return;
-  const expected = digest(token);
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const write =
       req.method === 'POST' ||
@@ -25,9 +36,9 @@ export function registerAuth(
       req.method === 'PUT' ||
       req.method === 'PATCH';
     if (!write && (!opts.protectReads || req.url === '/health' || req.url === '/ready')) return;
-    const header = req.headers.authorization ?? '';
-    const m = /^Bearer\s+(.+)$/i.exec(header);
-    if (m && timingSafeEqual(digest(m[1].trim()), expected)) return;
+    if (!write && (req.routeOptions.config as { public?: boolean } | undefined)?.public === true)
+      return;
+    if (bearerMatches(req.headers.authorization, token)) return;
     return reply.code(401).header('www-authenticate', 'Bearer').send({
       status: 'error',
       message: 'Missing or wrong bearer token (Authorization: Bearer <HEALER_API_TOKEN>)',

@@ -145,13 +145,22 @@ export const incidentRoutes =
       {
         schema: {
           summary: 'List incidents',
-          description: 'Newest last_seen first. Filter by state, play and alert.',
+          description:
+            'Newest last_seen first. Filter by state, play, alert and a last_seen range (since inclusive, until exclusive).',
           operationId: 'listIncidents',
           tags: ['incidents'],
           querystring: z.object({
             state: z.enum(STATES).optional(),
             play_id: z.string().max(253).optional(),
             alert: z.enum(ALERT_IDS).optional(),
+            since: z.iso
+              .datetime({ offset: true })
+              .optional()
+              .describe('last_seen at or after this (RFC 3339)'),
+            until: z.iso
+              .datetime({ offset: true })
+              .optional()
+              .describe('last_seen before this (RFC 3339)'),
             limit: z.coerce.number().int().min(1).max(5000).default(500),
           }),
           response: {
@@ -171,6 +180,8 @@ export const incidentRoutes =
           ...(q.state ? { state: q.state } : {}),
           ...(q.play_id ? { playId: q.play_id } : {}),
           ...(q.alert ? { alert: q.alert } : {}),
+          ...(q.since ? { lastSeenFrom: new Date(q.since).toISOString() } : {}),
+          ...(q.until ? { lastSeenTo: new Date(q.until).toISOString() } : {}),
         });
         return { status: 'ok' as const, count: rows.length, incidents: rows.map(incidentView) };
       },

@@ -2,10 +2,10 @@
 // server-side, escapes every value, serves its script and stylesheet, and `GET
 // /api/v1/dashboard/state` feeds the live refresh. Then the same page in headless Chromium:
 // rows, live refresh, the timeline, the outage banner, no console errors, screenshots.
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Script } from 'node:vm';
+import { spawnSync } from 'node:child_process';
 import t, { type Test } from 'tap';
 import Fastify from 'fastify';
 import {
@@ -24,6 +24,12 @@ import { esc, safeUrl } from '../../src/routes/dashboard/format.js';
 import { openMemoryStore } from '../../src/store/memory/index.js';
 import { VERSION } from '../../src/version.js';
 import { testHealer } from '../helpers/healer.js';
+import {
+  SCREENSHOTS,
+  chromiumSkip,
+  launchChromium,
+  waitInPage as waitInPageOf,
+} from '../helpers/chromium.js';
 
 const T0 = '2026-11-21T10:00:00.000Z';
 const PLAY = 'play-dash-1';
@@ -233,7 +239,7 @@ void t.test(
     t.match(html, '5dlabs/cto-parallel-test');
     const agents = [...html.matchAll(/<tr class="agent" data-agent="([^"]+)">/g)].map((m) => m[1]);
     t.same(agents, ['rex', 'cleo', 'cipher', 'tess', 'atlas'], 'agents in stage order');
-    t.match(html, /<th scope="row">rex<\/th><td>implementation<\/td>/);
+    t.match(html, /<th scope="row">rex<\/th><td data-label="Stage">implementation<\/td>/);
     t.match(html, '<span class="phase tone-run">Running</span>');
     t.match(html, '<code class="pod">play-dash-1-rex-abc</code>');
     t.match(html, '<code class="coderun">coderun-rex-1</code>');
@@ -262,8 +268,8 @@ void t.test(
       html.indexOf(`data-id="${odd.id}"`),
     );
     t.match(critRow, '<span class="sev sev-critical">critical</span>');
-    t.match(critRow, '<td>A7</td>');
-    t.match(critRow, '<td class="num">2</td>', 'occurrences');
+    t.match(critRow, '<td data-label="Alert">A7</td>');
+    t.match(critRow, '<td class="num" data-label="Occurrences">2</td>', 'occurrences');
     t.match(critRow, '<span class="state state-remediating">remediating</span>');
     t.match(critRow, '<span class="reason">new</span>');
     t.match(
@@ -305,7 +311,7 @@ void t.test(
     // The only <script> element is the external one.
     t.same(
       [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]),
-      [html.match(/<script src="\/dashboard\.js\?v=[0-9a-f]{12}" defer>/)?.[0]],
+      [html.match(/<script type="module" src="\/dashboard\.js\?v=[0-9a-f]{12}">/)?.[0]],
     );
 
     t.equal(
@@ -337,7 +343,11 @@ void t.test(
     t.equal(js.statusCode, 200);
     t.match(js.headers['content-type'], /^text\/javascript/);
     t.equal(js.headers['x-content-type-options'], 'nosniff');
-    t.doesNotThrow(() => new Script(js.body, { filename: 'dashboard.js' }), 'the script parses');
+    // a module script: Node checks its syntax as an ES module
+    const file = join(mkdtempSync(join(tmpdir(), 'healer-dashboard-js-')), 'dashboard.mjs');
+    writeFileSync(file, js.body);
+    const check = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8' });
+    t.equal(check.status, 0, `the script parses ${check.stderr}`);
     t.notMatch(js.body, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(/);
     const css = await app.inject({
       method: 'GET',
@@ -362,11 +372,11 @@ void t.test('the refresh interval: default, ?refresh_ms= in range, nonsense igno
   const { app } = await start(t);
   const attr = async (q: string) =>
     (await app.inject({ method: 'GET', url: `/${q}` })).body.match(/data-refresh-ms="(\d+)"/)?.[1];
-  t.equal(await attr(''), '5000');
+  t.equal(await attr(''), '2000');
   t.equal(await attr('?refresh_ms=300'), '300');
-  t.equal(await attr('?refresh_ms=5'), '5000', 'too short');
-  t.equal(await attr('?refresh_ms=abc'), '5000');
-  t.equal(await attr('?refresh_ms=99999999'), '5000', 'too long');
+  t.equal(await attr('?refresh_ms=5'), '2000', 'too short');
+  t.equal(await attr('?refresh_ms=abc'), '2000');
+  t.equal(await attr('?refresh_ms=99999999'), '2000', 'too long');
 });
 
 void t.test('GET /api/v1/dashboard/state: what the incidents API lacks, redacted', async (t) => {
@@ -484,13 +494,11 @@ void t.test('a store that does not answer still gives a page, with the banner, 5
   t.notMatch(res.body, /store is closed/, 'no internal message');
   t.match(
     res.body,
-    '<body data-refresh-ms="750" data-state-url="/api/v1/dashboard/state" class="stale">',
+    '<body data-refresh-ms="750" data-events-url="/api/v1/dashboard/events?period_ms=750" data-auth="none" class="stale">',
   );
 });
 
 // ---- headless Chromium --------------------------------------------------------------------
-
-const CHROMIUM = '/usr/bin/chromium';
 
 /**
  * Page-side code as text (the project's TypeScript has no DOM types): the tables' text and every
@@ -512,33 +520,16 @@ const SNAPSHOT_JS = `(() => {
     summary: document.getElementById('summary').textContent,
   };
 })()`;
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 void t.test(
   'in headless Chromium: rows, live refresh, timeline, outage banner, no console errors',
   {
-    skip: existsSync(CHROMIUM)
-      ? false
-      : `chromium not installed (${CHROMIUM}; apt-get install -y chromium)`,
+    skip: chromiumSkip,
     timeout: 120_000,
   },
   async (t) => {
-    const { chromium } = await import('playwright-core');
     const h = await start(t);
     const address = await h.app.listen({ host: '127.0.0.1', port: 0 });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-    });
+    const browser = await launchChromium();
     t.teardown(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 
@@ -560,15 +551,7 @@ void t.test(
     await page.goto(`${address}/?refresh_ms=600000`);
     await page.waitForSelector('body[data-ready="true"]');
     const snapshot = () => page.evaluate<unknown>(SNAPSHOT_JS);
-    // page.waitForFunction polls a string predicate with eval, which the page's CSP forbids;
-    // page.evaluate runs through the debugging protocol and is not subject to it
-    const waitInPage = async (expr: string, timeoutMs = 10_000) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!(await page.evaluate<boolean>(`Boolean(${expr})`))) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting in the page for ${expr}`);
-        await page.waitForTimeout(50);
-      }
-    };
+    const waitInPage = (expr: string, timeoutMs?: number) => waitInPageOf(page, expr, timeoutMs);
     const served = await snapshot();
     await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
     await waitInPage("!document.getElementById('updated').textContent.includes('UTC')");
@@ -639,7 +622,7 @@ void t.test(
       '',
       'open evidence stays open across a refresh',
     );
-    const dir = mkdtempSync(join(tmpdir(), 'healer-dashboard-'));
+    const dir = SCREENSHOTS;
     const light = join(dir, 'dashboard-light.png');
     const dark = join(dir, 'dashboard-dark.png');
     await page.screenshot({ path: light, fullPage: true });
@@ -651,6 +634,8 @@ void t.test(
     // 6. The API goes away: a banner, the data stays; it comes back: the banner goes.
     outage = true;
     await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
+    // the live stream is one open connection: drop it, as a restart or a network cut would
+    h.app.server.closeAllConnections();
     const banner = page.locator('#banner');
     await banner.waitFor({ state: 'visible', timeout: 10_000 });
     t.match(
@@ -665,13 +650,16 @@ void t.test(
     outage = false;
 
     // An answer that is an error is reported as such.
-    await page.route('**/api/v1/dashboard/state', (route) =>
+    await page.route('**/api/v1/dashboard/events*', (route) =>
       route.fulfill({ status: 503, contentType: 'application/json', body: '{"status":"error"}' }),
     );
     outage = true;
+    h.app.server.closeAllConnections();
     await banner.waitFor({ state: 'visible', timeout: 10_000 });
+    // the dropped connection is reported first; the 503 of the reconnect replaces it
+    await waitInPage("/HTTP 503/.test(document.getElementById('banner').textContent)");
     t.match(await banner.textContent(), /The Healer API is failing since .*HTTP 503/);
-    await page.unroute('**/api/v1/dashboard/state');
+    await page.unroute('**/api/v1/dashboard/events*');
     await banner.waitFor({ state: 'hidden', timeout: 10_000 });
     outage = false;
     await page.waitForTimeout(400);
@@ -681,12 +669,16 @@ void t.test(
 );
 
 void t.test(
-  'the dashboard link of an incident (issues and notifications use it) leads to the incident',
+  'the dashboard link of an incident (issues and notifications use it) leads to its HTML page',
   async (t) => {
-    const { app } = await testHealer();
-    t.teardown(() => app.close());
-    const res = await app.inject({ method: 'GET', url: '/incidents/inc-0123456789abcdef' });
-    t.equal(res.statusCode, 302);
-    t.equal(res.headers.location, '/api/v1/incidents/inc-0123456789abcdef');
+    const { app, crit } = await start(t);
+    const res = await app.inject({ method: 'GET', url: `/incidents/${crit.id}` });
+    t.equal(res.statusCode, 200);
+    t.match(res.headers['content-type'], /^text\/html/);
+    t.match(res.body, `data-id="${crit.id}"`);
+    const missing = await app.inject({ method: 'GET', url: '/incidents/inc-0123456789abcdef' });
+    t.equal(missing.statusCode, 404);
+    t.match(missing.headers['content-type'], /^text\/html/);
+    t.match(missing.body, 'No incident “inc-0123456789abcdef”');
   },
 );

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { ALERT_IDS, SEVERITIES, severityRank } from '../../domain/alert.js';
 import type { Clock } from '../../domain/clock.js';
-import type { Incident } from '../../domain/incident.js';
+import { acknowledgement, type Incident } from '../../domain/incident.js';
+import { describeMatchers } from '../../incidents/silences.js';
 import { redact, redactLines } from '../../domain/redact.js';
 import type { Session, SessionAgent } from '../../domain/session.js';
 import { DEFAULT_STAGE_ORDER } from '../../domain/stages.js';
 import type { SessionService } from '../../sessions/service.js';
 import type { Store } from '../../domain/stores.js';
+import { HISTORY_READ_LIMIT, matchesView, type ViewFilter } from './view.js';
 
 /**
  * What the dashboard shows, in one read: active sessions with their agents, and the open
@@ -98,6 +100,20 @@ const dashboardIncidentSchema = z.object({
   github_issue: z.object({ number: z.number().int(), url: z.string() }).nullable(),
   attempts: z.number().int().describe('remediation runs so far'),
   coderun: coderunSchema.nullable().describe('the latest remediation or evaluation run'),
+  acknowledged: z
+    .object({ by: z.string(), at: iso })
+    .nullable()
+    .describe('who is on it (until the incident changes)'),
+  resolution: z.string().nullable(),
+});
+
+const dashboardSilenceSchema = z.object({
+  id: z.string(),
+  matchers: z.string().describe('`alert=A7 play_id=…` as one line'),
+  starts_at: iso,
+  ends_at: iso,
+  comment: z.string().describe('redacted'),
+  created_by: z.string(),
 });
 
 export const dashboardStateSchema = z.object({
@@ -113,6 +129,11 @@ export const dashboardStateSchema = z.object({
   incidents: z
     .array(dashboardIncidentSchema)
     .describe('not resolved; most severe first, then newest last_seen'),
+  matching: z
+    .number()
+    .int()
+    .describe('incidents the view and its filters select, before the limit'),
+  silences: z.array(dashboardSilenceSchema).describe('active silences, ending soonest first'),
   truncated: z.object({ sessions: z.number().int(), incidents: z.number().int() }),
 });
 
@@ -130,6 +151,7 @@ export type DashboardState = z.infer<typeof dashboardStateSchema>;
 export type DashboardSession = DashboardState['sessions'][number];
 export type DashboardIncident = DashboardState['incidents'][number];
 export type DashboardAgent = DashboardSession['agents'][number];
+export type DashboardSilence = DashboardState['silences'][number];
 
 const MAX_EVIDENCE_LINES = 10;
 const MAX_LINE = 500;
@@ -206,6 +228,11 @@ function latestRun(i: Incident): DashboardIncident['coderun'] {
   };
 }
 
+const ackOf = (i: Incident) => {
+  const a = acknowledgement(i);
+  return a ? { by: a.by, at: a.at } : null;
+};
+
 async function incidentView(store: Store, i: Incident): Promise<DashboardIncident> {
   // The incident carries the reason (set in the decision's transaction); the decision record adds
   // its sentence and time.
@@ -239,6 +266,8 @@ async function incidentView(store: Store, i: Incident): Promise<DashboardInciden
     github_issue: i.githubIssue,
     attempts: i.attempts?.length ?? 0,
     coderun: latestRun(i),
+    acknowledged: ackOf(i),
+    resolution: i.resolution ? clip(redact(i.resolution)) : null,
   };
 }
 
@@ -258,12 +287,26 @@ const sessionOrder = (a: Session, b: Session): number =>
           ? 1
           : 0;
 
-/** Reads the dashboard's state from the store. */
+/** Reads the dashboard's state from the store: the open view, or the history of a time range. */
 export async function readDashboardState(
   deps: { sessions: Pick<SessionService, 'active'>; store: Store; clock: Clock; version: string },
   limit = 200,
+  filter?: ViewFilter,
 ): Promise<DashboardState> {
-  const [active, open] = await Promise.all([deps.sessions.active(), deps.store.openIncidents()]);
+  const now = deps.clock.now();
+  const history = filter?.view === 'history';
+  const [active, open, silences, ranged] = await Promise.all([
+    deps.sessions.active(),
+    deps.store.openIncidents(),
+    deps.store.listSilences(now),
+    history
+      ? deps.store.listIncidents({
+          limit: HISTORY_READ_LIMIT,
+          ...(filter.from ? { lastSeenFrom: filter.from } : {}),
+          ...(filter.to ? { lastSeenTo: filter.to } : {}),
+        })
+      : Promise.resolve(null),
+  ]);
   const openByPlay = new Map<string, number>();
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<
     (typeof SEVERITIES)[number],
@@ -273,11 +316,15 @@ export async function readDashboardState(
     bySeverity[i.severity] += 1;
     if (i.playId) openByPlay.set(i.playId, (openByPlay.get(i.playId) ?? 0) + 1);
   }
-  const sessions = [...active].sort(sessionOrder).slice(0, limit);
-  const incidents = [...open].sort(incidentOrder).slice(0, limit);
+  const selected = (ranged ?? [...open].sort(incidentOrder)).filter(
+    (i) => !filter || matchesView(i, filter),
+  );
+  const shownSessions = active.filter((s) => !filter?.play || s.play_id === filter.play);
+  const sessions = [...shownSessions].sort(sessionOrder).slice(0, limit);
+  const incidents = selected.slice(0, limit);
   return {
     status: 'ok',
-    generated_at: deps.clock.now().toISOString(),
+    generated_at: now.toISOString(),
     version: deps.version,
     counts: {
       active_sessions: active.length,
@@ -286,9 +333,20 @@ export async function readDashboardState(
     },
     sessions: sessions.map((s) => sessionView(s, openByPlay)),
     incidents: await Promise.all(incidents.map((i) => incidentView(deps.store, i))),
+    matching: selected.length,
+    silences: [...silences]
+      .sort((a, b) => (a.endsAt < b.endsAt ? -1 : a.endsAt > b.endsAt ? 1 : 0))
+      .map((s) => ({
+        id: s.id,
+        matchers: describeMatchers(s.matchers),
+        starts_at: s.startsAt,
+        ends_at: s.endsAt,
+        comment: clip(redact(s.comment)),
+        created_by: s.createdBy,
+      })),
     truncated: {
-      sessions: active.length - sessions.length,
-      incidents: open.length - incidents.length,
+      sessions: shownSessions.length - sessions.length,
+      incidents: selected.length - incidents.length,
     },
   };
 }

@@ -125,10 +125,65 @@ ol.timeline time { color: var(--muted); font-variant-numeric: tabular-nums; font
 .tl-summary { overflow-wrap: anywhere; }
 .tl-summary .detail { display: block; }
 .foot { padding: 0 1.5rem 1.5rem; color: var(--muted); font-size: 0.85rem; }
+.top h1 a { color: inherit; text-decoration: none; }
+a.title-text { color: var(--fg); text-decoration: none; }
+a.title-text:hover { text-decoration: underline; color: var(--accent); }
+a.inc-count.has { text-decoration: none; }
+.bad { color: var(--bad); }
+.note.bad { color: var(--bad); }
+.view { display: grid; gap: 1rem; min-width: 0; }
+form.filters { display: flex; flex-wrap: wrap; align-items: end; gap: 0.4rem 0.9rem; background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 0.6rem 1rem; }
+form.filters label { display: flex; flex-direction: column; font-size: 0.8rem; color: var(--muted); gap: 0.1rem; }
+form.filters fieldset.views { border: 0; margin: 0; padding: 0; display: flex; gap: 0.6rem; }
+form.filters fieldset.views label { flex-direction: row; align-items: center; gap: 0.25rem; font-size: 0.95rem; color: var(--fg); }
+form.filters .range-inputs { display: flex; gap: 0.9rem; flex-wrap: wrap; }
+input, select, button { font: inherit; font-size: 0.9rem; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 4px; padding: 0.2rem 0.4rem; }
+input[type="text"], input[type="search"] { min-width: 9rem; }
+button { cursor: pointer; background: var(--head); }
+button[type="submit"], button.expire { border-color: var(--accent); color: var(--accent); }
+form.token { margin: 0.8rem 1.5rem 0; }
+form.token[hidden] { display: none; }
+form.token input { min-width: 18rem; max-width: 100%; }
+ul.silences { list-style: none; margin: 0; padding: 0; }
+ul.silences li { padding: 0.3rem 0; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+.crumbs { margin: 0 0 0.3rem; font-size: 0.88rem; color: var(--muted); }
+.incident-page { display: grid; gap: 1rem; min-width: 0; }
+.incident-page h2 .title-text { overflow-wrap: anywhere; }
+.incident-page .links { display: flex; flex-wrap: wrap; gap: 0.3rem 0.8rem; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; margin: 0.6rem 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+pre.description, pre.evidence-all { margin: 0.3rem 0 0; padding: 0.5rem 0.7rem; max-height: 22rem; overflow: auto; white-space: pre-wrap; overflow-wrap: anywhere; background: var(--head); border-radius: 4px; }
+.act .forms { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
+.act-form { border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem 0.8rem; display: flex; flex-wrap: wrap; gap: 0.4rem 0.8rem; align-items: end; }
+.act-form h3 { width: 100%; margin: 0; font-size: 1rem; }
+.act-form .note { width: 100%; margin: 0; }
+.act-form fieldset { border: 0; padding: 0; margin: 0; width: 100%; display: flex; flex-wrap: wrap; gap: 0.3rem 0.9rem; }
+.act-form legend { font-size: 0.8rem; color: var(--muted); }
+.act-status { min-height: 1.2em; font-weight: 600; color: var(--ok); }
+.act-status.bad { color: var(--bad); }
+details.finished summary { cursor: pointer; color: var(--muted); font-size: 0.88rem; }
+table.nested { margin-top: 0.3rem; }
 @media (max-width: 760px) {
   .top, main { padding-left: 0.7rem; padding-right: 0.7rem; }
   ol.timeline li { grid-template-columns: 1fr; gap: 0.1rem; }
   .updated { margin-left: 0; }
+}
+/* Narrow windows (800 px and less): each table row becomes a card, each cell a labelled line. */
+@media (max-width: 900px) {
+  .grid thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .grid, .grid tbody, .grid tr, .grid td, .grid th { display: block; width: 100%; }
+  .grid tr { border-bottom: 2px solid var(--line); padding: 0.3rem 0; }
+  .grid td, .grid th { border-bottom: 0; padding: 0.15rem 0.4rem; }
+  .grid td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: 0.8rem; }
+  .grid .num { text-align: left; }
+  .incidents th.title { min-width: 0; }
+  .incidents td.run { min-width: 0; }
+  tr.sev-row-critical > td:first-child, tr.sev-row-high > td:first-child { box-shadow: none; }
+  tr.incident.sev-row-critical { box-shadow: inset 4px 0 var(--crit-bg); }
+  tr.incident.sev-row-high { box-shadow: inset 4px 0 var(--high-bg); }
+  .sessions tr.agent th { padding-left: 0.4rem; }
+  form.token input { min-width: 0; width: 100%; }
 }
 `;
 

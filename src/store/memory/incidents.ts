@@ -43,7 +43,9 @@ export class MemoryIncidentStore implements IncidentStore {
         (i) =>
           (!q.state || i.state === q.state) &&
           (!q.playId || i.playId === q.playId) &&
-          (!q.alert || i.alert === q.alert),
+          (!q.alert || i.alert === q.alert) &&
+          (!q.lastSeenFrom || i.lastSeen >= q.lastSeenFrom) &&
+          (!q.lastSeenTo || i.lastSeen < q.lastSeenTo),
       )
       .sort((a, b) =>
         a.lastSeen === b.lastSeen ? (a.id < b.id ? 1 : -1) : a.lastSeen < b.lastSeen ? 1 : -1,

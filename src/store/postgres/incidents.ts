@@ -74,6 +74,14 @@ export class PostgresIncidentStore implements IncidentStore {
       args.push(value);
       where.push(`${column} = $${args.length}`);
     }
+    for (const [op, value] of [
+      ['>=', q.lastSeenFrom],
+      ['<', q.lastSeenTo],
+    ] as const) {
+      if (value === undefined) continue;
+      args.push(value);
+      where.push(`last_seen ${op} $${args.length}`);
+    }
     args.push(q.limit);
     const rows = await this.#db.query<Doc>(
       `SELECT doc FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''}

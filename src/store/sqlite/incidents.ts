@@ -72,6 +72,14 @@ export class SqliteIncidentStore implements IncidentStore {
       where.push('alert = ?');
       args.push(q.alert);
     }
+    if (q.lastSeenFrom) {
+      where.push('last_seen >= ?');
+      args.push(q.lastSeenFrom);
+    }
+    if (q.lastSeenTo) {
+      where.push('last_seen < ?');
+      args.push(q.lastSeenTo);
+    }
     const sql = `SELECT doc FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                  ORDER BY last_seen DESC, id DESC LIMIT ?`;
     return Promise.resolve(incidents(this.#t.db.prepare(sql).all(...args, q.limit)));

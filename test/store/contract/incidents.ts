@@ -90,6 +90,23 @@ export function incidentStoreContract(t: Test, make: StoreFactory): void {
         [null],
       );
       t.same(await store.listIncidents({ limit: 10, state: 'resolved' }), []);
+      // a time range on last_seen: from inclusive, to exclusive
+      const seen = (await store.listIncidents({ limit: 10 })).map((i) => i.lastSeen);
+      t.same(
+        (await store.listIncidents({ limit: 10, lastSeenFrom: seen[0] })).map((i) => i.alert),
+        ['A7'],
+        'from is inclusive',
+      );
+      t.same(
+        (await store.listIncidents({ limit: 10, lastSeenTo: seen[0] })).map((i) => i.alert),
+        ['A2'],
+        'to is exclusive',
+      );
+      t.same(
+        await store.listIncidents({ limit: 10, lastSeenFrom: seen[1], lastSeenTo: seen[1] }),
+        [],
+        'an empty range',
+      );
       t.equal((await store.getIncident(other.incident.id))?.subject, 'cto-x');
       t.equal(await store.getIncident('inc-nope'), undefined);
       t.equal(
