@@ -196,7 +196,11 @@ export async function playWorld(t: Test) {
         .join('\n'),
       notifications: discord.calls.map((c) => JSON.stringify(c.body)).join('\n'),
       API: api.join('\n'),
-      dashboard: await get('/'),
+      dashboard: [
+        await get('/'),
+        await get('/?view=history&from=2000-01-01'),
+        ...(await Promise.all(list.map((i) => get(`/incidents/${i.id}`)))),
+      ].join('\n'),
       "Healer's logs": logText.join(''),
     };
   }
