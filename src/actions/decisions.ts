@@ -214,7 +214,7 @@ export class DecisionMaker {
       // a failed action saying so, so the timeline tells why nothing happened
       for (const destination of destinations.length
         ? destinations
-        : [step.kind === 'notify' ? null : fallbackDestination(step.kind)]) {
+        : [OPTIONAL.has(step.kind) ? null : fallbackDestination(step.kind)]) {
         if (!destination) continue;
         actions.push({
           id: `${decision.id}-${actions.length}`,
@@ -256,6 +256,9 @@ export class DecisionMaker {
     return decision;
   }
 }
+
+/** Steps dropped when no destination is configured (nobody to notify, no memory to write to). */
+const OPTIONAL = new Set<string>(['notify', 'remember']);
 
 const fallbackDestination = (kind: string): ActionRecord['destination'] =>
   kind === 'spawn-remediation' || kind === 'spawn-evaluation' ? 'kubernetes' : 'github';

@@ -133,7 +133,7 @@ export class Dispatcher {
     let ran = 0;
     let blocked = false;
     for (const a of due) {
-      const independent = a.action.kind === 'notify';
+      const independent = a.action.kind === 'notify' || a.action.kind === 'remember';
       if (blocked && !independent) continue;
       if (NEEDS_ISSUE.has(a.action.kind) && this.#issuePending(all, a)) {
         blocked = true;

@@ -6,7 +6,7 @@ import { isFinishedCodeRunPhase } from '../domain/coderun-phase.js';
 import type { ActionRecord, PlannedAction, RemediationAttempt } from '../domain/action.js';
 import type { Incident } from '../domain/incident.js';
 import type { Session } from '../domain/session.js';
-import type { AttemptView, IncidentView } from '../templates/index.js';
+import type { AttemptView, IncidentView, MemoryView } from '../templates/index.js';
 
 /**
  * A failed action. `retryable`: network errors, 5xx, rate limits and conflicts (the dispatcher
@@ -57,7 +57,6 @@ export interface ViewSettings {
 export const dashboardLink = (base: string | null, incidentId: string): string | null =>
   base ? `${base.replace(/\/+$/, '')}/incidents/${encodeURIComponent(incidentId)}` : null;
 
-
 /** A run that exists: decide() records a planned attempt (no CodeRun name yet) before it is spawned. */
 const started = (a: RemediationAttempt): boolean => a.coderun !== '';
 
@@ -80,7 +79,7 @@ export function attemptHistory(incident: Incident): AttemptView[] {
 export function incidentView(
   incident: Incident,
   settings: ViewSettings,
-  extra: { repository?: string | null; attempt?: number } = {},
+  extra: { repository?: string | null; attempt?: number; memories?: MemoryView[] } = {},
 ): IncidentView {
   const latest = incident.attempts?.at(-1);
   const attempt = extra.attempt ?? latest?.attempt ?? 1;
@@ -115,6 +114,7 @@ export function incidentView(
     history: attemptHistory(incident),
     resolutionReason: incident.resolution,
     escalationReason: null,
+    ...(extra.memories?.length ? { memories: extra.memories } : {}),
   };
 }
 

@@ -9,6 +9,8 @@ import type { TemplateEngine } from '../templates/index.js';
 import { createCodeRunHandler, type BuildCodeRun } from './coderun/create.js';
 import { createGitHubIssueHandler } from './github-issue/index.js';
 import type { ActionHandler, ViewSettings } from './handler.js';
+import { OpenMemoryClient } from '../sources/memory/openmemory.js';
+import { createMemoryHandler, OpenMemoryRemediationMemory } from './memory/index.js';
 import {
   createDiscordHandler,
   createPagerDutyHandler,
@@ -40,6 +42,15 @@ export function createActionHandlers(deps: ActionHandlerDeps): ActionHandler[] {
   };
   const handlers: ActionHandler[] = [];
   const off: string[] = [];
+  const memory = env.OPENMEMORY_URL
+    ? new OpenMemoryRemediationMemory(
+        new OpenMemoryClient({
+          url: env.OPENMEMORY_URL,
+          apiKey: env.OPENMEMORY_API_KEY,
+          timeoutMs: 5_000,
+        }),
+      )
+    : null;
   if (deps.github) {
     handlers.push(
       createGitHubIssueHandler({
@@ -60,6 +71,7 @@ export function createActionHandlers(deps: ActionHandlerDeps): ActionHandler[] {
         view,
         ...(deps.buildCodeRun ? { build: deps.buildCodeRun } : {}),
         maxConcurrent: heal.remediation.maxConcurrent,
+        ...(memory ? { memory } : {}),
       }),
     );
   } else off.push('remediation CodeRuns (no cluster)');
@@ -82,6 +94,8 @@ export function createActionHandlers(deps: ActionHandlerDeps): ActionHandler[] {
   if (env.HEALER_WEBHOOK_URL)
     handlers.push(createWebhookHandler({ url: env.HEALER_WEBHOOK_URL, dashboardUrl }));
   else off.push('webhook (HEALER_WEBHOOK_URL unset)');
+  if (memory) handlers.push(createMemoryHandler(memory));
+  else off.push('agent memory (OPENMEMORY_URL unset)');
   deps.logger.info(
     { destinations: handlers.map((h) => h.destination) },
     off.length ? `actions on; off: ${off.join(', ')}` : 'actions on for every destination',

@@ -73,6 +73,9 @@ export const envSchema = z
     SLACK_WEBHOOK_URL: optionalUrl,
     PAGERDUTY_ROUTING_KEY: z.string().min(1).optional(),
     PAGERDUTY_EVENTS_URL: optionalUrl,
+    /** OpenMemory's REST API: remediation prompts recall past fixes; resolved incidents are stored. */
+    OPENMEMORY_URL: optionalUrl,
+    OPENMEMORY_API_KEY: z.string().min(1).optional(),
     HEALER_CONFIG: z.string().min(1).optional(),
     /** Grafana's base URL: the dashboard's incident page links to the logs in Grafana Explore. */
     HEALER_GRAFANA_URL: optionalUrl,

@@ -25,7 +25,9 @@ export type PlannedAction =
   | { kind: 'close-issue' }
   | { kind: 'spawn-remediation'; attempt: number }
   | { kind: 'spawn-evaluation' }
-  | { kind: 'notify'; event: 'opened' | 'escalated' | 'resolved' };
+  | { kind: 'notify'; event: 'opened' | 'escalated' | 'resolved' }
+  /** Store what was tried and how it ended in the agents' memory (OpenMemory), once resolved. */
+  | { kind: 'remember' };
 
 export type ActionKind = PlannedAction['kind'];
 
@@ -52,7 +54,14 @@ export interface ActionRecord {
   seq: number;
   action: PlannedAction;
   /** Where it goes: failures of one destination never block another. */
-  destination: 'github' | 'kubernetes' | 'discord' | 'slack' | 'pagerduty' | 'webhook';
+  destination:
+    | 'github'
+    | 'kubernetes'
+    | 'discord'
+    | 'slack'
+    | 'pagerduty'
+    | 'webhook'
+    | 'openmemory';
   state: ActionState;
   attempts: number;
   nextAttemptAt: string;
@@ -68,7 +77,9 @@ export const destinationOf = (a: PlannedAction): ActionRecord['destination'] | '
     ? 'kubernetes'
     : a.kind === 'notify'
       ? 'notify'
-      : 'github';
+      : a.kind === 'remember'
+        ? 'openmemory'
+        : 'github';
 
 /** A silence (api.md): matching alerts are recorded but not acted on until `endsAt`. */
 export interface Silence {

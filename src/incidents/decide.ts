@@ -533,6 +533,8 @@ export function decideResolution(incident: Incident, now: Date, policy: Policy):
         ]
       : []),
     ...(notify ? [{ kind: 'notify', event: 'resolved' } as const] : []),
+    // what the remediation runs tried and how it ended, for the next remediation's prompt
+    ...((i.attempts ?? []).some((a) => a.coderun !== '') ? [{ kind: 'remember' } as const] : []),
   ];
   const done = [
     issue ? `issue ${i.githubIssue ? `#${i.githubIssue.number} ` : ''}closed` : 'no issue to close',

@@ -18,5 +18,12 @@ export {
   type RenderedIssue,
 } from './render.js';
 export { sampleView } from './sample.js';
-export type { AttemptView, IncidentView, KubeEventView, LinkView, ViewModel } from './view.js';
+export type {
+  AttemptView,
+  IncidentView,
+  KubeEventView,
+  LinkView,
+  MemoryView,
+  ViewModel,
+} from './view.js';
 export { buildViewModel, fingerprintMarker, issueTitle } from './view-model.js';

@@ -4,7 +4,7 @@ import { ALERT_TEMPLATES } from './alerts.js';
 import { buildEvidence } from './evidence.js';
 import type { ExpectedBehaviour } from './expected.js';
 import { defuseMarkerText, inertMarkdown } from './markdown.js';
-import type { IncidentView, KubeEventView, LinkView, ViewModel } from './view.js';
+import type { IncidentView, KubeEventView, LinkView, MemoryView, ViewModel } from './view.js';
 
 export const MAX_EVENTS = 50;
 const MAX_TITLE = 200;
@@ -95,6 +95,14 @@ function links(v: IncidentView, issueUrl: string | null): LinkView[] {
   return [...out, ...(v.links ?? [])];
 }
 
+/** Recalled memories, numbered, each with its relevance and id (redacted with the whole model). */
+function memoriesView(ms: readonly MemoryView[]): ViewModel['memories'] {
+  const text = ms
+    .map((m, n) => `[${n + 1}] relevance ${m.score.toFixed(2)} · memory ${m.id}\n${m.content}`)
+    .join('\n\n');
+  return { count: ms.length, text: redact(text) };
+}
+
 /**
  * Builds the template view model from an incident. Everything that came from the cluster, logs or
  * GitHub is redacted here (evidence as one text, then the whole model), so no template can forget.
@@ -179,6 +187,7 @@ export function buildViewModel(v: IncidentView, expected?: ExpectedBehaviour): V
     history: v.history ?? [],
     resolutionReason: v.resolutionReason ?? null,
     escalationReason: v.escalationReason ?? null,
+    memories: memoriesView(v.memories ?? []),
   };
   return { ...defuseMarkers(redactDeep(model)), marker: model.marker };
 }

@@ -15,6 +15,14 @@ export interface LinkView {
   url: string;
 }
 
+/** A memory recalled from OpenMemory for a remediation prompt (untrusted: agents wrote it). */
+export interface MemoryView {
+  id: string;
+  /** OpenMemory's relevance, 0–1. */
+  score: number;
+  content: string;
+}
+
 /** One earlier remediation attempt, for the escalation comment and the timeline. */
 export interface AttemptView {
   attempt: number;
@@ -79,6 +87,8 @@ export interface IncidentView {
   history?: AttemptView[];
   resolutionReason?: string | null;
   escalationReason?: string | null;
+  /** Past remediations and agents' memories recalled for a remediation prompt. */
+  memories?: MemoryView[];
 }
 
 /** What a template sees. Every field is present (null when unknown): templates run strict. */
@@ -137,4 +147,6 @@ export interface ViewModel {
   history: AttemptView[];
   resolutionReason: string | null;
   escalationReason: string | null;
+  /** Recalled memories as one fenced text (redacted); `count` 0 hides the section. */
+  memories: { count: number; text: string };
 }

@@ -122,6 +122,7 @@ void t.test('default values: the objects the spec lists', (t) => {
     'SLACK_WEBHOOK_URL',
     'PAGERDUTY_ROUTING_KEY',
     'HEALER_WEBHOOK_URL',
+    'OPENMEMORY_API_KEY',
     'HEALER_API_TOKEN',
   ])
     t.same(env[name], { secretKeyRef: { name: 'cto-healer-secrets', key: name, optional: true } }, `${name} from the Secret`);
@@ -156,6 +157,13 @@ void t.test('default values: the objects the spec lists', (t) => {
   t.equal(test.metadata.annotations?.['helm.sh/hook'], 'test');
   t.match(test.spec.containers[0].command.join(' '), /http:\/\/cto-healer\.cto\.svc:8083\/ready/);
   t.notOk(test.metadata.labels?.['app.kubernetes.io/name'], 'the test pod is not selected by the Service');  t.end();
+});
+
+void t.test('OpenMemory: the URL from values, the key from the Secret; unset by default', (t) => {
+  t.notOk('OPENMEMORY_URL' in envOf(render()), 'no memory unless configured');
+  const env = envOf(render({ set: ['config.openMemoryUrl=http://openmemory.cto.svc:8080'] }));
+  t.equal(env.OPENMEMORY_URL, 'http://openmemory.cto.svc:8080');
+  t.end();
 });
 
 void t.test('NetworkPolicy: port 8083 from the MCP server, monitoring and the helm test', (t) => {

@@ -803,6 +803,36 @@ void t.test('decideResolution', (t) => {
     [],
     'platform incident without issue repository: nothing',
   );
+  const run = (coderun: string) => ({
+    attempt: 1,
+    coderun,
+    namespace: 'cto',
+    phase: coderun ? 'Succeeded' : 'Pending',
+    createdAt: iso(0),
+    finishedAt: null,
+    pullRequestUrl: null,
+  });
+  t.same(
+    decideResolution(
+      resolved({ githubIssue: { number: 12, url: 'u' }, attempts: [run('healer-a7-1')] }),
+      at(1),
+      policy(),
+    ).plan,
+    [
+      { kind: 'comment-issue', comment: 'resolution' },
+      { kind: 'close-issue' },
+      { kind: 'remember' },
+    ],
+    "a remediation ran: what it tried is stored in the agents' memory",
+  );
+  t.notOk(
+    decideResolution(
+      resolved({ githubIssue: { number: 12, url: 'u' }, attempts: [run('')] }),
+      at(1),
+      policy(),
+    ).plan.some((p) => p.kind === 'remember'),
+    'a run planned but never created taught nothing',
+  );
   t.equal(
     decideResolution(incident({ state: 'resolved', resolvedAt: null }), at(2), policy())
       .incidentChange.resolvedAt,

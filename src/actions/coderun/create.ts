@@ -36,6 +36,8 @@ import {
 } from './labels.js';
 import { buildRemediationCodeRun, type CodeRunInput } from './manifest.js';
 import { isFinishedCodeRunPhase } from '../../domain/coderun-phase.js';
+import type { MemoryView } from '../../templates/index.js';
+import type { RemediationMemory } from '../memory/index.js';
 
 export const CODERUN = { group: 'agents.platform', version: 'v1', plural: 'coderuns' } as const;
 
@@ -53,6 +55,8 @@ export interface CodeRunDeps {
   build?: BuildCodeRun;
   /** Healer runs allowed at once platform-wide (`remediation.maxConcurrent`); unset = no cap. */
   maxConcurrent?: number;
+  /** The agents' memory: a remediation prompt gets what earlier ones remembered (unset: none). */
+  memory?: Pick<RemediationMemory, 'recall'>;
 }
 
 /** The attempt number an action works on: its own for a remediation, the next one for an evaluation. */
@@ -69,9 +73,10 @@ export function codeRunFor(
   deps: Omit<CodeRunDeps, 'kc'>,
   kind: CodeRunKind,
   attempt: number,
+  memories: MemoryView[] = [],
 ): CodeRun {
   const repository = deps.repository ?? session?.repository ?? null;
-  const view = incidentView(incident, deps.view, { repository, attempt });
+  const view = incidentView(incident, deps.view, { repository, attempt, memories });
   const prompt =
     kind === 'evaluation'
       ? renderEvaluationPrompt(deps.templates, view)
@@ -297,9 +302,10 @@ export async function spawnCodeRun(ctx: ActionContext, deps: CodeRunDeps): Promi
   if (ctx.incident.state === 'resolved')
     return { result: { skipped: `the incident was resolved before the ${kind} run started` } };
   const attempt = attemptOf(ctx);
+  const recalled = kind === 'remediation' ? await recall(deps, ctx.incident) : null;
   let manifest: CodeRun;
   try {
-    manifest = codeRunFor(ctx.incident, ctx.session, deps, kind, attempt);
+    manifest = codeRunFor(ctx.incident, ctx.session, deps, kind, attempt, recalled?.memories);
   } catch (err) {
     throw new ActionError(`building the ${kind} CodeRun: ${errorText(err)}`, false, { cause: err });
   }
@@ -312,7 +318,25 @@ export async function spawnCodeRun(ctx: ActionContext, deps: CodeRunDeps): Promi
     ctx.signal,
     deps.maxConcurrent,
   );
-  return outcome(kind, attemptRecord(cr, attempt, ctx.now), via);
+  const done = outcome(kind, attemptRecord(cr, attempt, ctx.now), via);
+  return recalled ? { ...done, result: { ...done.result, memories: recalled.note } } : done;
+}
+
+/**
+ * What earlier remediations remembered, for the prompt. The memory being down or slow never
+ * holds a remediation back: the run starts without, and its result says why.
+ */
+async function recall(
+  deps: Pick<CodeRunDeps, 'memory'>,
+  incident: Incident,
+): Promise<{ memories: MemoryView[]; note: string } | null> {
+  if (!deps.memory) return null;
+  try {
+    const memories = await deps.memory.recall(incident);
+    return { memories, note: `${memories.length} recalled` };
+  } catch (err) {
+    return { memories: [], note: `unavailable: ${errorText(err)}` };
+  }
 }
 
 export function createCodeRunHandler(deps: CodeRunDeps): ActionHandler {
