@@ -53,7 +53,7 @@ const ctx = (incident: Incident): ActionContext => ({
 
 void t.test(
   'what a resolution stores: every run, what worked, redacted, owned by the agent',
-  async (t) => {
+  (t) => {
     const m = memoryOf(
       resolved({
         title: 'Pod Failure: rex crashed with token ghp_Zq8mW2rT5yU9iO1pA4sD7fG3hJ6kL0xCvB2n',
@@ -75,6 +75,7 @@ void t.test(
     const none = memoryOf(resolved({ agent: null, attempts: [] }));
     t.equal(none.userId, 'healer', 'platform incidents are owned by healer');
     t.match(none.content, /No remediation run succeeded/);
+    t.end();
   },
 );
 

@@ -70,7 +70,10 @@ const healerRuns = (kube: KubeSim): CodeRun[] =>
     labelSelector: 'healer.platform/remediation=true',
   }) as unknown as CodeRun[];
 
-const promptOf = (run: CodeRun): string => String(run.spec?.promptModification ?? '');
+const promptOf = (run: CodeRun): string => {
+  const p = run.spec?.promptModification;
+  return typeof p === 'string' ? p : '';
+};
 
 /** Memories as an agent's `openmemory_*` tool writes them: content, tags, the agent as user_id. */
 function seed(mem: OpenMemorySim) {
