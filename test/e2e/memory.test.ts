@@ -13,6 +13,7 @@ import { silentFailurePod } from '../helpers/pods.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { createGitHubClient } from '../../src/sources/github/client.js';
 import type { CodeRun } from '../../src/domain/kube.js';
+import type { ActionRecord } from '../../src/domain/action.js';
 
 const T0 = '2026-11-21T10:00:00Z';
 const REPO = '5dlabs/cto-parallel-test';
@@ -69,6 +70,21 @@ const healerRuns = (kube: KubeSim): CodeRun[] =>
   kube.list('agents.platform/v1', 'coderuns', 'cto', {
     labelSelector: 'healer.platform/remediation=true',
   }) as unknown as CodeRun[];
+
+/** The spawn action once the dispatcher recorded its outcome (the CodeRun exists a moment before). */
+async function spawnDone(store: { actionsFor(id: string): Promise<ActionRecord[]> }, id: string) {
+  let found: ActionRecord | undefined;
+  await waitFor(
+    async () => {
+      found = (await store.actionsFor(id)).find(
+        (a) => a.action.kind === 'spawn-remediation' && a.state === 'done',
+      );
+      return found !== undefined;
+    },
+    { what: 'spawn action recorded', timeoutMs: 10_000 },
+  );
+  return found!;
+}
 
 const promptOf = (run: CodeRun): string => {
   const p = run.spec?.promptModification;
@@ -127,10 +143,8 @@ void t.test(
       'the injected instruction sits inside the untrusted fence',
     );
     const [incident] = await w.store.openIncidents();
-    const spawn = (await w.store.actionsFor(incident.id)).find(
-      (a) => a.action.kind === 'spawn-remediation',
-    );
-    t.match(spawn?.result, { memories: '1 recalled' });
+    const spawn = await spawnDone(w.store, incident.id);
+    t.match(spawn.result, { memories: '1 recalled' });
 
     // the run opens a pull request and succeeds; the pod goes; 5 minutes clear → resolved
     w.kube.patchStatus('agents.platform/v1', 'CodeRun', 'cto', run.metadata.name!, {
@@ -210,9 +224,7 @@ void t.test(
     const [run] = healerRuns(w.kube);
     t.notMatch(promptOf(run), /What earlier remediations remembered/, 'no memory section');
     const [incident] = await w.store.openIncidents();
-    const spawn = (await w.store.actionsFor(incident.id)).find(
-      (a) => a.action.kind === 'spawn-remediation',
-    );
+    const spawn = await spawnDone(w.store, incident.id);
     t.match(spawn, { state: 'done', result: { memories: /^unavailable: OpenMemory unreachable/ } });
   },
 );
