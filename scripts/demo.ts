@@ -147,16 +147,28 @@ async function main(): Promise<number> {
         rmSync(dir, { recursive: true, force: true });
         process.exit(1);
       }, 40_000);
+      let failed = false;
+      const close = async (what: string, fn: (() => Promise<void>) | undefined) => {
+        try {
+          await fn?.();
+        } catch (err) {
+          failed = true;
+          say(`could not stop ${what}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      };
+      // Healer first, so it does not log the simulators going away
+      await close('Healer', healer ? () => healer!.stop() : undefined);
+      await close('the notification sink', sink?.close);
+      await close('the simulators', world ? () => world!.close() : undefined);
       try {
-        await healer?.stop();
-        await sink?.close();
-        await world?.close();
-      } finally {
         rmSync(dir, { recursive: true, force: true });
-        clearTimeout(force);
+      } catch (err) {
+        failed = true;
+        say(`could not remove ${dir}: ${err instanceof Error ? err.message : String(err)}`);
       }
-      say(`stopped; removed ${dir}`);
-      return code;
+      clearTimeout(force);
+      if (!failed) say(`stopped; removed ${dir}`);
+      return failed ? 1 : code;
     })();
     return stopping;
   };

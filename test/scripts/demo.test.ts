@@ -24,7 +24,7 @@ import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { ROOT } from '../helpers/process.js';
 
 // A build (when dist is stale), two demos and the walkthrough, one after another.
-t.setTimeout(420_000);
+t.setTimeout(600_000);
 
 interface Proc {
   child: ChildProcess;
@@ -326,6 +326,24 @@ void t.test('npm run demo: SIGTERM to npm alone stops everything too', async (t)
   while (existsSync(d.dir) && Date.now() < deadline) await sleep(250);
   t.notOk(existsSync(d.dir), 'its temporary data is removed');
   t.ok(await refused(`${d.healer}/health`), 'Healer no longer answers');
+});
+
+void t.test('npm run demo: bad options are refused before anything starts', async (t) => {
+  const demos = () => readdirSync(tmpdir()).filter((f) => f.startsWith('healer-demo-'));
+  const before = demos();
+  for (const [args, message] of [
+    [['--rounds', 'x'], /--rounds must be a number ≥ 0, got "x"/],
+  ] as const) {
+    const p = run('npm', ['run', 'demo', '--', ...args], baseEnv());
+    const { code } = await p.exited;
+    t.equal(code, 2, `${args.join(' ')}: exit 2`);
+    t.match(p.lines.join('\n'), message, `${args.join(' ')}: says why`);
+    t.match(p.lines.join('\n'), /usage: npm run demo/, 'with the usage');
+  }
+  const help = run('npm', ['run', 'demo', '--', '--help'], baseEnv());
+  t.equal((await help.exited).code, 0, '--help: exit 0');
+  t.match(help.lines.join('\n'), /--rounds N/);
+  t.same(demos(), before, 'no temporary folder was made');
 });
 
 /** The README's walkthrough block: one command a line, comments dropped. */
