@@ -154,6 +154,7 @@ export const dashboardRoutes =
         cssHref,
         auth: authMode,
         locked: !mayRead(req),
+        rawQuery: req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '',
         ...extra,
       };
     };

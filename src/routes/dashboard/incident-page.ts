@@ -158,7 +158,7 @@ function actForms(i: Incident): string {
     `<button type="submit">Acknowledge</button></form>` +
     `<form id="silence-form" class="act-form" data-incident="${esc(i.id)}"><h3>Silence</h3>` +
     `<fieldset><legend>Match</legend>${box('alert', m.alert, true)}${box('play_id', m.play_id, true)}${m.agent ? box('agent', m.agent, true) : ''}${box('namespace', m.namespace, false)}</fieldset>` +
-    `<label>Duration <input name="duration" value="2h" required pattern="\\s*(\\d+\\s*[dhm]\\s*)+" size="6" title="like 2h, 30m, 1d or 1h30m"></label> ` +
+    `<label>Duration <input name="duration" value="2h" required size="6" title="like 2h, 30m, 1d or 1h30m"></label> ` +
     `<label>Comment <input name="comment" required maxlength="1000" placeholder="why"></label> ` +
     `<button type="submit">Silence</button></form>` +
     `</div><p id="act-status" class="act-status" role="status"></p></section>`

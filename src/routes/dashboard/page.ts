@@ -27,6 +27,8 @@ export interface PageOptions {
   locked?: boolean;
   /** Shown in the banner (the state could not be read). */
   error?: string;
+  /** The request's own query string, passed on to the events URL as it was given. */
+  rawQuery?: string;
 }
 
 const SESSION_COLUMNS = ['Agent', 'Stage', 'Phase', 'Pod / CodeRun', 'Started', 'Pre-flight'];
@@ -324,6 +326,8 @@ export interface ShellParts {
 export function renderShell(parts: ShellParts, opts: PageOptions): string {
   const seconds = Math.round(opts.refreshMs / 100) / 10;
   const q = new URLSearchParams(parts.query);
+  q.delete('refresh_ms');
+  q.delete('period_ms');
   if (parts.incident) q.set('incident', parts.incident);
   q.set('period_ms', String(opts.refreshMs));
   const eventsUrl = `${opts.eventsUrl}${q.size ? `?${q.toString()}` : ''}`;
@@ -389,7 +393,7 @@ export function renderPage(
       version: state.version,
       view: opts.locked ? '' : renderListView(state, filter),
       toolbar: renderFilters(filter),
-      query: viewQuery(filter),
+      query: opts.rawQuery ?? viewQuery(filter),
       timeline: filter.view === 'open',
     },
     opts,

@@ -55,6 +55,13 @@ let lastOk: Date | null = null;
 let failingSince: Date | null = null;
 let stream: AbortController | null = null;
 let retryTimer: number | undefined;
+/** Healer's clock minus this browser's (silences end at Healer's now + the duration). */
+let serverOffsetMs = 0;
+function learnServerTime(iso: string | null | undefined): void {
+  const t = iso ? Date.parse(iso) : NaN;
+  if (Number.isFinite(t)) serverOffsetMs = t - Date.now();
+}
+learnServerTime(document.querySelector('#updated time')?.getAttribute('datetime'));
 
 function $(id: string): HTMLElement | null {
   return document.getElementById(id);
@@ -192,6 +199,7 @@ function applyView(v: ViewEvent): void {
   const summary = $('summary');
   if (summary) summary.textContent = v.summary;
   document.title = v.title;
+  learnServerTime(v.generated_at);
   lastOk = new Date();
   const updated = $('updated');
   if (updated) updated.textContent = `Updated ${clock(lastOk)}`;
@@ -439,7 +447,7 @@ function silence(form: HTMLFormElement): void {
     field('comment')?.focus();
     return;
   }
-  const endsAt = new Date(Date.now() + ms).toISOString();
+  const endsAt = new Date(Date.now() + serverOffsetMs + ms).toISOString();
   done = (answer) => {
     const s = (answer as { silence?: { id: string; ends_at: string } } | null)?.silence;
     say(`Silenced by ${by} until ${s ? s.ends_at.slice(0, 16).replace('T', ' ') : endsAt} UTC.`);
