@@ -1,5 +1,5 @@
-// The demo's progress lines about what Healer does: it reads Healer's own API (the same one the
-// dashboard reads) every second and prints each new incident, its GitHub issue (as a link on the
+// The demo's progress lines about what Healer does: it reads Healer's own API every second and
+// prints each new incident (with its page on the dashboard), its GitHub issue (as a link on the
 // simulated GitHub), each remediation CodeRun and each state change.
 
 /** The fields of `GET /api/v1/incidents` the demo prints. */
@@ -60,7 +60,7 @@ export class IncidentProgress {
       seen = { state: i.state, issue: null, coderuns: new Set() };
       this.#seen.set(i.id, seen);
       this.say(
-        `incident ${i.alert} ${i.severity}: ${i.title} [${i.state}] ${i.id}${i.play_id ? ` (play ${i.play_id})` : ''}`,
+        `incident ${i.alert} ${i.severity}: ${i.title} [${i.state}]${i.play_id ? ` play ${i.play_id}` : ''} ${this.healerUrl}/incidents/${i.id}`,
       );
     } else if (seen.state !== i.state) {
       seen.state = i.state;

@@ -219,8 +219,8 @@ void t.test('npm run demo: three open incidents with issue and CodeRun, then Ctr
   const coderuns = kc.makeApiClient(CustomObjectsApi);
 
   /** Open incidents whose issue is open on GitHub and whose CodeRun exists in the cluster. */
-  const complete = async (): Promise<string[]> => {
-    const done: string[] = [];
+  const complete = async (): Promise<{ id: string; what: string }[]> => {
+    const done: { id: string; what: string }[] = [];
     for (const i of await incidents(d.healer)) {
       if (i.state !== 'open' && i.state !== 'remediating') continue;
       const run = i.attempts?.find((a) => a.coderun);
@@ -241,11 +241,14 @@ void t.test('npm run demo: three open incidents with issue and CodeRun, then Ctr
         })
         .catch(() => null)) as { metadata?: { labels?: Record<string, string> } } | null;
       if (cr?.metadata?.labels?.['healer.platform/remediation'] !== 'true') continue;
-      done.push(`${i.alert} issue #${i.github_issue.number} CodeRun ${run.coderun}`);
+      done.push({
+        id: i.id,
+        what: `${i.alert} issue #${i.github_issue.number} CodeRun ${run.coderun}`,
+      });
     }
     return done;
   };
-  let found: string[] = [];
+  let found: { id: string; what: string }[] = [];
   let tookMs = -1;
   while (Date.now() - d.shownAt < 60_000) {
     found = await complete().catch(() => []);
@@ -257,7 +260,7 @@ void t.test('npm run demo: three open incidents with issue and CodeRun, then Ctr
   }
   t.ok(
     tookMs >= 0,
-    `≥ 3 open incidents with issue and CodeRun within 60 s of the Dashboard line: ${found.join('; ')}`,
+    `≥ 3 open incidents with issue and CodeRun within 60 s of the Dashboard line: ${found.map((f) => f.what).join('; ')}`,
   );
   t.comment(
     `time to three complete incidents: ${(tookMs / 1000).toFixed(1)} s after the Dashboard line`,
@@ -266,6 +269,13 @@ void t.test('npm run demo: three open incidents with issue and CodeRun, then Ctr
   const page = await fetch(d.dashboard);
   t.equal(page.status, 200, 'the dashboard answers');
   t.match(page.headers.get('content-type') ?? '', /text\/html/);
+  const html = await page.text();
+  for (const f of found) {
+    t.ok(html.includes(f.id), `the dashboard lists ${f.id} (${f.what})`);
+    const one = await fetch(`${d.healer}/incidents/${f.id}`);
+    t.equal(one.status, 200, `its page answers: ${d.healer}/incidents/${f.id}`);
+    await one.arrayBuffer();
+  }
   t.match(
     d.demo.lines.join('\n'),
     /play 1\.1 a2-silent-failure[\s\S]*incident A2 critical[\s\S]*GitHub issue #\d+[\s\S]*remediation CodeRun cto\//,
