@@ -40,6 +40,8 @@ export interface AppDeps {
   defaultRepoOwner?: string;
   /** Grafana Explore links to logs on the dashboard's incident page (HEALER_GRAFANA_URL). */
   logs?: LogsLinkConfig;
+  /** A silence was created or expired: the next decision must read the silences again. */
+  onSilencesChanged?: () => void;
 }
 
 export interface ServerTimeouts {
@@ -138,7 +140,7 @@ export async function buildApp(deps: AppDeps) {
   );
   await app.register(incidentRoutes(deps.store, deps.clock));
   await app.register(timelineRoutes(deps.sessions, deps.store));
-  await app.register(silenceRoutes(deps.store, deps.clock));
+  await app.register(silenceRoutes(deps.store, deps.clock, deps.onSilencesChanged));
   await app.register(
     dashboardRoutes({
       sessions: deps.sessions,

@@ -70,6 +70,8 @@ export interface HealerDeps {
   /** GitHub client; null = off; found from the environment when not given. */
   github?: GitHubClient | null;
   /** Dispatcher tuning (tests shorten polling and backoff). */
+  /** Decision tuning (tests: a long snapshot makes a stale read of the silences certain). */
+  decisions?: { snapshotMs?: number };
   dispatcher?: Partial<
     Pick<
       ConstructorParameters<typeof Dispatcher>[0],
@@ -222,6 +224,7 @@ export async function createHealer(deps: HealerDeps) {
     policy: policyFromConfig(config.heal),
     dispatcher,
     logger,
+    ...deps.decisions,
   });
 
   tracker.on('recorded', ({ incident, outcome, latencyMs }) => {
@@ -589,6 +592,7 @@ export async function createHealer(deps: HealerDeps) {
     apiToken: config.env.HEALER_API_TOKEN,
     protectReads: config.env.HEALER_API_TOKEN_READS,
     defaultRepoOwner: config.env.HEALER_DEFAULT_REPO_OWNER,
+    onSilencesChanged: () => decisions.silencesChanged(),
     logs: {
       grafanaUrl: config.env.HEALER_GRAFANA_URL ?? null,
       lokiUid: config.env.HEALER_GRAFANA_LOKI_UID,

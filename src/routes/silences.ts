@@ -36,7 +36,7 @@ const view = (s: Silence, now: Date): z.infer<typeof silenceSchema> => ({
 
 /** Silences (api.md): matching alerts are recorded but not acted on until they end or expire. */
 export const silenceRoutes =
-  (store: Store, clock: Clock): FastifyPluginAsyncZod =>
+  (store: Store, clock: Clock, onChange: () => void = () => {}): FastifyPluginAsyncZod =>
   // eslint-disable-next-line @typescript-eslint/require-await
   async (app) => {
     app.post(
@@ -59,6 +59,7 @@ export const silenceRoutes =
       async (req, reply) => {
         const now = clock.now();
         const s = await store.createSilence(silenceFromBody(req.body, `sil-${randomUUID()}`, now));
+        onChange();
         return reply.code(201).send({ status: 'ok' as const, silence: view(s, now) });
       },
     );
@@ -139,6 +140,7 @@ export const silenceRoutes =
           return reply
             .code(404)
             .send({ status: 'error', message: `Silence not found: ${req.params.id}` });
+        onChange();
         return { status: 'ok' as const, silence: view(s, now) };
       },
     );

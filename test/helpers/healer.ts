@@ -27,6 +27,7 @@ export async function testHealer(
     kube?: KubeAccess;
     reflector?: HealerDeps['reflector'];
     dispatcher?: HealerDeps['dispatcher'];
+    decisions?: HealerDeps['decisions'];
     github?: HealerDeps['github'];
     loki?: HealerDeps['loki'];
     /** Healer's own logger (default: silent). */
@@ -49,6 +50,7 @@ export async function testHealer(
     kube: opts.kube ?? { kc: null, reason: 'no cluster in tests' },
     ...(opts.reflector ? { reflector: opts.reflector } : {}),
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+    ...(opts.decisions ? { decisions: opts.decisions } : {}),
     ...(opts.github !== undefined ? { github: opts.github } : {}),
     ...(opts.loki ? { loki: opts.loki } : {}),
   });
