@@ -9,8 +9,8 @@
 //
 // The walkthrough: the shell block under the README's `<!-- walkthrough: … -->` marker, each line
 // run with bash from the repository root. Only what would collide with other tests on a shared
-// machine is changed: the fixed ports become free ones and `.sim/kubeconfig` a temporary file;
-// Healer's store goes to a temporary SQLite file (`HEALER_STORE`) instead of ./data.
+// machine is changed: the fixed ports become free ones (Healer's through `HEALER_PORT`) and
+// `.sim/kubeconfig` a temporary file.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -387,7 +387,6 @@ void t.test(
     const env = baseEnv({
       SIM_KUBECONFIG: join(tmp, 'kubeconfig'),
       HEALER_PORT: ports.get('8083')!,
-      HEALER_STORE: `sqlite:${join(tmp, 'healer.db')}`,
     });
     const running: Proc[] = [];
     t.teardown(async () => {
