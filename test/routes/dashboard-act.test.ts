@@ -489,6 +489,34 @@ void t.test(
     });
 
     await t.test(
+      'a token for writes only: reading needs none, acknowledging asks for it',
+      async (t) => {
+        const writes = await seeded({ HEALER_API_TOKEN: TOKEN });
+        t.teardown(() => writes.healer.stop());
+        const { page, go, close } = await tab(writes);
+        await go(`/incidents/${writes.crit.id}`);
+        t.notOk(await page.locator('#token-form').isVisible(), 'not asked to read');
+        await page.fill('#who', 'Lin');
+        await page.click('#ack-form button[type="submit"]');
+        await page.locator('#token-form').waitFor({ state: 'visible', timeout: 10_000 });
+        t.match(await page.locator('#token-why').textContent(), /need the API token/);
+        t.equal((await writes.store.getIncident(writes.crit.id))?.acknowledged ?? null, null);
+        await page.fill('#token-input', TOKEN);
+        await page.click('#token-form button[type="submit"]');
+        await waitInPage(
+          page,
+          "/Acknowledged by Lin/.test(document.getElementById('act-status').textContent)",
+        );
+        t.equal(
+          (await writes.store.getIncident(writes.crit.id))?.acknowledged?.by,
+          'Lin',
+          'sent again with the token',
+        );
+        await close();
+      },
+    );
+
+    await t.test(
       'HEALER_API_TOKEN_READS=true: the page asks for the token instead of a 401',
       async (t) => {
         const locked = await seeded({ HEALER_API_TOKEN: TOKEN, HEALER_API_TOKEN_READS: 'true' });

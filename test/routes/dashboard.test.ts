@@ -18,6 +18,7 @@ import type { RemediationAttempt } from '../../src/domain/action.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { PREFLIGHT_ITEMS } from '../../src/domain/preflight.js';
 import type { Session } from '../../src/domain/session.js';
+import { dashboardLink } from '../../src/actions/handler.js';
 import { dashboardRoutes } from '../../src/routes/dashboard.js';
 import { dashboardStateSchema, type DashboardState } from '../../src/routes/dashboard/state.js';
 import { esc, safeUrl } from '../../src/routes/dashboard/format.js';
@@ -672,7 +673,10 @@ void t.test(
   'the dashboard link of an incident (issues and notifications use it) leads to its HTML page',
   async (t) => {
     const { app, crit } = await start(t);
-    const res = await app.inject({ method: 'GET', url: `/incidents/${crit.id}` });
+    // the link issues, Discord, Slack, PagerDuty and the webhook carry
+    const linked = new URL(dashboardLink('https://healer.example.test/', crit.id)!);
+    t.equal(linked.pathname, `/incidents/${crit.id}`);
+    const res = await app.inject({ method: 'GET', url: linked.pathname });
     t.equal(res.statusCode, 200);
     t.match(res.headers['content-type'], /^text\/html/);
     t.match(res.body, `data-id="${crit.id}"`);
