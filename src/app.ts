@@ -21,6 +21,7 @@ import { registerErrorHandling } from './routes/errors.js';
 import { registerAuth } from './routes/auth.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { healthRoutes } from './routes/health.js';
+import { thresholdRoutes, type ThresholdSource } from './routes/thresholds.js';
 import { VERSION } from './version.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -42,6 +43,8 @@ export interface AppDeps {
   logs?: LogsLinkConfig;
   /** A silence was created or expired: the next decision must read the silences again. */
   onSilencesChanged?: () => void;
+  /** The A3/A8/A9 thresholds in force (`GET /api/v1/thresholds`); none → the route is absent. */
+  thresholds?: ThresholdSource;
 }
 
 export interface ServerTimeouts {
@@ -141,6 +144,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(incidentRoutes(deps.store, deps.clock));
   await app.register(timelineRoutes(deps.sessions, deps.store));
   await app.register(silenceRoutes(deps.store, deps.clock, deps.onSilencesChanged));
+  if (deps.thresholds) await app.register(thresholdRoutes(deps.thresholds));
   await app.register(
     dashboardRoutes({
       sessions: deps.sessions,

@@ -58,6 +58,11 @@ import {
 import { agentContainerName, isSidecarName, statusOf } from './domain/pod-containers.js';
 import { millis } from './domain/kube-time.js';
 import { Background } from './runtime/index.js';
+import { RunHistory } from './sessions/run-history.js';
+import { describeThreshold, learnThreshold } from './detectors/thresholds/adaptive.js';
+import { THRESHOLD_KINDS, type ThresholdFor, type ThresholdKind } from './domain/threshold.js';
+import type { AgentThresholds } from './domain/session.js';
+import type { ThresholdRow } from './routes/thresholds.js';
 import { createProactiveSources, type ProactiveSources } from './sources/platform/proactive.js';
 
 export interface HealerDeps {
@@ -128,6 +133,88 @@ export async function createHealer(deps: HealerDeps) {
       prUrls.delete(s.play_id);
     }
     reindex();
+  };
+
+  // --- learned thresholds (issue #18): A8/A9/A3 per agent and stage from its successful runs ---
+  const history = new RunHistory(store);
+  const learning = config.heal.thresholds;
+  const policy = {
+    learn: learning.learn,
+    minSamples: learning.minSamples,
+    factor: learning.factor,
+    floorSeconds: learning.floorMinutes * 60,
+  };
+  const pinned = new Map(
+    Object.entries(learning.pinned).map(([agent, pin]) => [normaliseAgent(agent), pin]),
+  );
+  const PIN_KEY = {
+    'step-timeout': 'stepTimeoutMinutes',
+    'stuck-coderun': 'stuckCodeRunMinutes',
+    'stale-progress': 'staleProgressMinutes',
+  } as const;
+  const configuredSeconds = (kind: ThresholdKind, stage: string): number => {
+    const a = config.heal.alerts;
+    if (kind === 'stuck-coderun') return a.stuckCodeRunMinutes * 60;
+    if (kind === 'stale-progress') return a.staleProgressMinutes * 60;
+    return (a.stepTimeoutMinutes[stage] ?? a.defaultStepTimeoutMinutes) * 60;
+  };
+  const learned: ThresholdFor = (kind, agent, stage, staticSeconds) => {
+    const pin = pinned.get(normaliseAgent(agent))?.[PIN_KEY[kind]];
+    return learnThreshold(
+      history.durations(agent, stage),
+      staticSeconds,
+      policy,
+      pin === undefined ? null : pin * 60,
+    );
+  };
+  const thresholdsOf = (agent: string, stage: string): AgentThresholds =>
+    Object.fromEntries(
+      THRESHOLD_KINDS.map((k) => [k, learned(k, agent, stage, configuredSeconds(k, stage))]),
+    );
+  /** The session's agent keeps the thresholds fixed when it was first seen; others are learned now. */
+  const thresholdsIn =
+    (session: Session | null): ThresholdFor =>
+    (kind, agent, stage, staticSeconds) =>
+      session?.agents.find(
+        (a) => normaliseAgent(a.name) === normaliseAgent(agent) && a.stage === stage,
+      )?.thresholds?.[kind] ?? learned(kind, agent, stage, staticSeconds);
+  const thresholdRows = (): ThresholdRow[] => {
+    const known = new Map<string, { agent: string; stage: string }>();
+    const add = (agent: string, stage: string) =>
+      known.set(`${agent}/${stage}`, { agent: normaliseAgent(agent), stage });
+    for (const [agent, stage] of Object.entries(config.heal.stages.agents)) add(agent, stage);
+    for (const agent of pinned.keys()) add(agent, stageOf(agent));
+    for (const k of history.keys()) add(k.agent, k.stage);
+    return [...known.values()]
+      .sort((a, b) => a.agent.localeCompare(b.agent) || a.stage.localeCompare(b.stage))
+      .map(({ agent, stage }) => {
+        const t = thresholdsOf(agent, stage);
+        const row = {} as ThresholdRow['thresholds'];
+        for (const k of THRESHOLD_KINDS)
+          row[k] = { ...t[k]!, description: describeThreshold(t[k]!) };
+        return { agent, stage, runs: history.durations(agent, stage).length, thresholds: row };
+      });
+  };
+  /** A successful run of an agent: remembered for learning (a run seen again counts once). */
+  const recordRun = (playId: string, o: ReturnType<typeof observePod>) => {
+    if (!o?.succeeded) return;
+    const agent = active
+      .get(playId)
+      ?.agents.find((a) => normaliseAgent(a.name) === normaliseAgent(o.agent));
+    // a CodeRun's times count only when none of its pods was seen (the pod's are more precise)
+    if (o.coderun !== undefined && agent?.pod) return;
+    const stage = agent?.stage ?? stageOf(o.agent);
+    history
+      .record(o.agent, stage, o.succeeded)
+      .then(
+        (added) =>
+          added &&
+          logger.debug(
+            { agent: o.agent, stage, seconds: o.succeeded!.seconds, play_id: playId },
+            'successful run recorded for learned thresholds',
+          ),
+      )
+      .catch((err: unknown) => logger.warn({ err, agent: o.agent }, 'could not record a run'));
   };
 
   // --- detection ---
@@ -258,12 +345,11 @@ export async function createHealer(deps: HealerDeps) {
 
   const evaluate = (signal: Signal, key: string, receivedAt: number | undefined) => {
     const playId = signal.correlation.playId;
-    const view = (lookups ?? noCluster).view(
-      clock.now(),
-      playId ? (active.get(playId) ?? null) : null,
-      config.heal,
-      expectedFor,
-    );
+    const session = playId ? (active.get(playId) ?? null) : null;
+    const view = {
+      ...(lookups ?? noCluster).view(clock.now(), session, config.heal, expectedFor),
+      thresholdFor: thresholdsIn(session),
+    };
     const drafts = evaluateAll(signal, view, (rule, err) =>
       logger.error({ err, rule: rule.id }, 'rule threw; skipped'),
     );
@@ -304,10 +390,11 @@ export async function createHealer(deps: HealerDeps) {
     }
     const o = kind === 'pod' ? observePod(obj as Pod, c) : observeCodeRun(obj as CodeRun, c);
     if (!o) return;
+    recordRun(playId, o);
     const current = active.get(playId);
-    if (!current || !applyAgentObservation(current, o, stageOf)) return;
+    if (!current || !applyAgentObservation(current, o, stageOf, thresholdsOf)) return;
     void sessions
-      .update(playId, (s) => applyAgentObservation(s, o, stageOf))
+      .update(playId, (s) => applyAgentObservation(s, o, stageOf, thresholdsOf))
       .then((s) => s && s.status === 'active' && active.set(playId, s))
       .catch((err: unknown) =>
         logger.warn({ err, play_id: playId }, 'could not update session agents'),
@@ -597,6 +684,7 @@ export async function createHealer(deps: HealerDeps) {
       grafanaUrl: config.env.HEALER_GRAFANA_URL ?? null,
       lokiUid: config.env.HEALER_GRAFANA_LOKI_UID,
     },
+    thresholds: { policy: { ...policy, learn: learning.learn }, rows: thresholdRows },
     timeouts: {
       requestMs: config.env.HEALER_REQUEST_TIMEOUT_SECONDS * 1000,
       headersMs: config.env.HEALER_HEADERS_TIMEOUT_SECONDS * 1000,
@@ -658,6 +746,7 @@ export async function createHealer(deps: HealerDeps) {
     logStage,
     proactive,
     background,
+    history,
     get loki() {
       return loki;
     },
@@ -668,6 +757,9 @@ export async function createHealer(deps: HealerDeps) {
     tick,
     /** Loads the active sessions and starts watching, without timers or actions (CLI passes). */
     async load(): Promise<void> {
+      const h = await history.load();
+      if (h.dropped)
+        logger.warn('the stored run history was unreadable; thresholds are learned again');
       active = new Map((await store.activeSessions()).map((s) => [s.play_id, s]));
       reindex();
       if (hub) {

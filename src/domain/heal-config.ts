@@ -114,6 +114,32 @@ const platformSchema = z
   .strict()
   .prefault({});
 
+/** A threshold pinned for one agent: wins over the learned and the configured value. */
+const pinnedSchema = z
+  .object({
+    stepTimeoutMinutes: minutes.optional(),
+    stuckCodeRunMinutes: minutes.optional(),
+    staleProgressMinutes: minutes.optional(),
+  })
+  .strict();
+
+/**
+ * Learned thresholds (issue #18): A8, A9 and A3 per agent and stage from the durations of its
+ * successful runs — p95 × factor, at least the floor, at most the configured value — once
+ * `minSamples` runs exist; the configured value otherwise.
+ */
+const thresholdsSchema = z
+  .object({
+    learn: z.boolean().default(true),
+    minSamples: z.number().int().min(1).default(5),
+    factor: z.number().min(1).default(1.5),
+    floorMinutes: minutes.default(5),
+    /** Per agent (`rex`, `cleo`, …): a static value that wins. */
+    pinned: z.record(z.string().min(1), pinnedSchema).default({}),
+  })
+  .strict()
+  .prefault({});
+
 const remediationSchema = z
   .object({
     mode: z
@@ -186,6 +212,7 @@ export const healConfigSchema = z
     alerts: alertsSchema,
     resources: resourcesSchema,
     platform: platformSchema,
+    thresholds: thresholdsSchema,
     remediation: remediationSchema,
     dedup: dedupSchema,
     exclusions: exclusionsSchema,

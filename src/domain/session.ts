@@ -1,5 +1,6 @@
 import type { AlertId, IssueType, Severity } from './alert.js';
 import type { IncidentState } from './incident.js';
+import type { Threshold, ThresholdKind } from './threshold.js';
 
 export const SESSION_STATUSES = ['active', 'completed', 'failed', 'cancelled', 'expired'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -71,8 +72,17 @@ export interface SessionAgent {
   coderun: string | null;
   phase: string;
   started_at: string | null;
+  /** When its run finished (agent container terminated, or the CodeRun's `finishedAt`). */
+  finished_at?: string | null;
+  /**
+   * The A8/A9/A3 thresholds in force for this agent, fixed when it was first seen: learned from
+   * its successful runs, pinned in heal-config.json, or the configured value (issue #18).
+   */
+  thresholds?: AgentThresholds;
   preflight: { state: PreflightState; items: PreflightItem[] };
 }
+
+export type AgentThresholds = Partial<Record<ThresholdKind, Threshold>>;
 
 /** What was detected for a play; keeps the original system's field names. */
 export interface SessionIssue {

@@ -2,6 +2,7 @@ import type { CodeRun, KubeEvent, Pod, Workflow } from './kube.js';
 import type { Session } from './session.js';
 import type { HealConfig } from './heal-config.js';
 import type { PrSnapshot } from './pr.js';
+import type { ThresholdFor } from './threshold.js';
 
 /** Who an object belongs to (detection.md §2), decided by the pure correlation in sources/kube. */
 export interface Correlation {
@@ -46,4 +47,9 @@ export interface RuleView {
   eventsFor(kind: 'Pod' | 'CodeRun' | 'Workflow', namespace: string, name: string): KubeEvent[];
   /** Success markers / failure indicators of an agent (`prompts/expected/<agent>.md`), if any. */
   expectedFor(agent: string): { success: RegExp[]; failure: RegExp[] } | undefined;
+  /**
+   * The A3/A8/A9 threshold in force for an agent and stage (learned from its successful runs,
+   * pinned, or the configured value). Absent: the configured value.
+   */
+  thresholdFor?: ThresholdFor;
 }

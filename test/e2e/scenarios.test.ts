@@ -10,6 +10,9 @@ import { waitFor } from '../sim/kube/index.js';
 import { testHealer } from '../helpers/healer.js';
 import { createGitHubClient } from '../../src/sources/github/client.js';
 import type { Incident } from '../../src/domain/incident.js';
+import { openMemoryStore } from '../../src/store/memory/index.js';
+import { RunHistory } from '../../src/sessions/run-history.js';
+import { DEFAULT_AGENT_STAGES } from '../../src/domain/stages.js';
 
 const DIR = new URL('../scenarios/', import.meta.url);
 const files = readdirSync(DIR)
@@ -22,7 +25,19 @@ for (const file of files) {
     const world = await startSimWorld();
     const kc = new KubeConfig();
     kc.loadFromString(world.kube.kubeconfigYaml());
+    // the runs Healer saw before (learned thresholds): already in its store when it starts
+    const store = openMemoryStore();
+    const history = new RunHistory(store);
+    for (const [agent, h] of Object.entries(scenario.history ?? {}))
+      for (let i = 0; i < h.runs; i++)
+        await history.record(agent, DEFAULT_AGENT_STAGES[agent] ?? 'other', {
+          run: `pod/earlier-${agent}-${i}`,
+          // 11.5–12 minutes: a spread like real runs, p95 at the stated length
+          seconds: Math.round(h.minutes * 60 - (i % 4) * 10),
+          finishedAt: new Date(Date.parse('2026-11-01T00:00:00Z') + i * 3_600_000).toISOString(),
+        });
     const h = await testHealer({
+      store,
       clock: world.clock,
       heal: scenario.expect.config ? { alerts: scenario.expect.config } : {},
       env: {

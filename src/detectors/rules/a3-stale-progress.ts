@@ -2,6 +2,7 @@ import type { AlertDraft } from '../../domain/alert.js';
 import { prSnapshotOf } from './pr-snapshot.js';
 import type { PrCommit, PrSnapshot } from '../../domain/pr.js';
 import type { Rule } from '../rule.js';
+import { describeThreshold, thresholdContext, thresholdIn } from '../thresholds/adaptive.js';
 import { draftBase, ms, prContext, prSubject, runningAgents } from './pr-agents.js';
 
 const MINUTE = 60_000;
@@ -48,8 +49,10 @@ export const a3StaleProgress: Rule = {
             ? { at: started, what: 'agent_start' as const }
             : null;
       if (!from) continue;
+      const t = thresholdIn(view, 'stale-progress', agent.name, agent.stage, thresholdMin * 60);
+      const tMin = Math.round(t.seconds / 6) / 10;
       const elapsed = now - from.at;
-      if (elapsed <= thresholdMin * MINUTE) continue;
+      if (elapsed <= t.seconds * 1000) continue;
       const minutes = Math.floor(elapsed / MINUTE);
       const sinceWhat =
         from.what === 'last_commit'
@@ -62,7 +65,8 @@ export const a3StaleProgress: Rule = {
           ? `branch ${pr?.headRef ?? '?'} newest commit ${newest.commit.sha} at ${newest.commit.date} by ${newest.commit.author ?? 'unknown'}: ${newest.commit.message.split('\n', 1)[0]}`
           : 'no pull request found for this Play yet',
         `agent ${agent.name} ${agent.phase} since ${agent.started_at ?? 'unknown'}${agent.pod ? ` (pod ${agent.pod})` : ''}`,
-        `checked at ${view.now.toISOString()} (threshold ${thresholdMin} minutes)`,
+        `checked at ${view.now.toISOString()} (threshold ${tMin} minutes)`,
+        `threshold ${describeThreshold(t)}`,
       ];
       drafts.push({
         ...base,
@@ -70,14 +74,15 @@ export const a3StaleProgress: Rule = {
         severity: 'medium',
         issueType: 'stuck',
         title: `Stale Progress: ${agent.name} has not pushed for ${minutes}m`,
-        description: `${agent.name} has been running on ${base.playId ?? session.play_id}, but ${sinceWhat} (threshold ${thresholdMin} minutes).`,
+        description: `${agent.name} has been running on ${base.playId ?? session.play_id}, but ${sinceWhat} (threshold ${tMin} minutes).`,
         agent: agent.name,
         subject: pr ? prSubject(pr) : (base.playId ?? session.play_id),
         evidence,
         context: {
           ...(pr ? prContext(pr) : { pr_number: null, pr_url: null }),
           minutes_since_commit: minutes,
-          threshold_minutes: thresholdMin,
+          threshold_minutes: tMin,
+          ...thresholdContext(t),
           measured_from: from.what,
           last_commit_at: newest?.commit.date ?? null,
           last_commit_sha: newest?.commit.sha ?? null,

@@ -23,6 +23,8 @@ import {
 } from './draft-base.js';
 import { eventLines } from './evidence.js';
 import { workflowNodeStarts } from './a8-workflow-nodes.js';
+import { describeThreshold, thresholdContext, thresholdIn } from '../thresholds/adaptive.js';
+import type { Threshold } from '../../domain/threshold.js';
 
 interface Start {
   agent: string;
@@ -33,13 +35,23 @@ interface Start {
   extra: Record<string, string | null>;
 }
 
-/** Stage of an agent: the session's record, then the configured map; timeout in minutes. */
-function timeoutOf(agent: string, view: RuleView): { stage: string; minutes: number } {
+/**
+ * Stage of an agent (the session's record, then the configured map), its configured timeout in
+ * minutes, and the threshold in force (learned from the agent's runs, pinned, or the configured).
+ */
+function timeoutOf(
+  agent: string,
+  view: RuleView,
+): { stage: string; minutes: number; threshold: Threshold } {
   const own = view.session?.agents?.find((a) => normaliseAgent(a?.name ?? '') === agent)?.stage;
   const stage = own || view.config.stages.agents[agent] || 'other';
   const minutes =
     view.config.alerts.stepTimeoutMinutes[stage] ?? view.config.alerts.defaultStepTimeoutMinutes;
-  return { stage, minutes };
+  return {
+    stage,
+    minutes,
+    threshold: thresholdIn(view, 'step-timeout', agent, stage, minutes * 60),
+  };
 }
 
 /** The agent container's running start, or null. */
@@ -119,8 +131,9 @@ export const a8StepTimeout: Rule = {
     return startsOf(signal, c, view).flatMap((s) => {
       if (!s.object) return [];
       const elapsed = secondsSince(s.startedAt, view.now);
-      const { stage, minutes } = timeoutOf(s.agent, view);
-      if (elapsed === null || elapsed <= minutes * 60) return [];
+      const { stage, minutes, threshold } = timeoutOf(s.agent, view);
+      if (elapsed === null || elapsed <= threshold.seconds) return [];
+      const learned = threshold.basis.kind !== 'static';
       const running = Math.floor(elapsed / 60);
       const subject = workflowFamily(s.extra.pod ?? s.object);
       return [
@@ -130,15 +143,19 @@ export const a8StepTimeout: Rule = {
           severity: 'medium',
           issueType: 'stuck',
           title: `Step Timeout: ${s.agent} running ${running}m`,
-          description: `${s.agent} (${stage}) has been running for ${running} minutes on ${c.playId}; the ${stage} stage timeout is ${minutes} minutes.`,
+          description: learned
+            ? `${s.agent} (${stage}) has been running for ${running} minutes on ${c.playId}; its threshold is ${describeThreshold(threshold)}, below the ${stage} stage timeout of ${minutes} minutes.`
+            : `${s.agent} (${stage}) has been running for ${running} minutes on ${c.playId}; the ${stage} stage timeout is ${minutes} minutes.`,
           evidence: [
             `${s.source} ${s.object} startedAt=${iso(s.startedAt) ?? '?'}`,
             ...eventLines(view, s.kind, ns, s.object),
+            `threshold ${describeThreshold(threshold)}`,
           ],
           context: {
             stage,
             runningMinutes: running,
             timeoutMinutes: minutes,
+            ...thresholdContext(threshold),
             startedAt: iso(s.startedAt),
             source: s.source,
             phase: 'Running',

@@ -20,7 +20,8 @@ import {
   orEmpty,
 } from './draft-base.js';
 import { eventLines, podLines } from './evidence.js';
-
+import { normaliseAgent } from '../../domain/stages.js';
+import { describeThreshold, thresholdContext, thresholdIn } from '../thresholds/adaptive.js';
 
 interface Stuck {
   since: number;
@@ -67,13 +68,18 @@ export const a9StuckCodeRun: Rule = {
     if (signal.kind !== 'coderun' || isIgnored(signal.correlation)) return [];
     const cr = orEmpty(signal.coderun);
     const s = nameOf(cr) ? stuckOf(cr, view) : null;
-    const threshold = view.config.alerts.stuckCodeRunMinutes;
+    const c = signal.correlation;
+    const configured = view.config.alerts.stuckCodeRunMinutes;
+    const agent = c.agent ? normaliseAgent(c.agent) : null;
+    const own = agent && view.session?.agents?.find((a) => normaliseAgent(a?.name ?? '') === agent);
+    const stage = (own && own.stage) || (agent && view.config.stages.agents[agent]) || 'other';
+    const t = thresholdIn(view, 'stuck-coderun', agent, stage, configured * 60);
+    const threshold = Math.round(t.seconds / 6) / 10;
     const minutes = s ? Math.floor((view.now.getTime() - s.since) / 60_000) : 0;
-    if (!s || view.now.getTime() - s.since <= threshold * 60_000) return [];
+    if (!s || view.now.getTime() - s.since <= t.seconds * 1000) return [];
     const name = nameOf(cr);
     const ns = namespaceOf(cr);
     const phase = phaseOf(cr);
-    const c = signal.correlation;
     const pods = s.podState === 'terminated' ? view.podsOfCodeRun(cr).flatMap(podLines) : [];
     return [
       {
@@ -87,6 +93,7 @@ export const a9StuckCodeRun: Rule = {
           `coderun/${name} status.phase=${phase || '(none)'} created=${iso(cr.metadata?.creationTimestamp) ?? '?'}${cr.status?.lastTransitionTime ? ` lastTransition=${iso(cr.status.lastTransitionTime)}` : ''}${cr.status?.message ? ` message=${cr.status.message}` : ''}`,
           ...(s.podState === 'gone' ? [`no pod found for coderun/${name}`] : pods),
           ...eventLines(view, 'CodeRun', ns, name),
+          `threshold ${describeThreshold(t)}`,
         ],
         context: {
           coderun: name,
@@ -94,6 +101,7 @@ export const a9StuckCodeRun: Rule = {
           phaseSince: iso(s.since),
           minutesInPhase: minutes,
           thresholdMinutes: threshold,
+          ...thresholdContext(t),
           podState: s.podState,
           ...remediationContext(c),
         },

@@ -5,7 +5,14 @@
  * when the configuration pins one. The basis travels with the value so a session, an incident's
  * evidence and `GET /api/v1/thresholds` can say why a threshold is what it is.
  */
+import type { RuleView } from '../../domain/signal.js';
+import type { Threshold, ThresholdBasis, ThresholdKind } from '../../domain/threshold.js';
+
+export type { Threshold, ThresholdBasis, ThresholdKind } from '../../domain/threshold.js';
+
 export interface LearningPolicy {
+  /** false: the configured value always (basis `learning-off`). Default true. */
+  learn?: boolean;
   /** Successful runs needed before learning. */
   minSamples: number;
   /** p95 × factor. */
@@ -15,22 +22,6 @@ export interface LearningPolicy {
 }
 
 export const DEFAULT_LEARNING: LearningPolicy = { minSamples: 5, factor: 1.5, floorSeconds: 300 };
-
-export type ThresholdBasis =
-  | { kind: 'static'; reason: 'no-history' | 'too-few-samples'; samples: number }
-  | { kind: 'pinned' }
-  | {
-      kind: 'learned';
-      samples: number;
-      p95Seconds: number;
-      factor: number;
-      bounded: 'floor' | 'ceiling' | null;
-    };
-
-export interface Threshold {
-  seconds: number;
-  basis: ThresholdBasis;
-}
 
 /** Nearest-rank percentile of sorted values. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -50,6 +41,11 @@ export function learnThreshold(
   pinnedSeconds?: number | null,
 ): Threshold {
   if (pinnedSeconds != null) return { seconds: pinnedSeconds, basis: { kind: 'pinned' } };
+  if (policy.learn === false)
+    return {
+      seconds: staticSeconds,
+      basis: { kind: 'static', reason: 'learning-off', samples: durations.length },
+    };
   const valid = durations.filter((d) => Number.isFinite(d) && d > 0).sort((a, b) => a - b);
   if (valid.length < policy.minSamples)
     return {
@@ -84,8 +80,44 @@ export function describeThreshold(t: Threshold): string {
     case 'pinned':
       return `${min(t.seconds)} (pinned in heal-config.json)`;
     case 'static':
-      return `${min(t.seconds)} (static: ${t.basis.reason === 'no-history' ? 'no successful runs yet' : `only ${t.basis.samples} successful runs`})`;
+      return `${min(t.seconds)} (static: ${
+        t.basis.reason === 'no-history'
+          ? 'no successful runs yet'
+          : t.basis.reason === 'learning-off'
+            ? 'learning off'
+            : `only ${t.basis.samples} successful runs`
+      })`;
     case 'learned':
       return `${min(t.seconds)} (learned: p95 ${min(t.basis.p95Seconds)} × ${t.basis.factor} over ${t.basis.samples} successful runs${t.basis.bounded ? `, held at the ${t.basis.bounded}` : ''})`;
   }
+}
+
+/**
+ * The threshold a rule applies: the view's (learned, pinned or configured) when it has one, the
+ * configured value otherwise (a view without learning: the CLI's one-off passes, tests).
+ */
+export function thresholdIn(
+  view: Pick<RuleView, 'thresholdFor'>,
+  kind: ThresholdKind,
+  agent: string | null,
+  stage: string,
+  staticSeconds: number,
+): Threshold {
+  return (
+    (agent ? view.thresholdFor?.(kind, agent, stage, staticSeconds) : undefined) ?? {
+      seconds: staticSeconds,
+      basis: { kind: 'static', reason: 'learning-off', samples: 0 },
+    }
+  );
+}
+
+/** The threshold as incident context fields (flat: the context holds scalars only). */
+export function thresholdContext(t: Threshold): Record<string, string | number | null> {
+  const b: ThresholdBasis = t.basis;
+  return {
+    thresholdSeconds: t.seconds,
+    thresholdBasis: b.kind,
+    thresholdSamples: b.kind === 'pinned' ? null : b.samples,
+    thresholdP95Seconds: b.kind === 'learned' ? b.p95Seconds : null,
+  };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ALERT_IDS, ISSUE_TYPES, SEVERITIES } from '../../domain/alert.js';
 import { SESSION_STATUSES } from '../../domain/session.js';
+import { thresholdSchema } from '../thresholds.js';
 
 /** Response shapes (api.md "Session object", list response). Used for the OpenAPI document. */
 
@@ -13,6 +14,8 @@ const preflightItem = z.object({
   evidence: z.string().nullable(),
 });
 
+const thresholdValue = thresholdSchema.omit({ description: true });
+
 const sessionAgent = z.object({
   name: z.string(),
   stage: z.string(),
@@ -21,6 +24,15 @@ const sessionAgent = z.object({
   coderun: z.string().nullable(),
   phase: z.string(),
   started_at: iso.nullable(),
+  finished_at: iso.nullable().optional(),
+  thresholds: z
+    .object({
+      'step-timeout': thresholdValue.optional(),
+      'stuck-coderun': thresholdValue.optional(),
+      'stale-progress': thresholdValue.optional(),
+    })
+    .optional()
+    .describe('A8, A9 and A3 thresholds fixed when the agent was first seen, with their basis'),
   preflight: z.object({
     state: z.enum(['pending', 'passed', 'failed', 'unknown']),
     items: z.array(preflightItem),

@@ -173,6 +173,19 @@ export const scenarioSchema = z.strictObject({
       start: z.union([z.literal('auto'), z.iso.datetime({ offset: true })]).default('auto'),
     })
     .default({ start: 'auto' }),
+  /**
+   * Successful runs Healer has already seen before the scenario (learned thresholds, issue #18),
+   * per agent: `rex: { runs: 6, minutes: 12 }` — in the agent's configured stage.
+   */
+  history: z
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        runs: z.number().int().min(1).max(50),
+        minutes: z.number().positive(),
+      }),
+    )
+    .optional(),
   steps: z.array(stepSchema).min(1),
   expect: expectSchema,
 });
@@ -182,6 +195,7 @@ export interface Scenario {
   description: string;
   session: SessionStart;
   clock: { start: string };
+  history?: Record<string, { runs: number; minutes: number }>;
   steps: Step[];
   expect: Expect;
   /** The file it was loaded from, when it was. */
