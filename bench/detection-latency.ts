@@ -31,7 +31,7 @@ const dir = mkdtempSync(join(tmpdir(), 'healer-bench-'));
 // observe mode: this measures detection (change → incident stored), not the actions that follow;
 // stale-progress is off because these sessions have no pull request by design
 writeFileSync(join(dir, 'heal-config.json'), JSON.stringify({ remediation: { mode: 'observe' }, alerts: { staleProgressMinutes: 100000 } }));
-const config = loadConfig({ env: { HEALER_STORE: `sqlite:${join(dir, 'h.db')}`, HEALER_PROMPTS_DIR: 'prompts' }, cwd: dir });
+const config = loadConfig({ env: { HEALER_STORE: `sqlite:${join(dir, 'h.db')}`, HEALER_PROMPTS_DIR: join(process.cwd(), 'prompts') }, cwd: dir });
 const store = openSqliteStore(join(dir, 'h.db'));
 const healer = await createHealer({ config, logger: pino({ level: 'warn' }), store, kube: { kc, source: 'bench' } });
 

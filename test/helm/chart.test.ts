@@ -112,6 +112,16 @@ void t.test('default values: the objects the spec lists', (t) => {
     HEALER_REPLICAS: '1',
   });
   t.notOk('HEALER_LEADER_LEASE' in env, 'no leader election with SQLite');
+  t.match(
+    env,
+    { HEALER_RESOURCE_CHECKS: 'false', HEALER_PLATFORM_CHECKS: 'false' },
+    'proactive checks off without their ClusterRole',
+  );
+  t.match(
+    envOf(render({ set: ['platformChecks.enabled=true'] })),
+    { HEALER_RESOURCE_CHECKS: 'true', HEALER_PLATFORM_CHECKS: 'true' },
+    'and on with it',
+  );
   t.equal(find(objs, 'Cluster').length, 0, 'no CloudNativePG Cluster by default');
   for (const name of [
     'GITHUB_TOKEN',

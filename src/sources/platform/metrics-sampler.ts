@@ -103,7 +103,7 @@ export class MetricsSampler {
         if (gone(e)) {
           this.#usageOff = true;
           this.#o.logger.info(
-            'the metrics API (metrics.k8s.io) is not served: resource usage checks are off; node conditions are still read',
+            'the metrics API (metrics.k8s.io) is not served (or not granted: the chart grants it with platformChecks.enabled): resource usage checks are off; node conditions are still read',
           );
           return;
         }

@@ -162,7 +162,7 @@ export class PlatformWatcher {
         this.#off.add(name);
         this.#o.logger.info(
           { check: name },
-          `${what} are not served by this cluster: that platform check is off`,
+          `${what} are not served by this cluster (or not granted: the chart grants them with platformChecks.enabled): that platform check is off`,
         );
         return;
       }
