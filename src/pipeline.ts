@@ -16,7 +16,7 @@ import { KubeLookups } from './sources/kube/rule-view.js';
 import { buildCorrelationIndex, type CorrelationIndex } from './sources/kube/correlation-index.js';
 import { evaluateAll } from './detectors/registry.js';
 import type { RuleView, Signal } from './domain/signal.js';
-import { IncidentTracker } from './incidents/tracker.js';
+import { IncidentTracker, type SourceCheck } from './incidents/tracker.js';
 import { loadExpected } from './templates/expected.js';
 import type { CodeRun, Pod, Workflow } from './domain/kube.js';
 import { buildApp } from './app.js';
@@ -722,14 +722,34 @@ export async function createHealer(deps: HealerDeps) {
       logger.warn({ err }, 'session sweep failed; will retry');
     }
   };
-  /** Time-based rules over every cached object, then resolve what nothing fires any more. */
+  /** Why an incident's source cannot be read now (its condition is then not judged), or null. */
+  const unreadable: SourceCheck = (source, incident) => {
+    if (!hub && source !== 'github')
+      return `Kubernetes: watching is off (${(kube as { reason?: string }).reason ?? 'no cluster'})`;
+    if (source === 'kubernetes') {
+      const r = hub!.readiness();
+      return r.ok ? null : `Kubernetes: the watches are not in sync (${r.detail})`;
+    }
+    if (source === 'resources')
+      return proactive?.sampler ? null : 'resource checks are off (HEALER_RESOURCE_CHECKS)';
+    if (source === 'platform')
+      return proactive?.platform ? null : 'platform checks are off (HEALER_PLATFORM_CHECKS)';
+    if (!poller) return `GitHub: pull requests are not read (${gh.reason ?? 'no client'})`;
+    // a Play no longer watched has no PR rules to fire: its PR incidents clear with it
+    if (incident.playId === null || !active.has(incident.playId)) return null;
+    const why = poller.unread(incident.playId);
+    return why === null ? null : `GitHub: ${why}`;
+  };
+  /**
+   * Time-based rules over every cached object, then resolve what nothing fires any more (and
+   * list the open incidents whose source could not be read, left as they are).
+   */
   const tick = async (opts: { dryRun?: boolean; resolveAfterMs?: number } = {}) => {
     for (const playId of active.keys()) evaluatePr(playId, 'tick');
     await watcher?.tick();
-    const h = hub;
-    const cleared = await tracker.sweep(() => (h ? h.readiness().ok : true), opts);
+    const swept = await tracker.sweep(unreadable, opts);
     if (!opts.dryRun) await decisions.recheckDue((fp) => tracker.isFiring(fp));
-    return cleared;
+    return swept;
   };
 
   return {

@@ -45,7 +45,7 @@ export async function main(
   registerCheckConfig(program, io, run);
   registerSessionCommands(program, io, run);
   registerScan(program, io, run);
-  registerReconcile(program, io, run);
+  registerReconcile(program, io, run, env);
   registerTestAlert(program, io, run);
   registerSpawnRemediation(program, io, run);
   // --- operator commands (issue 16): global flags, then one registration per file ---

@@ -5,19 +5,41 @@ import type { IncidentStore } from '../domain/stores.js';
 import { fingerprint } from './fingerprint.js';
 import { KeyedQueue } from '../runtime/keyed-queue.js';
 
-/** Alerts whose condition is re-derived from current state on every tick, so they resolve when it clears. */
-const RESOLVABLE: ReadonlySet<AlertId> = new Set([
-  'A1',
-  'A2',
-  'A3',
-  'A4',
-  'A5',
-  'A7',
-  'A8',
-  'A9',
-  'resource',
-  'platform',
+/**
+ * Where an alert's condition is observed from: the watches, the Play's pull request, or one of
+ * the proactive sources (resource pressure from metrics, platform health).
+ */
+export type ObservedSource = 'kubernetes' | 'github' | 'resources' | 'platform';
+
+/**
+ * Alerts whose condition is re-derived from current state on every tick, so they resolve when it
+ * clears — and the source that state is read from.
+ */
+const RESOLVABLE: ReadonlyMap<AlertId, ObservedSource> = new Map([
+  ['A1', 'github'],
+  ['A2', 'kubernetes'],
+  ['A3', 'github'],
+  ['A4', 'github'],
+  ['A5', 'github'],
+  ['A7', 'kubernetes'],
+  ['A8', 'kubernetes'],
+  ['A9', 'kubernetes'],
+  ['resource', 'resources'],
+  ['platform', 'platform'],
 ]);
+
+/** An open incident a sweep did not judge: the source its condition is read from is missing. */
+export interface Unobserved {
+  incident: Incident;
+  /** Which source, and why it cannot be read (e.g. `Kubernetes: watching is off: no kubeconfig`). */
+  missing: string;
+}
+
+/**
+ * Why the source of an incident's alert cannot be read now (null: it can). Nothing fires an
+ * incident whose source is not read, which is not the same as its condition having cleared.
+ */
+export type SourceCheck = (source: ObservedSource, incident: Incident) => string | null;
 
 export interface TrackerEvents {
   recorded: [
@@ -103,24 +125,32 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
 
   /**
    * After a full pass over every cached object: open incidents of resolvable alerts that nothing
-   * fires (e.g. after a restart, or an object deleted while Healer was down) resolve.
+   * fires (e.g. after a restart, or an object deleted while Healer was down) resolve — but only
+   * those whose source was read: an incident whose source `unreadable` names is left open and
+   * returned in `unobserved` with the reason.
    */
   async sweep(
-    isComplete: () => boolean,
+    unreadable: SourceCheck,
     opts: { dryRun?: boolean; resolveAfterMs?: number } = {},
-  ): Promise<Incident[]> {
-    if (!isComplete()) return [];
+  ): Promise<{ cleared: Incident[]; unobserved: Unobserved[] }> {
     const open = await this.#store.openIncidents();
     const at = this.#now().getTime();
     const grace = opts.resolveAfterMs ?? this.#resolveAfterMs;
+    const unobserved: Unobserved[] = [];
     const clear = open.filter((i) => {
-      if (!RESOLVABLE.has(i.alert) || this.#firing.has(i.fingerprint)) return false;
+      const source = RESOLVABLE.get(i.alert);
+      if (!source || this.#firing.has(i.fingerprint)) return false;
+      const missing = unreadable(source, i);
+      if (missing !== null) {
+        unobserved.push({ incident: i, missing });
+        return false;
+      }
       // first seen clear now (e.g. after a restart): the grace starts here
       const since = this.#clearSince.get(i.fingerprint) ?? at;
       if (!opts.dryRun) this.#clearSince.set(i.fingerprint, since);
       return at - since >= grace;
     });
-    if (opts.dryRun) return clear;
+    if (opts.dryRun) return { cleared: clear, unobserved };
     await Promise.all(
       clear.map((i) =>
         this.#enqueue(i.fingerprint, () =>
@@ -128,7 +158,7 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
         ),
       ),
     );
-    return clear;
+    return { cleared: clear, unobserved };
   }
 
   /** Resolves once every queued write is done (tests, shutdown). */

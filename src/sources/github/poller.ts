@@ -68,6 +68,8 @@ interface SessionState {
   last: PrSnapshot | null;
   polls: number;
   failing: boolean;
+  /** The last round read the Play's pull request (or that it has none); false until then and after a failure. */
+  read: boolean;
 }
 
 type Outcome = 'changed' | 'unchanged' | 'no-pr' | 'error' | 'skipped';
@@ -115,6 +117,18 @@ export class PrPoller {
   async stop(): Promise<void> {
     this.#abort.abort();
     await this.#job.stop();
+  }
+
+  /**
+   * Why the pull request of a Play cannot be judged now, or null when the last round read it (or
+   * that the Play has none). Rules on a PR that was never read, or whose last read failed, fire
+   * nothing — which does not mean their condition cleared.
+   */
+  unread(playId: string): string | null {
+    const s = this.#state.get(playId);
+    if (!s) return `the pull request of play ${playId} was not read yet`;
+    if (s.failing) return `reading the pull request of play ${playId} failed in the last round`;
+    return s.read ? null : `the pull request of play ${playId} was not read yet`;
   }
 
   #activeIds(): Set<string> {
@@ -168,7 +182,15 @@ export class PrPoller {
     this.#inFlight.add(t.playId);
     let state = this.#state.get(t.playId);
     if (!state) {
-      state = { found: null, refKey: null, digest: null, last: null, polls: 0, failing: false };
+      state = {
+        found: null,
+        refKey: null,
+        digest: null,
+        last: null,
+        polls: 0,
+        failing: false,
+        read: false,
+      };
       this.#state.set(t.playId, state);
     }
     const log = { play_id: t.playId };
@@ -179,7 +201,11 @@ export class PrPoller {
         (t.pr ? { ...t.pr, foundBy: 'given' as const } : null) ??
         state.found ??
         (state.found = await findPlayPr(this.#reader, t, { signal }));
-      if (!ref) return 'no-pr';
+      if (!ref) {
+        state.failing = false;
+        state.read = true;
+        return 'no-pr';
+      }
       if (refKey(ref) !== state.refKey) {
         this.#o.logger.info(
           { ...log, pr: refKey(ref), found_by: ref.foundBy },
@@ -204,6 +230,7 @@ export class PrPoller {
       const changed = digest !== state.digest;
       if (state.failing) this.#o.logger.info(log, 'pull request polling recovered');
       state.failing = false;
+      state.read = true;
       // A change counts as seen only once the handler took it; a failed handler sees it again.
       if (await this.#deliver(t.playId, snapshot, changed)) state.digest = digest;
       // A PR found by label or branch that was closed without merging: look again next round.
@@ -216,6 +243,7 @@ export class PrPoller {
       // One warning when polling starts failing, then debug until it recovers.
       const level = state.failing ? 'debug' : 'warn';
       state.failing = true;
+      state.read = false;
       this.#o.logger[level]({ ...log, err }, 'pull request poll failed; retrying next round');
       return 'error';
     } finally {
