@@ -14,7 +14,7 @@ import { InformerHub } from './sources/kube/hub.js';
 import { KubeWatcher } from './sources/kube/kube-watcher.js';
 import { KubeLookups } from './sources/kube/rule-view.js';
 import { buildCorrelationIndex, type CorrelationIndex } from './sources/kube/correlation-index.js';
-import { evaluateAll } from './detectors/registry.js';
+import { evaluateAll, isEventSignal, TICK_ONLY_ALERTS } from './detectors/registry.js';
 import type { RuleView, Signal } from './domain/signal.js';
 import { IncidentTracker, type SourceCheck } from './incidents/tracker.js';
 import { loadExpected } from './templates/expected.js';
@@ -353,7 +353,13 @@ export async function createHealer(deps: HealerDeps) {
     const drafts = evaluateAll(signal, view, (rule, err) =>
       logger.error({ err, rule: rule.id }, 'rule threw; skipped'),
     );
-    void tracker.observe(key, drafts, receivedAt);
+    // tick-only rules did not run on a watch event: what they fire keeps firing until the tick
+    void tracker.observe(
+      key,
+      drafts,
+      receivedAt,
+      isEventSignal(signal) ? TICK_ONLY_ALERTS : undefined,
+    );
   };
 
   /** Session agents and lifecycle from the cluster. */
@@ -746,7 +752,9 @@ export async function createHealer(deps: HealerDeps) {
    */
   const tick = async (opts: { dryRun?: boolean; resolveAfterMs?: number } = {}) => {
     for (const playId of active.keys()) evaluatePr(playId, 'tick');
-    await watcher?.tick();
+    // the timer's pass over cached objects needs every watch listed: a rule must not conclude
+    // "no pod" from a pod cache that has not listed yet
+    if (hub?.readiness().ok) await watcher?.tick();
     const swept = await tracker.sweep(unreadable, opts);
     if (!opts.dryRun) await decisions.recheckDue((fp) => tracker.isFiring(fp));
     return swept;

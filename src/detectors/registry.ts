@@ -1,6 +1,6 @@
 import type { Rule } from './rule.js';
 import type { Signal, RuleView } from '../domain/signal.js';
-import type { AlertDraft } from '../domain/alert.js';
+import type { AlertDraft, AlertId } from '../domain/alert.js';
 
 /**
  * Every alert rule, registered explicitly (no folder scanning). A test checks ids are unique
@@ -30,7 +30,19 @@ export const RULES: readonly Rule[] = [
   a5PostTessCi,
 ];
 
-/** Runs every rule that reads this signal kind; a rule that throws is a bug, reported, never fatal. */
+/** Alerts of the rules that never run on a watch event ({@link Rule.tickOnly}). */
+export const TICK_ONLY_ALERTS: ReadonlySet<AlertId> = new Set(
+  RULES.filter((r) => r.tickOnly).map((r) => r.id),
+);
+
+/** Whether a signal is one tick-only rules skip: an object as a watch event delivered it. */
+export const isEventSignal = (signal: Signal): boolean =>
+  'cause' in signal && signal.cause === 'event';
+
+/**
+ * Runs every rule that reads this signal kind (tick-only rules not on events); a rule that throws
+ * is a bug, reported, never fatal.
+ */
 export function evaluateAll(
   signal: Signal,
   view: RuleView,
@@ -40,6 +52,7 @@ export function evaluateAll(
   const out: AlertDraft[] = [];
   for (const rule of rules) {
     if (!rule.kinds.includes(signal.kind)) continue;
+    if (rule.tickOnly && isEventSignal(signal)) continue;
     if (view.config.alerts.disabled.includes(rule.id)) continue;
     try {
       out.push(...rule.evaluate(signal, view));

@@ -61,6 +61,8 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
   readonly #firing = new Map<string, Set<string>>();
   /** object → fingerprints it fires */
   readonly #byObject = new Map<string, Set<string>>();
+  /** fingerprint → its alert (to keep what an evaluation did not run) */
+  readonly #alertOf = new Map<string, AlertId>();
   /** The most severe level recorded per fingerprint (so getting worse is recorded, staying bad is not) */
   readonly #level = new Map<string, Severity>();
   /** store writes serialised per fingerprint (a repeat never races its creation), parallel across */
@@ -77,11 +79,27 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
     this.#resolveAfterMs = opts.resolveAfterMs ?? 0;
   }
 
-  /** The drafts an object produces now (possibly none). `receivedAt` (performance.now ms) feeds latency. */
-  observe(objectKey: string, drafts: readonly AlertDraft[], receivedAt?: number): Promise<void> {
+  /**
+   * The drafts an object produces now (possibly none). `receivedAt` (performance.now ms) feeds
+   * latency. `unevaluated`: alerts whose rules did not run in this evaluation (tick-only rules on
+   * a watch event); what they fire for the object keeps firing, unchanged.
+   */
+  observe(
+    objectKey: string,
+    drafts: readonly AlertDraft[],
+    receivedAt?: number,
+    unevaluated?: ReadonlySet<AlertId>,
+  ): Promise<void> {
     const now = new Map<string, AlertDraft>();
-    for (const d of drafts) now.set(fingerprint(d), d);
+    for (const d of drafts) {
+      const fp = fingerprint(d);
+      now.set(fp, d);
+      this.#alertOf.set(fp, d.alert);
+    }
     const before = this.#byObject.get(objectKey) ?? new Set<string>();
+    const kept = unevaluated?.size
+      ? [...before].filter((fp) => !now.has(fp) && unevaluated.has(this.#alertOf.get(fp)!))
+      : [];
     // a pair that keeps firing but got worse (high → critical) is recorded again: the incident
     // takes the higher severity
     const started = [...now.keys()].filter(
@@ -89,8 +107,8 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
         !before.has(fp) ||
         severityRank(now.get(fp)!.severity) < severityRank(this.#level.get(fp) ?? 'info'),
     );
-    const stopped = [...before].filter((fp) => !now.has(fp));
-    if (now.size) this.#byObject.set(objectKey, new Set(now.keys()));
+    const stopped = [...before].filter((fp) => !now.has(fp) && !kept.includes(fp));
+    if (now.size || kept.length) this.#byObject.set(objectKey, new Set([...now.keys(), ...kept]));
     else this.#byObject.delete(objectKey);
     for (const fp of started) this.#fire(fp, objectKey);
     const cleared = stopped.filter((fp) => this.#unfire(fp, objectKey));
@@ -180,7 +198,10 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
   #unfire(fp: string, key: string): boolean {
     const set = this.#firing.get(fp);
     set?.delete(key);
-    if (set && set.size === 0) this.#firing.delete(fp);
+    if (set && set.size === 0) {
+      this.#firing.delete(fp);
+      this.#alertOf.delete(fp);
+    }
     return !this.#firing.has(fp);
   }
 

@@ -64,6 +64,9 @@ export const a9StuckCodeRun: Rule = {
   name: 'Stuck CodeRun',
   kinds: ['coderun'],
   timeBased: true,
+  // a CodeRun delivered Running (or without a phase) whose Succeeded is the next event in the
+  // stream must not count as stuck; nor one whose pod the pod watch has not delivered yet
+  tickOnly: true,
   evaluate(signal, view): AlertDraft[] {
     if (signal.kind !== 'coderun' || isIgnored(signal.correlation)) return [];
     const cr = orEmpty(signal.coderun);

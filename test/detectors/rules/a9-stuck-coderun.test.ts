@@ -1,5 +1,6 @@
 import t from 'tap';
 import { a9StuckCodeRun } from '../../../src/detectors/rules/a9-stuck-coderun.js';
+import { evaluateAll, TICK_ONLY_ALERTS } from '../../../src/detectors/registry.js';
 import type { Correlation } from '../../../src/domain/signal.js';
 import type { CodeRun } from '../../../src/domain/kube.js';
 import type { ViewOptions } from './kube-fixtures.js';
@@ -186,5 +187,26 @@ void t.test('an A9 draft is keyed by the CodeRun name and carries its events', (
   t.ok(
     d?.evidence.some((l) => l.startsWith('event Warning FailedCreate (x9): Error creating: pods')),
   );
+  t.end();
+});
+
+void t.test('A9 runs on the timer only, never on a watch event', (t) => {
+  const cr = coderun('coderun-pending');
+  const tick = evaluateAll(coderunSignal(cr, corr({ agent: 'cleo' })), view());
+  t.same(
+    tick.map((d) => d.alert),
+    ['A9'],
+    'the timer sees a CodeRun Pending for 14 minutes as stuck',
+  );
+  const event = evaluateAll(
+    { kind: 'coderun', coderun: cr, correlation: corr({ agent: 'cleo' }), cause: 'event' },
+    view(),
+  );
+  t.same(
+    event.map((d) => d.alert),
+    [],
+    'a watch event may carry a state the CodeRun already left (its Succeeded may be the next event)',
+  );
+  t.ok(TICK_ONLY_ALERTS.has('A9'));
   t.end();
 });
