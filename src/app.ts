@@ -22,6 +22,7 @@ import { registerAuth } from './routes/auth.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { healthRoutes } from './routes/health.js';
 import { thresholdRoutes, type ThresholdSource } from './routes/thresholds.js';
+import { leaderRoutes, type LeaderBody } from './routes/leader.js';
 import { VERSION } from './version.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -45,6 +46,8 @@ export interface AppDeps {
   onSilencesChanged?: () => void;
   /** The A3/A8/A9 thresholds in force (`GET /api/v1/thresholds`); none → the route is absent. */
   thresholds?: ThresholdSource;
+  /** This replica's leadership (`GET /api/v1/leader`). */
+  leader: () => LeaderBody;
 }
 
 export interface ServerTimeouts {
@@ -138,6 +141,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(
     healthRoutes({ version: VERSION, readiness: deps.readiness, metrics: deps.metrics }),
   );
+  await app.register(leaderRoutes(deps.leader));
   await app.register(
     sessionRoutes(deps.sessions, { defaultRepoOwner: deps.defaultRepoOwner ?? '5dlabs' }),
   );

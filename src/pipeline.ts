@@ -57,12 +57,15 @@ import {
 } from './sources/logs/index.js';
 import { agentContainerName, isSidecarName, statusOf } from './domain/pod-containers.js';
 import { millis } from './domain/kube-time.js';
-import { Background } from './runtime/index.js';
 import { RunHistory } from './sessions/run-history.js';
 import { describeThreshold, learnThreshold } from './detectors/thresholds/adaptive.js';
 import { THRESHOLD_KINDS, type ThresholdFor, type ThresholdKind } from './domain/threshold.js';
 import type { AgentThresholds } from './domain/session.js';
 import type { ThresholdRow } from './routes/thresholds.js';
+import { Background, IntervalJob } from './runtime/index.js';
+import { createLeadership, type ElectorTimings, type Leadership } from './leader/leadership.js';
+import type { LeadershipPlan } from './leader/plan.js';
+import { replicaIdentity } from './leader/identity.js';
 import { createProactiveSources, type ProactiveSources } from './sources/platform/proactive.js';
 
 export interface HealerDeps {
@@ -92,11 +95,19 @@ export interface HealerDeps {
   >;
   /** Reflector tuning (tests shorten backoff and inactivity). */
   reflector?: ConstructorParameters<typeof InformerHub>[0]['reflector'];
+  /**
+   * Who runs the background work: `alone` (the default: this process always leads) or elected on
+   * a Lease (`healer serve` with PostgreSQL and a cluster; see `leader/plan.ts`).
+   */
+  leadership?: { plan: Exclude<LeadershipPlan, { mode: 'refuse' }>; timings?: ElectorTimings };
+  /** How often the leader reads which sessions other replicas started or ended (shared store). */
+  sessionSyncMs?: number;
 }
 
 export type Healer = Awaited<ReturnType<typeof createHealer>>;
 
 const SWEEP_INTERVAL_MS = 60_000;
+const SESSION_SYNC_MS = 2_000;
 
 /**
  * The one place that wires Healer together:
@@ -107,6 +118,11 @@ export async function createHealer(deps: HealerDeps) {
   const clock = deps.clock ?? systemClock;
   const kube = deps.kube ?? loadKubeAccess(config.env);
   const stageOf = (agent: string) => config.heal.stages.agents[normaliseAgent(agent)] ?? 'other';
+  const plan = deps.leadership?.plan ?? {
+    mode: 'alone' as const,
+    identity: replicaIdentity(config.env),
+    why: 'one process',
+  };
 
   // --- sessions ---
   const sessions = new SessionService({
@@ -297,6 +313,7 @@ export async function createHealer(deps: HealerDeps) {
   });
   const dispatcher = new Dispatcher({
     store,
+    owner: plan.identity,
     handlers,
     clock,
     logger,
@@ -511,7 +528,11 @@ export async function createHealer(deps: HealerDeps) {
       onObject,
     });
     const h = hub;
-    readiness.register('kubernetes', () => h.readiness());
+    readiness.register('kubernetes', () =>
+      h.started
+        ? h.readiness()
+        : { ok: true, detail: 'not watching: this replica is not the leader' },
+    );
   } else {
     readiness.register('kubernetes', () => ({ ok: true, detail: `watching off: ${kube.reason}` }));
   }
@@ -546,10 +567,6 @@ export async function createHealer(deps: HealerDeps) {
       observe: (key, drafts) => tracker.observe(key, drafts),
     });
   }
-  /** Background work started with the service and stopped before what it feeds. */
-  const background = new Background()
-    .add('metrics-sampler', proactive?.samplerJob)
-    .add('platform-watcher', proactive?.platformJob);
 
   // --- logs (detection.md §4): Loki when LOKI_URL is set, else the pod-log follower ---
   const catalogue = loadCatalogue(config.heal.patterns.file ?? DEFAULT_CATALOGUE_PATH);
@@ -691,6 +708,7 @@ export async function createHealer(deps: HealerDeps) {
       lokiUid: config.env.HEALER_GRAFANA_LOKI_UID,
     },
     thresholds: { policy: { ...policy, learn: learning.learn }, rows: thresholdRows },
+    leader: () => leadership.view(),
     timeouts: {
       requestMs: config.env.HEALER_REQUEST_TIMEOUT_SECONDS * 1000,
       headersMs: config.env.HEALER_HEADERS_TIMEOUT_SECONDS * 1000,
@@ -699,27 +717,6 @@ export async function createHealer(deps: HealerDeps) {
     },
   });
 
-  const timers: NodeJS.Timeout[] = [];
-  /** A background loop: never overlaps itself, never lets a failure escape. */
-  /** Background passes in progress: stop() waits for them before it closes the store. */
-  const passes = new Set<Promise<unknown>>();
-  const every = (ms: number, fn: () => Promise<unknown> | void, what = 'background pass') => {
-    let running = false;
-    const t = setInterval(() => {
-      if (running) return;
-      running = true;
-      const pass = Promise.resolve()
-        .then(fn)
-        .catch((err: unknown) => logger.error({ err }, `${what} failed; will run again`))
-        .finally(() => {
-          running = false;
-          passes.delete(pass);
-        });
-      passes.add(pass);
-    }, ms);
-    t.unref();
-    timers.push(t);
-  };
   const sweep = async () => {
     try {
       const r = await sessions.sweep();
@@ -759,6 +756,123 @@ export async function createHealer(deps: HealerDeps) {
     if (!opts.dryRun) await decisions.recheckDue((fp) => tracker.isFiring(fp));
     return swept;
   };
+  const loadActive = async () => {
+    const h = await history.load();
+    if (h.dropped)
+      logger.warn('the stored run history was unreadable; thresholds are learned again');
+    active = new Map((await store.activeSessions()).map((s) => [s.play_id, s]));
+    reindex();
+    if (hub) for (const s of active.values()) hub.addNamespace(s.namespace);
+  };
+  /**
+   * Sessions other replicas started or ended (they share the store): the leader reads the active
+   * play ids (no documents) and fetches only what changed.
+   */
+  const syncActive = async () => {
+    const stored = new Map<string, string>();
+    let cursor: string | undefined;
+    do {
+      const page = await store.listSessions({
+        status: 'active',
+        limit: 1000,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const x of page.sessions) stored.set(x.play_id, x.started_at);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    const changed = [
+      ...[...stored].filter(([id, at]) => active.get(id)?.started_at !== at).map(([id]) => id),
+      ...[...active.keys()].filter((id) => !stored.has(id)),
+    ];
+    for (const playId of changed) {
+      const s = await store.getSession(playId);
+      if (s) {
+        remember(s);
+        if (s.status === 'active') hub?.addNamespace(s.namespace);
+      } else {
+        active.delete(playId);
+        reindex();
+      }
+    }
+  };
+  const job = (name: string, everyMs: number, run: () => Promise<unknown>, immediate = false) =>
+    new IntervalJob({ name, everyMs, run, logger, immediate });
+  const sweepJob = job('session sweep', SWEEP_INTERVAL_MS, sweep);
+
+  /**
+   * The leader's work, one unit: started when this replica leads, stopped (in reverse) when it
+   * stops leading. Producers stop before what they feed: the watches and pollers, then the
+   * decisions in flight, then the outbox dispatcher.
+   */
+  const background = new Background()
+    .add('sessions', { start: loadActive, stop: () => Promise.resolve() })
+    .add('outbox dispatcher', dispatcher)
+    .add('decisions', {
+      start: () => undefined,
+      stop: async () => {
+        await tracker.idle();
+        await decisions.idle();
+      },
+    })
+    .add(
+      'kubernetes watches',
+      hub && {
+        start: () => {
+          hub.start();
+          logger.info(
+            { source: (kube as { source: string }).source, watches: hub.watchCount },
+            'watching the cluster',
+          );
+          if (proactive) logger.info(proactive.describe());
+        },
+        stop: () => hub.stop(),
+      },
+    )
+    // the proactive sources read the watches' caches
+    .add('metrics-sampler', proactive?.samplerJob)
+    .add('platform-watcher', proactive?.platformJob)
+    .add(
+      'rule timer',
+      job('rule tick', config.env.HEALER_RULE_TICK_SECONDS * 1000, () => tick()),
+    )
+    .add('pull-request poller', poller)
+    .add('loki poller', loki)
+    .add('pod logs', podLogs)
+    .add(
+      'log checklist',
+      loki || podLogs ? job('log checklist pass', 5000, () => logStage.tick()) : undefined,
+    )
+    .add('session sweep', {
+      start: async () => {
+        await sweep();
+        sweepJob.start();
+      },
+      stop: () => sweepJob.stop(),
+    })
+    .add(
+      'session sync',
+      store.kind === 'postgres'
+        ? job('session sync', deps.sessionSyncMs ?? SESSION_SYNC_MS, syncActive, true)
+        : undefined,
+    );
+
+  const leadership: Leadership = createLeadership({
+    plan,
+    logger,
+    timings: deps.leadership?.timings ?? {},
+    work: {
+      start: () => background.start(),
+      stop: async (reason) => {
+        logger.info({ reason }, 'stopping the leader work');
+        await background.stop();
+      },
+    },
+    onChange: (view, transition) => {
+      metrics.leader.set(view.leader ? 1 : 0);
+      if (transition) metrics.leaderTransitions.inc({ to: view.leader ? 'leader' : 'follower' });
+    },
+  });
+  metrics.leader.set(0);
 
   return {
     app,
@@ -773,6 +887,7 @@ export async function createHealer(deps: HealerDeps) {
     poller,
     logStage,
     proactive,
+    leadership,
     background,
     history,
     get loki() {
@@ -783,53 +898,36 @@ export async function createHealer(deps: HealerDeps) {
     },
     /** Runs one timer pass now (tests and the CLI). */
     tick,
+    /** Reads which sessions other replicas started or ended now (tests). */
+    syncActive,
     /** Loads the active sessions and starts watching, without timers or actions (CLI passes). */
     async load(): Promise<void> {
-      const h = await history.load();
-      if (h.dropped)
-        logger.warn('the stored run history was unreadable; thresholds are learned again');
-      active = new Map((await store.activeSessions()).map((s) => [s.play_id, s]));
-      reindex();
-      if (hub) {
-        for (const s of active.values()) hub.addNamespace(s.namespace);
-        hub.start();
-      }
+      await loadActive();
+      hub?.start();
     },
-    /** Starts background work (called once the HTTP server listens). */
+    /**
+     * Starts the leadership (called once the HTTP server listens): alone, the background work
+     * runs when this resolves; elected, it runs while this replica holds the Lease.
+     */
     async start(): Promise<void> {
-      await this.load();
-      if (hub) {
-        logger.info(
-          { source: kube.kc ? (kube as { source: string }).source : null, watches: hub.watchCount },
-          'watching the cluster',
-        );
-      } else {
+      if (!hub) {
         logger.warn(
           `Kubernetes watching is off: ${(kube as { reason: string }).reason}. The session API still serves.`,
         );
       }
-      every(config.env.HEALER_RULE_TICK_SECONDS * 1000, () => tick());
-      poller?.start();
-      dispatcher.start();
-      loki?.start();
-      podLogs?.start();
-      if (loki || podLogs) every(5000, () => logStage.tick(), 'log checklist pass');
-      if (proactive) logger.info(proactive.describe());
-      await background.start();
-      await sweep();
-      every(SWEEP_INTERVAL_MS, sweep);
+      await leadership.start();
     },
-    /** Stops accepting requests, finishes in-flight ones, stops background work, closes the store. */
+    /**
+     * Stops accepting requests and finishes in-flight ones while the leader work stops (and the
+     * Lease is released, so another replica takes over at once), then closes the store.
+     */
     async stop(): Promise<void> {
-      for (const t of timers) clearInterval(t);
-      await drainHttp(app, config.env.HEALER_SHUTDOWN_DRAIN_SECONDS * 1000, logger);
-      // Producers first (they write to the store), then what they started, then the store.
-      await poller?.stop();
-      await loki?.stop();
-      await podLogs?.stop();
-      await background.stop();
+      await Promise.all([
+        drainHttp(app, config.env.HEALER_SHUTDOWN_DRAIN_SECONDS * 1000, logger),
+        leadership.stop(),
+      ]);
+      // CLI passes (`load()`) watch without leading: their work in flight ends here.
       await hub?.stop();
-      while (passes.size) await Promise.all([...passes]);
       await tracker.idle();
       await decisions.idle();
       await dispatcher.stop();

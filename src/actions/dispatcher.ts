@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { ActionRecord, RemediationAttempt } from '../domain/action.js';
 import type { Incident } from '../domain/incident.js';
@@ -9,6 +10,8 @@ import { ActionError, type ActionHandler } from './handler.js';
 
 export interface DispatcherOptions {
   store: Pick<IncidentStore, 'getIncident'> & OutboxStore;
+  /** Who claims the due actions (the replica's identity): two dispatchers never run the same one. */
+  owner: string;
   handlers: readonly ActionHandler[];
   clock: Clock;
   logger: Logger;
@@ -21,6 +24,12 @@ export interface DispatcherOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** Retryable failures after which an action is given up (≈ a day with the default backoff). */
   maxAttempts?: number;
+  /**
+   * How long a pass's claim on its actions lasts (default the deadline plus 15 s: after a kill -9
+   * the next leader waits at most this long for the actions the dead one had claimed). An action starts
+   * only while a whole deadline of its claim is left, so a claim never lapses while it runs.
+   */
+  claimLeaseMs?: number;
 }
 
 /**
@@ -68,6 +77,7 @@ export class Dispatcher {
   readonly #byKey = new Map<string, ActionHandler>();
   /** Outbox passes: on a timer and when kicked, never two at once. */
   readonly #job: IntervalJob<number>;
+  #stopping = false;
 
   constructor(opts: DispatcherOptions) {
     this.#o = opts;
@@ -88,11 +98,26 @@ export class Dispatcher {
   }
 
   start(): void {
+    this.#stopping = false;
     this.#job.start();
   }
 
+  /**
+   * Stops: the pass in progress finishes the action it runs and starts no other; the claims left
+   * are released so the next leader takes those actions at once.
+   */
   async stop(): Promise<void> {
+    this.#stopping = true;
     await this.#job.stop();
+    try {
+      await this.#o.store.releaseClaims(this.#o.owner);
+    } catch (err) {
+      this.#o.logger.warn({ err }, 'could not release the outbox claims; they lapse on their own');
+    }
+  }
+
+  get #deadlineMs(): number {
+    return this.#o.deadlineMs ?? 30_000;
   }
 
   /** Run due actions now (coalesced with a pass in progress). */
@@ -114,7 +139,17 @@ export class Dispatcher {
   }
 
   async #pass(): Promise<number> {
-    const due = await this.#o.store.dueActions(this.#o.clock.now(), 200);
+    const leaseMs = this.#o.claimLeaseMs ?? this.#deadlineMs + 15_000;
+    const claimedAt = performance.now();
+    const due = await this.#o.store.claimDueActions(
+      this.#o.clock.now(),
+      200,
+      this.#o.owner,
+      leaseMs,
+    );
+    /** An action starts only while its claim outlasts its deadline (else the next pass claims it again). */
+    const mayStart = () =>
+      !this.#stopping && performance.now() < claimedAt + leaseMs - this.#deadlineMs;
     const byIncident = new Map<string, ActionRecord[]>();
     for (const a of due) {
       const list = byIncident.get(a.incidentId);
@@ -122,17 +157,18 @@ export class Dispatcher {
       else byIncident.set(a.incidentId, [a]);
     }
     const counts = await Promise.all(
-      [...byIncident.values()].map((list) => this.#runIncident(list)),
+      [...byIncident.values()].map((list) => this.#runIncident(list, mayStart)),
     );
     return counts.reduce((a, b) => a + b, 0);
   }
 
   /** In order; notifications run regardless, the rest stop at the first action that did not finish. */
-  async #runIncident(due: ActionRecord[]): Promise<number> {
+  async #runIncident(due: ActionRecord[], mayStart: () => boolean): Promise<number> {
     const all = await this.#o.store.actionsFor(due[0].incidentId);
     let ran = 0;
     let blocked = false;
     for (const a of due) {
+      if (!mayStart()) break;
       const independent = a.action.kind === 'notify' || a.action.kind === 'remember';
       if (blocked && !independent) continue;
       if (NEEDS_ISSUE.has(a.action.kind) && this.#issuePending(all, a)) {
@@ -194,7 +230,7 @@ export class Dispatcher {
       return 'failed';
     }
     const session = incident.playId ? ((await this.#o.sessionOf(incident.playId)) ?? null) : null;
-    const deadlineMs = this.#o.deadlineMs ?? 30_000;
+    const deadlineMs = this.#deadlineMs;
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     try {

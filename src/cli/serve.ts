@@ -3,6 +3,9 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { createLogger } from '../observability/logger.js';
 import { openStore } from '../store/open.js';
 import { createHealer } from '../pipeline.js';
+import { loadKubeAccess } from '../sources/kube/kubeconfig.js';
+import { planLeadership } from '../leader/plan.js';
+import { probeLease } from '../leader/probe.js';
 import { CliError } from './io.js';
 
 /** `healer serve`: the service. Resolves when the process should exit, with its code. */
@@ -15,6 +18,15 @@ export async function serve(opts: { config?: string }): Promise<number> {
     throw err;
   }
   const logger = createLogger(config.env.LOG_LEVEL);
+  // Who runs the background work, decided before anything opens: a combination that could let
+  // two replicas act at once is refused with one line.
+  const kube = loadKubeAccess(config.env);
+  const plan = planLeadership(config, kube);
+  if (plan.mode === 'refuse') throw new CliError(`cannot start: ${plan.reason}`, 1);
+  if (plan.mode === 'lease') {
+    const unreachable = await probeLease(plan.kc, plan.lease);
+    if (unreachable) throw new CliError(`cannot start: ${unreachable}`, 1);
+  }
   let store;
   try {
     store = await openStore(config.store);
@@ -23,7 +35,7 @@ export async function serve(opts: { config?: string }): Promise<number> {
     throw new CliError(err instanceof Error ? err.message : String(err), 1);
   }
 
-  const healer = await createHealer({ config, logger, store });
+  const healer = await createHealer({ config, logger, store, kube, leadership: { plan } });
   process.on('uncaughtException', (err) => {
     logger.fatal({ err }, 'uncaught exception; exiting');
     process.exit(1);
@@ -37,7 +49,12 @@ export async function serve(opts: { config?: string }): Promise<number> {
   const address = healer.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.env.HEALER_PORT;
   logger.info(
-    { url: `http://${config.env.HEALER_HOST}:${port}`, port, store: config.store.kind },
+    {
+      url: `http://${config.env.HEALER_HOST}:${port}`,
+      port,
+      store: config.store.kind,
+      identity: plan.identity,
+    },
     'Healer listening',
   );
   await healer.start();

@@ -36,6 +36,25 @@ export const envSchema = z
           .min(1, 'at least one namespace or *'),
       ),
     HEALER_STORE: storeSpec,
+    /** How many replicas the deployment runs (the chart sets it); more than one needs PostgreSQL and a cluster. */
+    HEALER_REPLICAS: z.coerce.number().int().min(1).max(100).default(1),
+    /**
+     * The coordination.k8s.io/v1 Lease the replicas elect their leader on. Unset: `healer-leader`
+     * when the store is PostgreSQL and a cluster is found; set with no cluster, Healer refuses to start.
+     */
+    HEALER_LEADER_LEASE: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'not a Lease name')
+      .max(253)
+      .optional(),
+    /** Namespace of that Lease (the chart: the release namespace). Default: the pod's, else the first watched one. */
+    HEALER_LEADER_NAMESPACE: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'not a namespace name')
+      .optional(),
+    /** This replica's identity in the Lease (downward API); else HOSTNAME, else host name and pid. */
+    POD_NAME: z.string().optional(),
+    HOSTNAME: z.string().optional(),
     KUBECONFIG: z.string().optional(),
     /** Set by Kubernetes inside a pod; with the service account files it means in-cluster credentials. */
     KUBERNETES_SERVICE_HOST: z.string().optional(),
@@ -99,6 +118,12 @@ export const envSchema = z
       .default('info'),
   })
   .superRefine((env, ctx) => {
+    if (env.HEALER_REPLICAS > 1 && !/^postgres(ql)?:\/\//.test(env.HEALER_STORE))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HEALER_REPLICAS'],
+        message: `${env.HEALER_REPLICAS} replicas need the PostgreSQL store (HEALER_STORE=postgres://…); ${env.HEALER_STORE.split(':')[0]} is one process's store`,
+      });
     if (env.HEALER_HEADERS_TIMEOUT_SECONDS > env.HEALER_REQUEST_TIMEOUT_SECONDS)
       ctx.addIssue({
         code: 'custom',

@@ -109,6 +109,21 @@ export interface OutboxStore {
   actionsFor(incidentId: string): Promise<ActionRecord[]>;
   /** Pending actions whose `nextAttemptAt` has come, oldest first. */
   dueActions(now: Date, limit: number): Promise<ActionRecord[]>;
+  /**
+   * Due actions no other owner holds, claimed by `owner` for `leaseMs` (oldest first): two
+   * dispatchers claiming at once (an old leader still finishing and a new one) take disjoint
+   * actions. Recording an action (`finishAction`, `updateAction`) ends its claim; a claim whose
+   * owner died lapses after `leaseMs`. PostgreSQL claims with `FOR UPDATE SKIP LOCKED`; the
+   * one-process stores keep claims in the process.
+   */
+  claimDueActions(
+    now: Date,
+    limit: number,
+    owner: string,
+    leaseMs: number,
+  ): Promise<ActionRecord[]>;
+  /** Ends every claim `owner` holds (a leader that stops hands its claimed actions on at once). */
+  releaseClaims(owner: string): Promise<void>;
   updateAction(
     id: string,
     change: (current: ActionRecord) => ActionRecord | undefined,
@@ -172,7 +187,9 @@ export type Store = SessionStore &
 export const encodeListCursor = (s: { started_at: string; play_id: string }): string =>
   Buffer.from(`${s.started_at}|${s.play_id}`).toString('base64url');
 
-export function decodeListCursor(cursor: string): { started_at: string; play_id: string } | undefined {
+export function decodeListCursor(
+  cursor: string,
+): { started_at: string; play_id: string } | undefined {
   const raw = Buffer.from(cursor, 'base64url').toString('utf8');
   const i = raw.indexOf('|');
   if (i <= 0) return undefined;

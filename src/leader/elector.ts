@@ -158,6 +158,13 @@ export class LeaderElector {
     };
   }
 
+  /** When the observed lease runs out unless renewed (its renew time plus its duration, ISO), or null. */
+  expiresAt(): string | null {
+    const r = this.#observed;
+    if (!r?.holder || !r.renewTime) return null;
+    return new Date(Date.parse(r.renewTime) + r.leaseDurationSeconds * 1000).toISOString();
+  }
+
   start(): void {
     if (this.#loop) return;
     this.#watch.start();

@@ -23,6 +23,10 @@ export class Metrics {
   readonly actions: Counter<'action' | 'destination' | 'outcome'>;
   /** `healer_ready{check}`: the /ready checks, once `observeReadiness` named them. */
   readonly ready: Gauge<'check'>;
+  /** `healer_leader`: 1 while this replica runs the background work (holds the Lease, or is alone). */
+  readonly leader: Gauge;
+  /** `healer_leader_transitions_total{to}`: this replica became the leader, or stopped being it. */
+  readonly leaderTransitions: Counter<'to'>;
   #readiness: ReadinessSource | undefined;
 
   /** Export the checks of /ready as `healer_ready{check}` (the store alert reads it). */
@@ -46,6 +50,17 @@ export class Metrics {
         const counts = await opts.sessionCounts();
         for (const status of SESSION_STATUSES) this.set({ status }, counts[status]);
       },
+    });
+    this.leader = new Gauge({
+      name: 'healer_leader',
+      help: 'Whether this replica is the leader that runs watches, polling, timers and actions (1) or a follower (0)',
+      registers: [this.registry],
+    });
+    this.leaderTransitions = new Counter({
+      name: 'healer_leader_transitions_total',
+      help: 'Leadership changes of this replica: to="leader" when it gained the lead, to="follower" when it lost it',
+      labelNames: ['to'],
+      registers: [this.registry],
     });
     this.alerts = new Counter({
       name: 'healer_alerts_total',

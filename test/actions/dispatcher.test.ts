@@ -71,6 +71,7 @@ async function setup(
   const outcomes: string[] = [];
   const d = new Dispatcher({
     store,
+    owner: 'test-replica',
     handlers,
     clock,
     logger: silentLogger(),
@@ -285,3 +286,70 @@ void t.test(
     });
   },
 );
+
+void t.test(
+  'two dispatchers on one store (an old leader still draining and a new one) run each action once',
+  async (t) => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const gh = fake(['open-issue'], 'github', async () => {
+      await gate;
+      return { number: 7 };
+    });
+    const notify = fake(['notify'], 'discord', () => ({ sent: true }));
+    const {
+      d: oldLeader,
+      store,
+      clock,
+    } = await setup(
+      [gh.h, notify.h],
+      [{ kind: 'open-issue' }, { kind: 'notify', event: 'opened' }],
+    );
+    const newLeader = new Dispatcher({
+      store,
+      owner: 'new-leader',
+      handlers: [gh.h, notify.h],
+      clock,
+      logger: silentLogger(),
+      sessionOf: () => Promise.resolve(undefined),
+    });
+    const first = oldLeader.runOnce(); // claims both, blocks in open-issue
+    await new Promise((r) => setTimeout(r, 20));
+    t.equal(await newLeader.runOnce(), 0, 'the new leader finds every due action claimed');
+    release();
+    t.equal(await first, 2);
+    t.same(gh.calls, ['open-issue'], 'the issue opened once');
+    t.same(notify.calls, ['notify'], 'notified once');
+    t.equal(await newLeader.runOnce(), 0, 'nothing left for the new leader');
+  },
+);
+
+void t.test('a stopping dispatcher starts no further action and releases its claims', async (t) => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const gh = fake(['open-issue', 'comment-issue'], 'github', async (ctx) => {
+    if (ctx.action.action.kind === 'open-issue') await gate;
+    return { number: 7 };
+  });
+  const {
+    d: oldLeader,
+    store,
+    clock,
+  } = await setup([gh.h], [{ kind: 'open-issue' }, { kind: 'comment-issue', comment: 'attempt' }]);
+  oldLeader.start();
+  await new Promise((r) => setTimeout(r, 20));
+  const stopped = oldLeader.stop();
+  release();
+  await stopped;
+  t.same(gh.calls, ['open-issue'], 'the action in flight finished; the next did not start');
+  const heir = new Dispatcher({
+    store,
+    owner: 'heir',
+    handlers: [gh.h],
+    clock,
+    logger: silentLogger(),
+    sessionOf: () => Promise.resolve(undefined),
+  });
+  t.equal(await heir.runOnce(), 1, 'the released action runs on the next leader at once');
+  t.same(gh.calls, ['open-issue', 'comment-issue']);
+});

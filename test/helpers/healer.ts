@@ -32,6 +32,9 @@ export async function testHealer(
     loki?: HealerDeps['loki'];
     /** Healer's own logger (default: silent). */
     logger?: HealerDeps['logger'];
+    /** Leader election (default: this process leads alone). */
+    leadership?: HealerDeps['leadership'];
+    sessionSyncMs?: number;
   } = {},
 ) {
   const cwd = tmpDir();
@@ -53,6 +56,8 @@ export async function testHealer(
     ...(opts.decisions ? { decisions: opts.decisions } : {}),
     ...(opts.github !== undefined ? { github: opts.github } : {}),
     ...(opts.loki ? { loki: opts.loki } : {}),
+    ...(opts.leadership ? { leadership: opts.leadership } : {}),
+    ...(opts.sessionSyncMs ? { sessionSyncMs: opts.sessionSyncMs } : {}),
   });
   return { healer, app: healer.app, store, clock, config };
 }

@@ -77,8 +77,14 @@ export class InformerHub extends EventEmitter<{ event: [HubEvent] }> {
     for (const { r } of this.#reflectors.values()) r.start();
   }
 
+  /** Stops every watch (the caches stay); `start()` resumes them (a replica that leads again). */
   async stop(): Promise<void> {
+    this.#started = false;
     await Promise.all([...this.#reflectors.values()].map(({ r }) => r.stop()));
+  }
+
+  get started(): boolean {
+    return this.#started;
   }
 
   /** Starts watching a namespace a session named (no-op when already watched or cluster-wide). */

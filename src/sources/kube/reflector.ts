@@ -50,7 +50,7 @@ export class Reflector<T extends KubeItem> {
   lastEventAt = 0;
   restarts = 0;
   readonly #o: ReflectorOptions<T>;
-  readonly #stop = new AbortController();
+  #stop = new AbortController();
   #abortWatch: AbortController | undefined;
   #rv: string | undefined;
   #loop: Promise<void> | undefined;
@@ -59,14 +59,18 @@ export class Reflector<T extends KubeItem> {
     this.#o = opts;
   }
 
+  /** Starts (or, after `stop()`, restarts: it watches on from the last resourceVersion it saw). */
   start(): void {
-    this.#loop ??= this.#run();
+    if (this.#loop) return;
+    if (this.#stop.signal.aborted) this.#stop = new AbortController();
+    this.#loop = this.#run();
   }
 
   async stop(): Promise<void> {
     this.#stop.abort();
     this.#abortWatch?.abort();
     await this.#loop;
+    this.#loop = undefined;
     this.state = 'stopped';
   }
 

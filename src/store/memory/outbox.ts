@@ -1,9 +1,11 @@
 import type { ActionRecord } from '../../domain/action.js';
 import type { Incident } from '../../domain/incident.js';
 import type { OutboxStore } from '../../domain/stores.js';
+import { ProcessClaims } from '../claims.js';
 import { clone, resolved, sortActions, type MemoryState } from './state.js';
 
 export class MemoryOutboxStore implements OutboxStore {
+  readonly #claims = new ProcessClaims();
   readonly #s: MemoryState;
 
   constructor(state: MemoryState) {
@@ -28,6 +30,22 @@ export class MemoryOutboxStore implements OutboxStore {
     return resolved(due.slice(0, limit).map(clone));
   }
 
+  async claimDueActions(
+    now: Date,
+    limit: number,
+    owner: string,
+    leaseMs: number,
+  ): Promise<ActionRecord[]> {
+    // Every due action is read: those held by another owner are skipped, not counted.
+    const due = await this.dueActions(now, Number.MAX_SAFE_INTEGER);
+    return this.#claims.claim(due, limit, owner, leaseMs);
+  }
+
+  releaseClaims(owner: string): Promise<void> {
+    this.#claims.release(owner);
+    return Promise.resolve();
+  }
+
   updateAction(
     id: string,
     change: (current: ActionRecord) => ActionRecord | undefined,
@@ -36,7 +54,10 @@ export class MemoryOutboxStore implements OutboxStore {
     const current = this.#s.actions.get(id);
     if (!current) return resolved(undefined);
     const next = change(clone(current));
-    if (next) this.#s.actions.set(id, clone(next));
+    if (next) {
+      this.#s.actions.set(id, clone(next));
+      this.#claims.end(id);
+    }
     return resolved(clone(next ?? current));
   }
 
@@ -53,6 +74,7 @@ export class MemoryOutboxStore implements OutboxStore {
     const inc = this.#s.incidents.get(next.incidentId);
     const nextInc = inc && incident ? incident(clone(inc)) : inc;
     this.#s.actions.set(id, clone(next));
+    this.#claims.end(id);
     if (nextInc && nextInc !== inc) this.#s.putIncident(nextInc, false);
     return resolved({ action: clone(next), incident: nextInc && clone(nextInc) });
   }

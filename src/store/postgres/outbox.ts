@@ -63,6 +63,13 @@ export class PostgresOutboxStore implements OutboxStore {
     );
   }
 
+  async releaseClaims(owner: string): Promise<void> {
+    await this.#db.query(
+      'UPDATE actions SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = $1',
+      [owner],
+    );
+  }
+
   updateAction(
     id: string,
     change: (current: ActionRecord) => ActionRecord | undefined,

@@ -1,9 +1,11 @@
 import type { ActionRecord } from '../../domain/action.js';
 import type { Incident } from '../../domain/incident.js';
 import type { OutboxStore } from '../../domain/stores.js';
+import { ProcessClaims } from '../claims.js';
 import { docs, type SqliteTables } from './tables.js';
 
 export class SqliteOutboxStore implements OutboxStore {
+  readonly #claims = new ProcessClaims();
   readonly #t: SqliteTables;
   readonly #actionsFor;
   readonly #due;
@@ -26,6 +28,22 @@ export class SqliteOutboxStore implements OutboxStore {
     return Promise.resolve(docs<ActionRecord>(this.#due.all(now.toISOString(), limit)));
   }
 
+  async claimDueActions(
+    now: Date,
+    limit: number,
+    owner: string,
+    leaseMs: number,
+  ): Promise<ActionRecord[]> {
+    // Every due action is read: those held by another owner are skipped, not counted.
+    const due = await this.dueActions(now, Number.MAX_SAFE_INTEGER);
+    return this.#claims.claim(due, limit, owner, leaseMs);
+  }
+
+  releaseClaims(owner: string): Promise<void> {
+    this.#claims.release(owner);
+    return Promise.resolve();
+  }
+
   updateAction(
     id: string,
     change: (current: ActionRecord) => ActionRecord | undefined,
@@ -36,6 +54,7 @@ export class SqliteOutboxStore implements OutboxStore {
       const next = change(structuredClone(current));
       if (!next) return current;
       this.#t.putAction(next);
+      this.#claims.end(id);
       return next;
     });
   }
@@ -50,6 +69,7 @@ export class SqliteOutboxStore implements OutboxStore {
       if (!current) return { action: undefined, incident: undefined };
       const next = change(current);
       this.#t.putAction(next);
+      this.#claims.end(id);
       const inc = this.#t.readIncident(next.incidentId);
       const nextInc = inc && incident ? incident(structuredClone(inc)) : inc;
       if (nextInc && nextInc !== inc) this.#t.putIncident(nextInc, false);

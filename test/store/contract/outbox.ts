@@ -56,4 +56,51 @@ export function outboxStoreContract(t: Test, make: StoreFactory): void {
     );
     t.equal((await store.actionsFor(incident.id))[0]?.state, 'pending');
   });
+
+  void t.test(
+    'claims: two owners never take the same due action; recording, releasing or lapsing ends a claim',
+    async (t) => {
+      const store = await make();
+      t.teardown(() => store.close());
+      await seedDecision(store);
+      const [a, b] = await Promise.all([
+        store.claimDueActions(at(6), 1, 'replica-a', 60_000),
+        store.claimDueActions(at(6), 1, 'replica-b', 60_000),
+      ]);
+      t.same(
+        [...a, ...b].map((x) => x.id).sort(),
+        ['act-1', 'act-2'],
+        'each owner claimed one, not the same one',
+      );
+      t.same(await store.claimDueActions(at(6), 10, 'replica-c', 60_000), [], 'all held');
+      t.same(
+        (await store.claimDueActions(at(6), 10, 'replica-a', 60_000)).map((x) => x.id),
+        a.map((x) => x.id),
+        'an owner claims its own actions again',
+      );
+      t.same(
+        (await store.dueActions(at(6), 10)).map((x) => x.id),
+        ['act-1', 'act-2'],
+        'dueActions stays a plain read',
+      );
+      await store.finishAction(a[0].id, (x) => ({ ...x, attempts: x.attempts + 1 }));
+      t.same(
+        (await store.claimDueActions(at(6), 10, 'replica-c', 60_000)).map((x) => x.id),
+        [a[0].id],
+        'recording an outcome ends the claim',
+      );
+      await store.releaseClaims('replica-b');
+      t.same(
+        (await store.claimDueActions(at(6), 10, 'replica-d', 50)).map((x) => x.id),
+        [b[0].id],
+        'released claims are free at once',
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      t.same(
+        (await store.claimDueActions(at(6), 10, 'replica-e', 60_000)).map((x) => x.id).sort(),
+        [b[0].id],
+        'a claim lapses after its lease (replica-c still holds its claim)',
+      );
+    },
+  );
 }
