@@ -4,7 +4,7 @@
 // Run: npx tsx bench/api.ts [--seconds 10] [--connections 50]
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -37,7 +37,7 @@ const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
 
 const dir = mkdtempSync(join(tmpdir(), 'healer-api-bench-'));
 const config = loadConfig({
-  env: { HEALER_STORE: `sqlite:${join(dir, 'h.db')}`, HEALER_PROMPTS_DIR: 'prompts' },
+  env: { HEALER_STORE: `sqlite:${join(dir, 'h.db')}`, HEALER_PROMPTS_DIR: resolve('prompts') },
   cwd: dir,
 });
 const store = openSqliteStore(join(dir, 'h.db'));

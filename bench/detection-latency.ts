@@ -63,7 +63,7 @@ for (let i = 0; i < PODS; i++) {
 
 const t0 = performance.now();
 await healer.start();
-await waitFor(() => healer.hub?.readiness().ok, { timeoutMs: 120_000, what: 'initial list' });
+await waitFor(() => healer.hub?.readiness().ok, { timeoutMs: 900_000, intervalMs: 500, what: 'initial list' });
 console.log(`initial list of ${healer.hub?.list('pod').length} pods in ${(performance.now() - t0).toFixed(0)} ms`);
 await healer.tick();
 await healer.tracker.idle();

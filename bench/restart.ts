@@ -3,7 +3,7 @@
 // Run: npx tsx bench/restart.ts [--sessions 10000]
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { loadConfig } from '../src/config/index.js';
@@ -17,7 +17,7 @@ const N = Number(values.sessions);
 
 async function readyAfterStart(path: string): Promise<number> {
   const t0 = performance.now();
-  const config = loadConfig({ env: { HEALER_STORE: `sqlite:${path}`, HEALER_PROMPTS_DIR: 'prompts' }, cwd: tmpdir() });
+  const config = loadConfig({ env: { HEALER_STORE: `sqlite:${path}`, HEALER_PROMPTS_DIR: resolve('prompts') }, cwd: tmpdir() });
   const store = openSqliteStore(path);
   const healer = await createHealer({ config, logger: pino({ level: 'silent' }), store, kube: { kc: null, reason: 'bench' }, github: null });
   await healer.load();
