@@ -96,6 +96,8 @@ export const envSchema = z
     OPENMEMORY_URL: optionalUrl,
     OPENMEMORY_API_KEY: z.string().min(1).optional(),
     HEALER_CONFIG: z.string().min(1).optional(),
+    /** The platform's cto-config.json: `defaults.remediation.maxIterations` and `syncTimeoutSecs`. */
+    CTO_CONFIG_PATH: z.string().min(1).optional(),
     /** Grafana's base URL: the dashboard's incident page links to the logs in Grafana Explore. */
     HEALER_GRAFANA_URL: optionalUrl,
     /** The uid of the Loki data source in that Grafana. */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { envSchema, ENV_KEYS, type Env } from './env.js';
 import { healConfigSchema, type HealConfig } from '../domain/heal-config.js';
 
@@ -27,6 +27,84 @@ export interface Config {
   clusterWide: boolean;
   namespaces: string[];
   github: { enabled: boolean; auth: 'token' | 'app' | null };
+  /** What was taken from the platform's cto-config.json (`CTO_CONFIG_PATH`), or null when unset. */
+  ctoConfig: CtoRemediationDefaults | null;
+}
+
+/** `defaults.remediation` of the platform's cto-config.json, as Healer applies it. */
+export interface CtoRemediationDefaults {
+  path: string;
+  /** → `remediation.maxIterations` unless heal-config.json sets it. */
+  maxIterations: number | null;
+  /** → `remediation.cooldownMinutes` (the wait for a fix to sync before the next attempt) unless heal-config.json sets it. */
+  syncTimeoutSecs: number | null;
+}
+
+/** The part of cto-config.json Healer reads; everything else in the file is the platform's. */
+const ctoConfigSchema = z.object({
+  defaults: z
+    .object({
+      remediation: z
+        .object({
+          maxIterations: z.number().int().min(1).max(20).optional(),
+          syncTimeoutSecs: z.number().int().min(1).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+});
+
+/** Reads `defaults.remediation` of cto-config.json; problems are named with the file and field. */
+function readCtoConfig(path: string, problems: ConfigProblem[]): CtoRemediationDefaults | null {
+  const source = `CTO_CONFIG_PATH ${path}`;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    problems.push({
+      source,
+      message:
+        err instanceof SyntaxError
+          ? `not valid JSON: ${err.message}`
+          : `cannot be read: ${errMsg(err)}`,
+    });
+    return null;
+  }
+  const r = ctoConfigSchema.safeParse(raw);
+  if (!r.success) {
+    problems.push(...issues(r.error, (p) => `${source}: ${p || '(root)'}`));
+    return null;
+  }
+  const d = r.data.defaults?.remediation;
+  return {
+    path,
+    maxIterations: d?.maxIterations ?? null,
+    syncTimeoutSecs: d?.syncTimeoutSecs ?? null,
+  };
+}
+
+/** heal-config.json's own `remediation` values win over cto-config.json's defaults. */
+function applyCtoDefaults(
+  heal: HealConfig,
+  healInput: unknown,
+  cto: CtoRemediationDefaults,
+): HealConfig {
+  const own =
+    typeof healInput === 'object' && healInput !== null
+      ? ((healInput as { remediation?: Record<string, unknown> }).remediation ?? {})
+      : {};
+  return {
+    ...heal,
+    remediation: {
+      ...heal.remediation,
+      ...(cto.maxIterations !== null && own.maxIterations === undefined
+        ? { maxIterations: cto.maxIterations }
+        : {}),
+      ...(cto.syncTimeoutSecs !== null && own.cooldownMinutes === undefined
+        ? { cooldownMinutes: cto.syncTimeoutSecs / 60 }
+        : {}),
+    },
+  };
 }
 
 export class ConfigError extends Error {
@@ -115,11 +193,15 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const promptsProblem = checkPromptsDir(rawEnv.HEALER_PROMPTS_DIR, cwd);
   if (promptsProblem) problems.push(promptsProblem);
 
+  const ctoPath = rawEnv.CTO_CONFIG_PATH;
+  const ctoConfig = ctoPath ? readCtoConfig(resolve(cwd, ctoPath), problems) : null;
+
   if (problems.length > 0 || !envResult.success || !heal) throw new ConfigError(problems);
   const env = envResult.data;
   return {
     env,
-    heal,
+    heal: ctoConfig ? applyCtoDefaults(heal, healInput, ctoConfig) : heal,
+    ctoConfig,
     healConfigPath,
     store: parseStore(env.HEALER_STORE),
     clusterWide: env.HEALER_NAMESPACES.includes('*'),

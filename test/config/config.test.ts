@@ -6,6 +6,7 @@ import { tmpDir } from '../helpers/healer.js';
 import { runHealer } from '../helpers/process.js';
 import { checkConfig } from '../../src/cli/check-config.js';
 import { PassThrough } from 'node:stream';
+import { policyFromConfig } from '../../src/incidents/policy.js';
 
 void t.test('defaults: every env var and heal-config section has the spec default', (t) => {
   const c = loadConfig({ env: {}, cwd: tmpDir() });
@@ -257,5 +258,78 @@ void t.test("the original's environment names are read as aliases", (t) => {
     cwd: tmpDir(),
   });
   t.equal(both.env.HEALER_PROMPTS_DIR, prompts, 'the current name wins');
+  t.end();
+});
+
+void t.test(
+  'CTO_CONFIG_PATH: defaults.remediation of cto-config.json feed the remediation policy',
+  (t) => {
+    const dir = tmpDir();
+    const cto = join(dir, 'cto-config.json');
+    writeFileSync(
+      cto,
+      JSON.stringify({
+        version: '1.0',
+        defaults: {
+          play: { repository: '5dlabs/cto' },
+          remediation: { maxIterations: 5, syncTimeoutSecs: 600 },
+        },
+        agents: { rex: { githubApp: '5DLabs-Rex' } },
+      }),
+    );
+    const c = loadConfig({ env: { CTO_CONFIG_PATH: cto }, cwd: tmpDir() });
+    t.same(c.ctoConfig, { path: cto, maxIterations: 5, syncTimeoutSecs: 600 });
+    t.equal(c.heal.remediation.maxIterations, 5, 'maxIterations → remediation.maxIterations');
+    t.equal(c.heal.remediation.cooldownMinutes, 10, 'syncTimeoutSecs 600 → a 10 min wait');
+    const policy = policyFromConfig(c.heal);
+    t.equal(policy.maxAttempts, 5, 'the decisions use it');
+    t.equal(policy.cooldownMinutes, 10);
+
+    // heal-config.json's own values win; what it leaves unset comes from cto-config.json
+    const heal = join(dir, 'heal-config.json');
+    writeFileSync(heal, JSON.stringify({ remediation: { maxIterations: 2 } }));
+    const both = loadConfig({ env: { CTO_CONFIG_PATH: cto, HEALER_CONFIG: heal }, cwd: tmpDir() });
+    t.equal(both.heal.remediation.maxIterations, 2);
+    t.equal(both.heal.remediation.cooldownMinutes, 10);
+
+    // a cto-config.json without defaults.remediation changes nothing
+    const bare = join(dir, 'bare.json');
+    writeFileSync(bare, JSON.stringify({ agents: {} }));
+    const plain = loadConfig({ env: { CTO_CONFIG_PATH: bare }, cwd: tmpDir() });
+    t.equal(plain.heal.remediation.maxIterations, 3);
+    t.equal(plain.heal.remediation.cooldownMinutes, 10);
+    t.same(loadConfig({ env: {}, cwd: tmpDir() }).ctoConfig, null, 'unset: not read');
+    t.end();
+  },
+);
+
+void t.test('CTO_CONFIG_PATH: a bad file is a clear configuration error', (t) => {
+  const dir = tmpDir();
+  const problemsOf = (content: string | null) => {
+    const file = join(dir, `cto-${Math.random().toString(36).slice(2)}.json`);
+    if (content !== null) writeFileSync(file, content);
+    try {
+      loadConfig({ env: { CTO_CONFIG_PATH: file }, cwd: tmpDir() });
+    } catch (err) {
+      t.type(err, ConfigError);
+      return { file, problems: (err as ConfigError).problems };
+    }
+    throw new Error('expected a ConfigError');
+  };
+  const missing = problemsOf(null);
+  t.match(missing.problems, [
+    { source: `CTO_CONFIG_PATH ${missing.file}`, message: /^cannot be read: ENOENT/ },
+  ]);
+  const broken = problemsOf('{"defaults": {');
+  t.match(broken.problems, [
+    { source: `CTO_CONFIG_PATH ${broken.file}`, message: /^not valid JSON/ },
+  ]);
+  const wrong = problemsOf(
+    JSON.stringify({ defaults: { remediation: { maxIterations: 0, syncTimeoutSecs: '300' } } }),
+  );
+  t.same(wrong.problems.map((p) => p.source).sort(), [
+    `CTO_CONFIG_PATH ${wrong.file}: defaults.remediation.maxIterations`,
+    `CTO_CONFIG_PATH ${wrong.file}: defaults.remediation.syncTimeoutSecs`,
+  ]);
   t.end();
 });
