@@ -6,7 +6,16 @@ import { readFile } from 'node:fs/promises';
  * `dist/public/dashboard.js`, which a built Healer serves; run from the sources (tsx: tests,
  * `npm run healer`), it is compiled here with TypeScript, a development dependency.
  */
-export async function loadDashboardScript(): Promise<string> {
+export function loadDashboardScript(): Promise<string> {
+  // once per process: every app built in it serves the same script
+  loaded ??= readScript();
+  loaded.catch(() => (loaded = undefined));
+  return loaded;
+}
+
+let loaded: Promise<string> | undefined;
+
+async function readScript(): Promise<string> {
   // dist/routes/dashboard/assets.js → dist/public/dashboard.js
   const built = new URL('../../public/dashboard.js', import.meta.url);
   if (import.meta.url.endsWith('.js')) {
