@@ -145,7 +145,7 @@ void t.test('default values: the objects the spec lists', (t) => {
     '/tmp': 'tmp',
     '/data': 'data',
     '/app/prompts': 'prompts',
-    '/app/patterns': 'patterns',
+    '/app/patterns/catalogue.yaml': 'patterns',
   }, 'writable: /data and /tmp only; config, prompts and patterns read-only');
   const data = (pod.volumes as { name: string; persistentVolumeClaim?: { claimName: string } }[])
     .find((v) => v.name === 'data');
@@ -357,6 +357,59 @@ void t.test('prompts and catalogue ConfigMaps carry the repository files', (t) =
   t.ok(parse(one(objs, 'ConfigMap', 'cto-healer-patterns').data['catalogue.yaml']));  t.end();
 });
 
+void t.test('the platform\'s name for the API: cto-healer-play-api:8083 serves the same pods', (t) => {
+  const objs = render();
+  const main = one(objs, 'Service', 'cto-healer');
+  const alias = one(objs, 'Service', 'cto-healer-play-api');
+  t.same(alias.spec.selector, main.spec.selector, 'the same pods');
+  t.same(alias.spec.ports, [{ name: 'http', port: 8083, targetPort: 'http', protocol: 'TCP' }]);
+  t.same(
+    one(objs, 'Deployment').spec.selector.matchLabels,
+    alias.spec.selector,
+    'it selects the Deployment\'s pods',
+  );
+  t.same(
+    find(render({ set: ['service.aliases=null'] }), 'Service').map((s) => s.metadata.name),
+    ['cto-healer'],
+    'aliases: [] (or null) renders the main Service only',
+  );
+  t.same(
+    find(render({ set: ['service.aliases={healer-api,cto-healer}'] }), 'Service')
+      .map((s) => s.metadata.name)
+      .sort(),
+    ['cto-healer', 'healer-api'],
+    'names are configurable; one equal to the main Service is not rendered twice',
+  );
+  t.throws(
+    () => render({ set: ['service.aliases={Not_A_Name}'] }),
+    /aliases/,
+    'a name Kubernetes would refuse is refused by the schema',
+  );
+  t.end();
+});
+
+void t.test('a patterns ConfigMap does not hide the shipped gitleaks rules', (t) => {
+  const objs = render();
+  const mounts = container(objs).volumeMounts as {
+    name: string;
+    mountPath: string;
+    subPath?: string;
+  }[];
+  const patterns = mounts.find((m) => m.name === 'patterns');
+  t.match(patterns, { mountPath: '/app/patterns/catalogue.yaml', subPath: 'catalogue.yaml' });
+  const hidden = mounts.filter(
+    (m) =>
+      !m.subPath &&
+      ['/app/patterns', '/app/patterns/secrets', '/app/patterns/secrets/gitleaks.toml'].includes(
+        m.mountPath.replace(/\/$/, ''),
+      ),
+  );
+  t.same(hidden, [], 'nothing is mounted over /app/patterns or its secrets folder');
+  // the image's paths the redactor and the classifier read
+  t.ok(readFileSync(join(ROOT, 'patterns/secrets/gitleaks.toml'), 'utf8').includes('[[rules]]'));
+  t.end();
+});
+
 void t.test('naming: release cto -> cto-healer; overrides', (t) => {
   t.ok(one(render({ release: 'healer' }), 'Service', 'healer'), 'a release named healer keeps its name');
   t.ok(one(render({ release: 'prod' }), 'Service', 'prod-healer'));
@@ -417,8 +470,10 @@ void t.test('a misspelt field in a template fails the check', async (t) => {
   // The same holds for a typo in a free-form-looking place: a Service port field.
   const svc = join(chart, 'templates/service.yaml');
   writeFileSync(svc, readFileSync(svc, 'utf8').replace('targetPort: http', 'targetport: http'));
+  // (the template renders two Services: the main one and cto-healer-play-api)
   t.same((await validateAll(render({ chart }))).sort(), [
     'Deployment/cto-healer: unknown field /spec/template/spec/containers/0/readinesProbe',
+    'Service/cto-healer-play-api: unknown field /spec/ports/0/targetport',
     'Service/cto-healer: unknown field /spec/ports/0/targetport',
   ]);
 });
