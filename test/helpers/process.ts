@@ -18,7 +18,9 @@ export interface Running {
 export function startHealerProcess(
   env: Record<string, string>,
   args: string[] = ['serve'],
+  opts: { timeoutMs?: number } = {},
 ): Promise<Running> {
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   const child = spawn(NODE, [...NODE_ARGS, 'src/main.ts', ...args], {
     cwd: ROOT,
     env: {
@@ -34,10 +36,11 @@ export function startHealerProcess(
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`healer did not listen within 60 s:\n${logs.join('\n')}`)),
-      60_000,
-    );
+    const timer = setTimeout(() => {
+      // never leave a process behind that the caller cannot stop
+      child.kill('SIGKILL');
+      reject(new Error(`healer did not listen within ${timeoutMs / 1000} s:\n${logs.join('\n')}`));
+    }, timeoutMs);
     const onLine = (line: string) => {
       logs.push(line);
       const m = /"msg":"Healer listening"/.test(line) ? /"port":(\d+)/.exec(line) : null;

@@ -86,6 +86,13 @@ export class Database {
     return this.#run(async () => {
       const client = await this.pool.connect();
       let broken = false;
+      // A checked-out client has no pool listener: a server that goes away between two statements
+      // (a restart, a terminated backend) emits 'error' on it, which would otherwise end the process.
+      const onError = (err: Error) => {
+        broken = true;
+        this.lastError = err.message;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         let out: T;
@@ -108,6 +115,7 @@ export class Database {
         if (isTransient(err)) broken = true;
         throw err;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     });
