@@ -8,7 +8,7 @@ import { redact } from '../domain/redact.js';
 import type { SessionService } from '../sessions/service.js';
 import type { Store } from '../domain/stores.js';
 import { PUBLIC_ROUTE, bearerMatches } from './auth.js';
-import { loadDashboardScript } from './dashboard/assets.js';
+import { dashboardScriptVersion, loadDashboardScript } from './dashboard/assets.js';
 import {
   incidentSummary,
   renderIncidentView,
@@ -117,8 +117,7 @@ export const dashboardRoutes =
   (deps: DashboardDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const defaultRefresh = refreshFrom({ refresh_ms: String(deps.refreshMs ?? 2000) }, 2000);
-    const script = await loadDashboardScript();
-    const jsHref = `/dashboard.js?v=${shortHash(script)}`;
+    const jsHref = `/dashboard.js?v=${await dashboardScriptVersion()}`;
     const cssHref = `/dashboard.css?v=${shortHash(DASHBOARD_CSS)}`;
     const token = deps.auth?.token;
     const authMode: AuthMode = !token ? 'none' : deps.auth?.protectReads ? 'reads' : 'writes';
@@ -207,8 +206,11 @@ export const dashboardRoutes =
 
     // ---- static assets ----------------------------------------------------------------------
 
-    app.get('/dashboard.js', { schema: { hide: true }, config: PUBLIC_ROUTE }, (_req, reply) =>
-      asset(reply, 'text/javascript; charset=utf-8', script),
+    app.get(
+      '/dashboard.js',
+      { schema: { hide: true }, config: PUBLIC_ROUTE },
+      async (_req, reply) =>
+        asset(reply, 'text/javascript; charset=utf-8', await loadDashboardScript()),
     );
     app.get('/dashboard.css', { schema: { hide: true }, config: PUBLIC_ROUTE }, (_req, reply) =>
       asset(reply, 'text/css; charset=utf-8', DASHBOARD_CSS),
