@@ -153,7 +153,7 @@ if (!values['skip-failover']) {
     }
   };
   let seq = 0;
-  const spawn = () => startHealerProcess(env(`healer-${seq++}`));
+  const spawn = () => startHealerProcess(env(`healer-${seq++}`), ['serve'], { timeoutMs: 180_000 });
   let pair = await Promise.all([spawn(), spawn()]);
   const leaseMs: number[] = [];
   const actingMs: number[] = [];
