@@ -34,6 +34,7 @@ import {
 import { createActionHandlers } from './actions/index.js';
 import { Dispatcher } from './actions/dispatcher.js';
 import { DecisionMaker } from './actions/decisions.js';
+import { loadInhibitionRules } from './incidents/inhibition.js';
 import {
   applyAttemptUpdate,
   attemptFromCodeRun,
@@ -328,6 +329,7 @@ export async function createHealer(deps: HealerDeps) {
     policy: policyFromConfig(config.heal),
     dispatcher,
     logger,
+    inhibitions: loadInhibitionRules(),
     ...deps.decisions,
   });
 
@@ -354,6 +356,7 @@ export async function createHealer(deps: HealerDeps) {
     );
     decisions
       .onResolved(incident)
+      .then(() => decisions.releaseChildren(incident, (fp) => tracker.isFiring(fp)))
       .catch((err: unknown) =>
         logger.error({ err, incident_id: incident.id }, 'deciding on a resolution failed'),
       );

@@ -16,6 +16,7 @@ import {
 import type { Policy } from '../incidents/policy.js';
 import type { Dispatcher } from './dispatcher.js';
 import { KeyedQueue } from '../runtime/keyed-queue.js';
+import { findInhibitor, inhibitable, type InhibitionRule } from '../incidents/inhibition.js';
 
 export interface DecisionMakerOptions {
   store: IncidentStore & Pick<SilenceStore, 'listSilences'>;
@@ -26,6 +27,8 @@ export interface DecisionMakerOptions {
   onDecision?(d: Decision): void;
   /** How long a read of the open incidents and silences is shared between decisions (ms). */
   snapshotMs?: number;
+  /** Inhibition rules (`patterns/inhibition.yaml`): symptoms of an open incident are its children. */
+  inhibitions?: readonly InhibitionRule[];
 }
 
 /**
@@ -37,8 +40,28 @@ export class DecisionMaker {
   /** Incidents in cooldown, re-decided when it ends if their alert still fires. */
   readonly #recheck = new Map<string, string>();
 
+  readonly #inhibitable: ReadonlySet<string>;
+
   constructor(opts: DecisionMakerOptions) {
     this.#o = opts;
+    this.#inhibitable = inhibitable(opts.inhibitions ?? []);
+  }
+
+  /**
+   * The open incident this alert is a symptom of. Read fresh from the store, not the shared
+   * snapshot: the source is typically recorded moments before its symptoms.
+   */
+  async #inhibition(
+    incident: Incident,
+    draft: AlertDraft,
+  ): Promise<{ source: Incident; rule: string } | null> {
+    if (!this.#inhibitable.has(incident.alert) || draft.context.remediation === true) return null;
+    const found = findInhibitor(
+      incident,
+      await this.#o.store.openIncidents(),
+      this.#o.inhibitions ?? [],
+    );
+    return found ? { source: found.source, rule: found.rule.name } : null;
   }
 
   /** Decisions of one incident run one at a time, each on the incident as the last one left it. */
@@ -88,6 +111,7 @@ export class DecisionMaker {
       runningRemediations,
       recentIssueForFamily: this.#recentIssue(open, input.incident, now),
       served,
+      inhibition: await this.#inhibition(input.incident, input.draft),
     });
     if (r.recheckAt) this.#recheck.set(input.incident.id, r.recheckAt);
     else this.#recheck.delete(input.incident.id);
@@ -107,6 +131,21 @@ export class DecisionMaker {
       const now = this.#o.clock.now();
       return this.#commit(fresh, decideResolution(fresh, now, this.#o.policy), now);
     });
+  }
+
+  /**
+   * An incident resolved: its children (symptoms it inhibited) whose alert still fires are decided
+   * afresh, on their own now. Returns how many were re-decided.
+   */
+  async releaseChildren(
+    parent: Incident,
+    isFiring: (fingerprint: string) => boolean,
+  ): Promise<number> {
+    const children = (await this.#o.store.openIncidents()).filter(
+      (c) => c.inhibitedBy?.incidentId === parent.id && isFiring(c.fingerprint),
+    );
+    for (const c of children) await this.recheckNow(c);
+    return children.length;
   }
 
   /** The evaluation run of `evaluate-then-fix` ended: adopt or write the issue, then remediate. */

@@ -12,6 +12,7 @@ export const DECISION_REASONS = [
   'excluded',
   'remediator-failed',
   'resolved',
+  'inhibited-by',
 ] as const;
 export type DecisionReason = (typeof DECISION_REASONS)[number];
 

@@ -71,6 +71,19 @@ export interface Incident {
   escalatedAt?: string | null;
   /** A person said they are on it (`POST /api/v1/incidents/{id}/ack`); see {@link acknowledgement}. */
   acknowledged?: Acknowledgement | null;
+  /**
+   * Recorded as a symptom of another open incident on the same agent run (an inhibition rule of
+   * `patterns/inhibition.yaml`): its child, never acted on separately while that one is open.
+   */
+  inhibitedBy?: Inhibition | null;
+}
+
+export interface Inhibition {
+  incidentId: string;
+  alert: AlertId;
+  /** The rule's name. */
+  rule: string;
+  at: string;
 }
 
 /** Who acknowledged an incident and when, with the incident as it was then. */

@@ -33,6 +33,8 @@ export interface DecideInput {
   recentIssueForFamily?: boolean;
   /** For alerts of Healer's own runs: the incident the run serves ({@link servedIncidentId}). */
   served?: Incident | null;
+  /** The open incident this one is a symptom of, by an inhibition rule ({@link findInhibitor}). */
+  inhibition?: { source: Incident; rule: string } | null;
 }
 
 export interface Decided {
@@ -418,6 +420,7 @@ const HANDS_OFF: ReadonlySet<DecisionReason> = new Set([
   'silenced',
   'excluded',
   'remediator-failed',
+  'inhibited-by',
 ]);
 
 /**
@@ -500,14 +503,45 @@ function route(x: DecideInput): DecideResult {
     );
   }
   if (d.context.remediation === true) return remediatorFailed(x);
+  if (x.inhibition) return inhibited(x, x.inhibition);
   const fresh =
     x.outcome === 'created' ||
     i.state === 'silenced' ||
+    (i.inhibitedBy != null && !acted(i)) ||
     (x.outcome === 'reopened' &&
       (i.attempts?.length ?? 0) === 0 &&
       !i.evaluation &&
       !i.escalatedAt);
-  return fresh ? decideNew(x) : decideRecurrence(x);
+  const r = fresh ? decideNew(x) : decideRecurrence(x);
+  if (!i.inhibitedBy) return r;
+  // its source resolved (or was ruled out) and this one still fires: it is decided on its own now
+  return {
+    ...r,
+    detail: `${r.detail}; no longer inhibited (${i.inhibitedBy.alert} incident ${i.inhibitedBy.incidentId} is not open)`,
+    incidentChange: { ...r.incidentChange, inhibitedBy: null },
+  };
+}
+
+/** A symptom of an open incident on the same agent run: recorded as its child, not acted on. */
+function inhibited(x: DecideInput, by: { source: Incident; rule: string }): DecideResult {
+  const { incident: i, now } = x;
+  const s = by.source;
+  const kept =
+    i.inhibitedBy?.incidentId === s.id && i.inhibitedBy.rule === by.rule ? i.inhibitedBy : null;
+  return result(
+    'inhibited-by',
+    `${named(i)}: inhibited by ${s.alert} incident ${s.id} (${s.title}) on the same agent run (rule ${by.rule}); recorded as its child, not acted on`,
+    [],
+    {
+      inhibitedBy: kept ?? {
+        incidentId: s.id,
+        alert: s.alert,
+        rule: by.rule,
+        at: now.toISOString(),
+      },
+      ...(x.outcome === 'reopened' ? { state: steadyState(i) } : {}),
+    },
+  );
 }
 
 /**
@@ -521,7 +555,8 @@ export function decideResolution(incident: Incident, now: Date, policy: Policy):
   const told = notified.includes('open') || notified.includes('escalated');
   const notify = told && !notified.includes('resolved');
   const quiet =
-    !acted(i) && ['silenced', 'excluded', 'remediator-failed'].includes(i.lastDecision ?? '');
+    !acted(i) &&
+    ['silenced', 'excluded', 'remediator-failed', 'inhibited-by'].includes(i.lastDecision ?? '');
   // When unsure whether an issue was opened, plan the close anyway: its handler skips a missing issue.
   const issue =
     i.githubIssue !== null || (policy.mode !== 'observe' && canOpenIssue(i, policy) && !quiet);

@@ -64,6 +64,12 @@ export const incidentSchema = z.object({
     .describe('who is on it; null once the incident changed (state, severity, reopened) since'),
   attempts: z.array(attemptSchema),
   evaluation: attemptSchema.nullable(),
+  inhibited_by: z
+    .object({ incident_id: z.string(), alert: z.string(), rule: z.string(), at: z.string() })
+    .nullable()
+    .describe(
+      'a symptom of this open incident on the same agent run (patterns/inhibition.yaml): recorded as its child, not acted on',
+    ),
 });
 
 const decisionSchema = z.object({
@@ -120,6 +126,14 @@ export function incidentView(i: Incident): z.infer<typeof incidentSchema> {
     acknowledged: ackView(i),
     attempts: (i.attempts ?? []).map(attemptView),
     evaluation: i.evaluation ? attemptView(i.evaluation) : null,
+    inhibited_by: i.inhibitedBy
+      ? {
+          incident_id: i.inhibitedBy.incidentId,
+          alert: i.inhibitedBy.alert,
+          rule: i.inhibitedBy.rule,
+          at: i.inhibitedBy.at,
+        }
+      : null,
   };
 }
 
@@ -203,6 +217,16 @@ export const incidentRoutes =
               incident: incidentSchema,
               decisions: z.array(decisionSchema),
               actions: z.array(actionSchema),
+              children: z
+                .array(
+                  z.object({
+                    id: z.string(),
+                    alert: z.string(),
+                    title: z.string(),
+                    state: z.string(),
+                  }),
+                )
+                .describe('open incidents inhibited by this one (its symptoms)'),
             }),
             404: errorEnvelopeSchema,
           },
@@ -214,9 +238,10 @@ export const incidentRoutes =
           return reply
             .code(404)
             .send({ status: 'error', message: `Incident not found: ${req.params.id}` });
-        const [decisions, actions] = await Promise.all([
+        const [decisions, actions, open] = await Promise.all([
           store.decisionsFor(i.id),
           store.actionsFor(i.id),
+          store.openIncidents(),
         ]);
         return {
           status: 'ok' as const,
@@ -240,6 +265,9 @@ export const incidentRoutes =
             created_at: a.createdAt,
             updated_at: a.updatedAt,
           })),
+          children: open
+            .filter((c) => c.inhibitedBy?.incidentId === i.id)
+            .map((c) => ({ id: c.id, alert: c.alert, title: redact(c.title), state: c.state })),
         };
       },
     );

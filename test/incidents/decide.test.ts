@@ -415,11 +415,13 @@ void t.test('decide: the table', async (t) => {
 
 void t.test('every reason of the closed set is produced by some row', (t) => {
   const seen = new Set(rows.map((r) => r.reason));
-  for (const r of ['silenced', 'remediator-failed', 'resolved']) seen.add(r as never); // below
+  for (const r of ['silenced', 'remediator-failed', 'resolved', 'inhibited-by'])
+    seen.add(r as never); // below
   t.same([...seen].sort(), [
     'attempts-exhausted',
     'cooldown',
     'excluded',
+    'inhibited-by',
     'new',
     'recurred-after-fix',
     'remediation-active',
@@ -962,4 +964,95 @@ void t.test('policyFromConfig: the config defaults are the spec defaults', (t) =
     issueRepository: '5dlabs/cto',
   });
   t.end();
+});
+
+void t.test('inhibition: a symptom of an open incident on the same agent run', async (t) => {
+  const a2 = incident(
+    { githubIssue: { number: 40, url: 'u' } },
+    draft({ alert: 'A2', title: 'Silent Failure: play-task-4-rex-abc' }),
+  );
+  const a9draft = draft({
+    alert: 'A9',
+    severity: 'medium',
+    title: 'Stuck CodeRun: play-task-4-coderun-rex',
+    subject: 'play-task-4-coderun-rex',
+  });
+  const by = { source: a2, rule: 'agent-failure-stalls-its-run' };
+
+  await t.test('recorded as the child, nothing planned, whatever the severity', (t) => {
+    const r = decide(input({ draft: a9draft, incident: incident({}, a9draft), inhibition: by }));
+    t.equal(r.reason, 'inhibited-by');
+    t.same(r.plan, []);
+    t.match(r.incidentChange, {
+      inhibitedBy: {
+        incidentId: a2.id,
+        alert: 'A2',
+        rule: 'agent-failure-stalls-its-run',
+        at: iso(0),
+      },
+      lastDecision: 'inhibited-by',
+    });
+    t.match(
+      r.detail,
+      /inhibited by A2 incident .* on the same agent run \(rule agent-failure-stalls-its-run\)/,
+    );
+    const loud = draft({ ...a9draft, severity: 'critical' });
+    t.equal(
+      decide(input({ draft: loud, incident: incident({}, loud), inhibition: by })).plan.length,
+      0,
+      'no notification either',
+    );
+    t.end();
+  });
+  await t.test('an explicit silence still wins', (t) => {
+    const r = decide(
+      input({
+        draft: a9draft,
+        incident: incident({}, a9draft),
+        inhibition: by,
+        silences: [silence({ matchers: { alert: 'A9' } })],
+      }),
+    );
+    t.equal(r.reason, 'silenced');
+    t.end();
+  });
+  await t.test('the same parent again keeps the first time it was inhibited', (t) => {
+    const child = incident(
+      { inhibitedBy: { incidentId: a2.id, alert: 'A2', rule: by.rule, at: iso(-5) } },
+      a9draft,
+    );
+    const r = decide(input({ draft: a9draft, incident: child, outcome: 'repeat', inhibition: by }));
+    t.equal(r.incidentChange.inhibitedBy?.at, iso(-5));
+    t.end();
+  });
+  await t.test('its parent gone and it still fires: decided as new, on its own', (t) => {
+    const child = incident(
+      {
+        inhibitedBy: { incidentId: a2.id, alert: 'A2', rule: by.rule, at: iso(-5) },
+        lastDecision: 'inhibited-by',
+      },
+      a9draft,
+    );
+    const r = decide(
+      input({ draft: a9draft, incident: child, outcome: 'repeat', inhibition: null }),
+    );
+    t.equal(r.reason, 'new');
+    t.same(r.plan[0], OPEN, 'its own issue now');
+    t.equal(r.incidentChange.inhibitedBy, null);
+    t.match(r.detail, /no longer inhibited \(A2 incident .* is not open\)/);
+    t.end();
+  });
+  await t.test('resolving a child that was only ever inhibited plans nothing', (t) => {
+    const child = incident(
+      {
+        state: 'resolved',
+        resolvedAt: iso(1),
+        lastDecision: 'inhibited-by',
+        inhibitedBy: { incidentId: a2.id, alert: 'A2', rule: by.rule, at: iso(0) },
+      },
+      a9draft,
+    );
+    t.same(decideResolution(child, at(1), policy()).plan, []);
+    t.end();
+  });
 });

@@ -1,0 +1,136 @@
+// Inhibition (Alertmanager-style, rules as data in `patterns/inhibition.yaml`): an alert that is a
+// symptom of an open incident on the same agent run is recorded as that incident's child and never
+// acted on separately. Pure matching here; the file is read once at start and its examples checked.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { ALERT_IDS, type AlertId } from '../domain/alert.js';
+import type { Incident } from '../domain/incident.js';
+
+/** The rules shipped with Healer, beside `src/` and `dist/`. */
+export const DEFAULT_INHIBITION_PATH = fileURLToPath(
+  new URL('../../patterns/inhibition.yaml', import.meta.url),
+);
+
+const FIELDS = ['playId', 'agent', 'taskId', 'namespace', 'subject'] as const;
+type Field = (typeof FIELDS)[number];
+
+const alert = z.enum(ALERT_IDS);
+const side = z
+  .object({
+    alert,
+    playId: z.string().nullable().default(null),
+    agent: z.string().nullable().default(null),
+    taskId: z.string().nullable().default(null),
+    namespace: z.string().default('cto'),
+    subject: z.string().default('subject'),
+  })
+  .strict();
+
+const ruleSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9-]+$/, 'must be kebab-case'),
+    description: z.string().min(1),
+    source: z.array(alert).min(1),
+    target: z.array(alert).min(1),
+    equal: z.array(z.enum(FIELDS)).min(1),
+    examples: z
+      .array(z.object({ source: side, target: side, inhibited: z.boolean() }).strict())
+      .min(2, 'needs an example that is inhibited and one that is not'),
+  })
+  .strict();
+
+const fileSchema = z.object({ rules: z.array(ruleSchema) }).strict();
+
+export type InhibitionRule = z.infer<typeof ruleSchema>;
+
+/** What an incident is matched on. */
+export type Matchable = Pick<Incident, 'alert' | Field>;
+
+export class InhibitionRulesError extends Error {
+  constructor(source: string, problems: string[]) {
+    super(
+      `${source}: the inhibition rules have ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
+    this.name = 'InhibitionRulesError';
+  }
+}
+
+/** Does `rule` make `target` a symptom of `source`? Every `equal` field set and the same on both. */
+export function inhibits(rule: InhibitionRule, source: Matchable, target: Matchable): boolean {
+  return (
+    rule.source.includes(source.alert) &&
+    rule.target.includes(target.alert) &&
+    rule.equal.every((f) => source[f] !== null && source[f] === target[f])
+  );
+}
+
+/**
+ * The open incident that inhibits `target`, and the rule: the earliest-seen source of the first
+ * rule that applies (never the target itself, never a source that is itself inhibited).
+ */
+export function findInhibitor(
+  target: Matchable & Pick<Incident, 'id'>,
+  open: readonly Incident[],
+  rules: readonly InhibitionRule[],
+): { source: Incident; rule: InhibitionRule } | null {
+  for (const rule of rules) {
+    if (!rule.target.includes(target.alert)) continue;
+    const source = open
+      .filter(
+        (i) =>
+          i.id !== target.id &&
+          i.state !== 'resolved' &&
+          !i.inhibitedBy &&
+          inhibits(rule, i, target),
+      )
+      .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen))[0];
+    if (source) return { source, rule };
+  }
+  return null;
+}
+
+/** Alerts some rule can inhibit (only those need a fresh read of the open incidents). */
+export const inhibitable = (rules: readonly InhibitionRule[]): ReadonlySet<AlertId> =>
+  new Set(rules.flatMap((r) => r.target));
+
+/** Parses and checks rules: schema, unique names, and every example holds. */
+export function parseInhibitionRules(text: string, source = 'inhibition rules'): InhibitionRule[] {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (err) {
+    throw new InhibitionRulesError(source, [`not YAML: ${(err as Error).message.split('\n')[0]}`]);
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new InhibitionRulesError(
+      source,
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const rule of parsed.data.rules) {
+    if (seen.has(rule.name)) problems.push(`${rule.name}: the name is used twice`);
+    seen.add(rule.name);
+    rule.examples.forEach((e, n) => {
+      if (inhibits(rule, e.source, e.target) !== e.inhibited)
+        problems.push(
+          `${rule.name}: example ${n + 1} (${e.source.alert} → ${e.target.alert}) should ${e.inhibited ? '' : 'not '}be inhibited`,
+        );
+    });
+  }
+  if (problems.length) throw new InhibitionRulesError(source, problems);
+  return parsed.data.rules;
+}
+
+export function loadInhibitionRules(path = DEFAULT_INHIBITION_PATH): InhibitionRule[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new InhibitionRulesError(path, [`cannot be read: ${(err as Error).message}`]);
+  }
+  return parseInhibitionRules(text, path);
+}
