@@ -7,6 +7,7 @@ import { loadKubeAccess } from '../sources/kube/kubeconfig.js';
 import { planLeadership } from '../leader/plan.js';
 import { probeLease } from '../leader/probe.js';
 import { CliError } from './io.js';
+import { reportSecretRules } from './secret-rules.js';
 
 /** `healer serve`: the service. Resolves when the process should exit, with its code. */
 export async function serve(opts: { config?: string }): Promise<number> {
@@ -35,6 +36,7 @@ export async function serve(opts: { config?: string }): Promise<number> {
     throw new CliError(err instanceof Error ? err.message : String(err), 1);
   }
 
+  reportSecretRules(logger);
   const healer = await createHealer({ config, logger, store, kube, leadership: { plan } });
   process.on('uncaughtException', (err) => {
     logger.fatal({ err }, 'uncaught exception; exiting');
