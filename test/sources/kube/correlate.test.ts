@@ -452,9 +452,9 @@ void t.test('fast: 1,000 sessions indexed once, 20,000 correlations', (t) => {
   }
   const ms = performance.now() - t1;
   t.equal(matched, 15_000, 'three of four shapes belong to a session');
-  t.ok(built < 200, `index of 1,000 sessions built in ${built.toFixed(1)} ms`);
-  t.ok(
-    ms < 1500,
+  // speed is measured by the benchmarks (ratios in one run), never asserted here: report it only
+  t.comment(`index of 1,000 sessions built in ${built.toFixed(1)} ms`);
+  t.comment(
     `20,000 correlations in ${ms.toFixed(0)} ms (${((ms / 20_000) * 1000).toFixed(1)} µs each)`,
   );
   t.end();
