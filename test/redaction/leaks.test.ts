@@ -157,7 +157,7 @@ void t.test('a megabyte of logs is redacted quickly', (t) => {
   const out = redact(text);
   const ms = performance.now() - start;
   t.comment(`redacted ${(text.length / 1e6).toFixed(2)} MB in ${ms.toFixed(0)} ms`);
-  t.ok(ms < 2000, `under 2 s (took ${ms.toFixed(0)} ms)`);
+  // throughput is bench/redaction.ts's (a ratio in one run); here only that nothing leaks
   t.notOk(fakes.some((f) => out.includes(f.value)));
   t.end();
 });
