@@ -264,13 +264,21 @@ function registerSilence(
       ),
     );
   connection(
-    silence.command('expire').description('end a silence now').argument('<id>'),
+    silence
+      .command('expire')
+      .description('end a silence now')
+      .argument('<id>')
+      .option('--author <name>', 'who (default $USER)', env.USER || 'healer-cli'),
     env,
-  ).action((id: string, f: Flags) =>
+  ).action((id: string, f: Flags & { author: string }) =>
     run(
       (async () => {
-        await api(f, 'DELETE', `api/v1/silences/${encodeURIComponent(id)}`);
-        println(io.out, `expired ${id}`);
+        await api(
+          f,
+          'DELETE',
+          `api/v1/silences/${encodeURIComponent(id)}?expired_by=${encodeURIComponent(f.author)}`,
+        );
+        println(io.out, `expired ${id} (by ${f.author})`);
         return 0;
       })(),
     ),

@@ -91,6 +91,8 @@ export interface Silence {
   comment: string;
   createdBy: string;
   expiredAt: string | null;
+  /** Who expired it (the API's `expired_by`; null when not said or not expired). */
+  expiredBy?: string | null;
 }
 
 /** One remediation run of an incident. */

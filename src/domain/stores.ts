@@ -141,7 +141,8 @@ export interface SilenceStore {
   /** Silences not expired and not past `endsAt` at `now` (all when `now` is omitted). */
   listSilences(now?: Date): Promise<Silence[]>;
   getSilence(id: string): Promise<Silence | undefined>;
-  expireSilence(id: string, at: Date): Promise<Silence | undefined>;
+  /** Ends a silence now, recording who; an already expired one is returned unchanged. */
+  expireSilence(id: string, at: Date, by?: string | null): Promise<Silence | undefined>;
 }
 
 /** A span of a Play's logs that was never read (Loki catch-up longer than its limit). */

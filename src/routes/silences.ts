@@ -20,6 +20,7 @@ const silenceSchema = z.object({
   comment: z.string(),
   created_by: z.string(),
   expired_at: z.string().nullable(),
+  expired_by: z.string().nullable().describe('who expired it, when they said'),
   active: z.boolean(),
 });
 
@@ -31,6 +32,7 @@ const view = (s: Silence, now: Date): z.infer<typeof silenceSchema> => ({
   comment: s.comment,
   created_by: s.createdBy,
   expired_at: s.expiredAt,
+  expired_by: s.expiredBy ?? null,
   active: !s.expiredAt && s.endsAt > now.toISOString() && s.startsAt <= now.toISOString(),
 });
 
@@ -126,6 +128,15 @@ export const silenceRoutes =
           operationId: 'expireSilence',
           tags: ['silences'],
           params: z.object({ id: z.string().max(100) }),
+          querystring: z.object({
+            expired_by: z
+              .string()
+              .min(1)
+              .max(128)
+              .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+              .optional()
+              .describe('who is expiring it (recorded with the time)'),
+          }),
           response: {
             200: z.object({ status: z.literal('ok'), silence: silenceSchema }),
             401: errorEnvelopeSchema,
@@ -135,7 +146,7 @@ export const silenceRoutes =
       },
       async (req, reply) => {
         const now = clock.now();
-        const s = await store.expireSilence(req.params.id, now);
+        const s = await store.expireSilence(req.params.id, now, req.query.expired_by ?? null);
         if (!s)
           return reply
             .code(404)

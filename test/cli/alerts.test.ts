@@ -131,13 +131,14 @@ void t.test('incidents, incident, silence and ack against a running Healer', asy
     list.out,
     new RegExp(`^${id}\\s+alert=A7,agent=rex\\s+\\S+\\s+yes\\s+alice\\s+deploying a fix$`, 'm'),
   );
-  t.equal((await cli(['silence', 'expire', id], env)).out, `expired ${id}\n`);
+  t.equal((await cli(['silence', 'expire', id], env)).out, `expired ${id} (by alice)\n`);
+  t.match(await h.store.getSilence(id), { expiredBy: 'alice', expiredAt: String }, 'who and when');
   t.equal((await cli(['silence', 'list'], env)).out, 'no silences\n');
   const listed = JSON.parse((await cli(['silence', 'list', '--all', '-o', 'json'], env)).out) as {
     id: string;
     active: boolean;
   }[];
-  t.match(listed, [{ id, active: false }]);
+  t.match(listed, [{ id, active: false, expired_by: 'alice' }]);
   const badDuration = await cli(
     ['silence', 'add', '--alert', 'A7', '--duration', '2 hours', '--comment', 'x'],
     env,

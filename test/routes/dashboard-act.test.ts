@@ -406,8 +406,15 @@ void t.test(
         // Expire it from the page.
         await listed.locator('button.expire').click();
         await listed.waitFor({ state: 'detached', timeout: 10_000 });
-        t.equal((await open.store.getSilence(sil.id))?.expiredAt, T0, "expired, at Healer's now");
-        t.match(await page.locator('#act-status').textContent(), `Silence ${sil.id} expired.`);
+        t.match(
+          await open.store.getSilence(sil.id),
+          { expiredAt: T0, expiredBy: 'Ada' },
+          "expired by who, at Healer's now",
+        );
+        t.match(
+          await page.locator('#act-status').textContent(),
+          `Silence ${sil.id} expired by Ada.`,
+        );
 
         t.equal(await page.evaluate('window.__sameDocument'), true, 'no reload happened');
         t.notOk(requests.includes('/api/v1/dashboard/state'), 'no polling of the state');

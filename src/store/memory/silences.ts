@@ -30,11 +30,12 @@ export class MemorySilenceStore implements SilenceStore {
     return resolved(s && clone(s));
   }
 
-  expireSilence(id: string, at: Date): Promise<Silence | undefined> {
+  expireSilence(id: string, at: Date, by: string | null = null): Promise<Silence | undefined> {
     this.#s.check();
     const s = this.#s.silences.get(id);
     if (!s) return resolved(undefined);
-    if (!s.expiredAt) this.#s.silences.set(id, { ...s, expiredAt: at.toISOString() });
+    if (!s.expiredAt)
+      this.#s.silences.set(id, { ...s, expiredAt: at.toISOString(), expiredBy: by });
     return resolved(clone(this.#s.silences.get(id)!));
   }
 }

@@ -36,7 +36,7 @@ export class PostgresSilenceStore implements SilenceStore {
     )[0];
   }
 
-  expireSilence(id: string, at: Date): Promise<Silence | undefined> {
+  expireSilence(id: string, at: Date, by: string | null = null): Promise<Silence | undefined> {
     return this.#db.tx(async (sql) => {
       const { rows } = await sql.query<Doc>('SELECT doc FROM silences WHERE id = $1 FOR UPDATE', [
         id,
@@ -44,7 +44,7 @@ export class PostgresSilenceStore implements SilenceStore {
       const s = docs<Silence>(rows)[0];
       if (!s) return undefined;
       if (s.expiredAt) return s;
-      const next = { ...s, expiredAt: at.toISOString() };
+      const next = { ...s, expiredAt: at.toISOString(), expiredBy: by };
       await putSilence(sql, next);
       return next;
     });

@@ -34,12 +34,12 @@ export class SqliteSilenceStore implements SilenceStore {
     return Promise.resolve(this.#read(id));
   }
 
-  expireSilence(id: string, at: Date): Promise<Silence | undefined> {
+  expireSilence(id: string, at: Date, by: string | null = null): Promise<Silence | undefined> {
     return this.#t.writes.run(() => {
       const s = this.#read(id);
       if (!s) return undefined;
       if (s.expiredAt) return s;
-      const next = { ...s, expiredAt: at.toISOString() };
+      const next = { ...s, expiredAt: at.toISOString(), expiredBy: by };
       this.#t.putSilence(next);
       return next;
     });

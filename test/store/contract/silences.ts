@@ -21,10 +21,19 @@ export function silenceStoreContract(t: Test, make: StoreFactory): void {
       ['sil-1'],
     );
     t.same(await store.listSilences(at(31)), [], 'past endsAt');
-    await store.expireSilence('sil-1', at(11));
+    await store.expireSilence('sil-1', at(11), 'carol');
     t.same(await store.listSilences(at(12)), [], 'expired');
     t.equal((await store.listSilences()).length, 1, 'still listed without now');
-    t.equal((await store.getSilence('sil-1'))?.expiredAt, at(11).toISOString());
+    t.match(await store.getSilence('sil-1'), {
+      expiredAt: at(11).toISOString(),
+      expiredBy: 'carol',
+    });
+    await store.expireSilence('sil-1', at(20), 'dave');
+    t.match(
+      await store.getSilence('sil-1'),
+      { expiredAt: at(11).toISOString(), expiredBy: 'carol' },
+      'the first expiry stands',
+    );
     t.equal(await store.expireSilence('nope', at(1)), undefined);
   });
 }

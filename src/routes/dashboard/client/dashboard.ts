@@ -460,8 +460,13 @@ function silence(form: HTMLFormElement): void {
 }
 
 function expire(id: string): void {
-  done = () => say(`Silence ${id} expired.`);
-  send('DELETE', `/api/v1/silences/${encodeURIComponent(id)}`).then(done, failed);
+  const by = who();
+  if (!by) return;
+  done = () => say(`Silence ${id} expired by ${by}.`);
+  send(
+    'DELETE',
+    `/api/v1/silences/${encodeURIComponent(id)}?expired_by=${encodeURIComponent(by)}`,
+  ).then(done, failed);
 }
 
 document.addEventListener('submit', (ev) => {
