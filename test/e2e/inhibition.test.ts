@@ -3,16 +3,14 @@
 // the child still fires, the child is decided on its own. Real clients against the simulated
 // cluster and GitHub, one manual clock.
 import t from 'tap';
-import { KubeConfig } from '@kubernetes/client-node';
-import { startKubeSim, waitFor, type KubeSim } from '../sim/kube/index.js';
-import { startGitHubSim, type GitHubSim } from '../sim/github/index.js';
-import { testHealer, MCP_FIXTURE } from '../helpers/healer.js';
+import { waitFor, type KubeSim } from '../sim/kube/index.js';
+import type { GitHubSim } from '../sim/github/index.js';
+import {
+  remediationWorld,
+  WORLD_REPO as REPO,
+  WORLD_T0 as T0,
+} from '../helpers/remediation-world.js';
 import { agentLabels, silentFailurePod } from '../helpers/pods.js';
-import { ManualClock } from '../../src/domain/clock.js';
-import { createGitHubClient } from '../../src/sources/github/client.js';
-
-const T0 = '2026-11-21T10:00:00Z';
-const REPO = '5dlabs/cto-parallel-test';
 
 const issuesOf = (github: GitHubSim) => {
   const repo = github.world.repos.get(REPO.toLowerCase()) ?? github.world.repos.get(REPO);
@@ -35,47 +33,10 @@ interface IncidentJson {
 void t.test(
   'silent failure then its stuck CodeRun: one issue, one run; the A9 is the A2’s child until the A2 resolves',
   async (t) => {
-    const clock = new ManualClock(T0);
-    const kube = await startKubeSim({ now: () => clock.now(), bookmarkIntervalMs: 500 });
-    const github = await startGitHubSim({ clock: () => clock.now() });
-    const kc = new KubeConfig();
-    kc.loadFromString(kube.kubeconfigYaml());
-    const h = await testHealer({
-      clock,
-      heal: {
-        alerts: {
-          staleProgressMinutes: 100000,
-          stuckCodeRunMinutes: 10,
-        },
-      },
-      env: { GITHUB_TOKEN: 'healer-token', GITHUB_API_URL: github.url },
-      kube: { kc, source: 'simulator' },
-      reflector: { backoff: { initialMs: 20, maxMs: 200 }, inactivityMs: 3000 },
-      dispatcher: { pollMs: 100, backoff: { initialMs: 50, maxMs: 500 } },
-      github: createGitHubClient({
-        baseUrl: github.url,
-        auth: { kind: 'token', token: 'healer-token' },
-        retryBaseMs: 5,
-        pacing: false,
-      }),
+    const h = await remediationWorld(t, {
+      heal: { alerts: { staleProgressMinutes: 100000, stuckCodeRunMinutes: 10 } },
     });
-    t.teardown(async () => {
-      await h.healer.stop();
-      await Promise.all([kube.close(), github.close()]);
-    });
-    await h.healer.start();
-    await waitFor(() => h.healer.hub?.readiness().ok, { what: 'watches synced' });
-    const started = await h.app.inject({
-      method: 'POST',
-      url: '/api/v1/session/start',
-      payload: {
-        ...MCP_FIXTURE,
-        play_id: 'play-task-4',
-        repository: REPO,
-        tasks: [{ id: '4', title: 'Four' }],
-      },
-    });
-    t.equal(started.statusCode, 200);
+    const { kube, github, clock } = h;
     const list = async () =>
       (
         await h.app.inject({

@@ -4,67 +4,23 @@
 // holds a remediation back. Real clients throughout: client-node, Octokit, undici against the
 // simulated cluster, GitHub and OpenMemory.
 import t, { type Test } from 'tap';
-import { KubeConfig } from '@kubernetes/client-node';
-import { startKubeSim, waitFor, type KubeSim } from '../sim/kube/index.js';
-import { startGitHubSim } from '../sim/github/index.js';
+import { waitFor, type KubeSim } from '../sim/kube/index.js';
+import {
+  remediationWorld,
+  WORLD_REPO as REPO,
+  WORLD_T0 as T0,
+} from '../helpers/remediation-world.js';
 import { startOpenMemorySim, type OpenMemorySim } from '../sim/openmemory/index.js';
-import { testHealer, MCP_FIXTURE } from '../helpers/healer.js';
 import { silentFailurePod } from '../helpers/pods.js';
-import { ManualClock } from '../../src/domain/clock.js';
-import { createGitHubClient } from '../../src/sources/github/client.js';
 import type { CodeRun } from '../../src/domain/kube.js';
 import type { ActionRecord } from '../../src/domain/action.js';
 
-const T0 = '2026-11-21T10:00:00Z';
-const REPO = '5dlabs/cto-parallel-test';
 const POD = 'play-task-4-rex-x7k2p';
 // a token of GitHub's documented shape, written into a memory by an agent
 const LEAKED = 'ghp_' + 'Zq8mW2rT5yU9iO1pA4sD7fG3hJ6kL0xCvB2n';
 
-async function world(t: Test, openMemoryUrl: string) {
-  const clock = new ManualClock(T0);
-  const kube = await startKubeSim({ now: () => clock.now(), bookmarkIntervalMs: 500 });
-  const github = await startGitHubSim({ clock: () => clock.now() });
-  const kc = new KubeConfig();
-  kc.loadFromString(kube.kubeconfigYaml());
-  const h = await testHealer({
-    clock,
-    heal: { alerts: { staleProgressMinutes: 100000 } },
-    env: {
-      GITHUB_TOKEN: 'healer-token',
-      GITHUB_API_URL: github.url,
-      OPENMEMORY_URL: openMemoryUrl,
-    },
-    kube: { kc, source: 'simulator' },
-    reflector: { backoff: { initialMs: 20, maxMs: 200 }, inactivityMs: 3000 },
-    dispatcher: { pollMs: 100, backoff: { initialMs: 50, maxMs: 500 } },
-    github: createGitHubClient({
-      baseUrl: github.url,
-      auth: { kind: 'token', token: 'healer-token' },
-      retryBaseMs: 5,
-      pacing: false,
-    }),
-  });
-  t.teardown(async () => {
-    await h.healer.stop();
-    await Promise.all([kube.close(), github.close()]);
-  });
-  await h.healer.start();
-  await waitFor(() => h.healer.hub?.readiness().ok, { what: 'watches synced' });
-  const res = await h.app.inject({
-    method: 'POST',
-    url: '/api/v1/session/start',
-    headers: { 'content-type': 'application/json' },
-    payload: {
-      ...MCP_FIXTURE,
-      play_id: 'play-task-4',
-      repository: REPO,
-      tasks: [{ id: '4', title: 'Four' }],
-    },
-  });
-  t.equal(res.statusCode, 200);
-  return { ...h, kube, github, clock };
-}
+const world = (t: Test, openMemoryUrl: string) =>
+  remediationWorld(t, { env: { OPENMEMORY_URL: openMemoryUrl } });
 
 const healerRuns = (kube: KubeSim): CodeRun[] =>
   kube.list('agents.platform/v1', 'coderuns', 'cto', {
