@@ -141,6 +141,8 @@ export class DecisionMaker {
     parent: Incident,
     isFiring: (fingerprint: string) => boolean,
   ): Promise<number> {
+    // only an alert some rule names as a source can have children: skip the read otherwise
+    if (!(this.#o.inhibitions ?? []).some((r) => r.source.includes(parent.alert))) return 0;
     const children = (await this.#o.store.openIncidents()).filter(
       (c) => c.inhibitedBy?.incidentId === parent.id && isFiring(c.fingerprint),
     );
