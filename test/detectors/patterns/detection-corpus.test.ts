@@ -1,11 +1,14 @@
 import t from 'tap';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { Classifier, LOG_ALERTS, loadCatalogue } from '../../../src/detectors/patterns/index.js';
 
 // The honest measurement of issue #12: the classifier on the evaluation corpus
 // (test/fixtures/detection-corpus), collected and labelled blind to the catalogue and split by
 // source. `tune/` may guide catalogue changes; `heldout/` never does (frozen at its own commit).
+// `round1/` is the first round's held-out half (frozen at a12c96e, measured and reported as such);
+// since the second collection round brought a fresh `heldout/`, it is tuning material like `tune/`.
+// The held-out half's individual misses are not printed (only its counts), so tuning cannot see them.
 // Each file is classified as one stream (classifyChunk), so a classifier that reads a window of
 // preceding lines is measured the way it runs. The figures are printed for both halves and kept
 // in docs/detection.md; the held-out half is reported, never tuned to, so it has no floor here.
@@ -22,6 +25,10 @@ interface Score {
 }
 
 const CATEGORIES: readonly string[] = [...LOG_ALERTS, 'none'];
+/** tuning material first, the frozen held-out half last (absent until its commit lands) */
+const HALVES = ['tune', 'round1', 'heldout'].filter((h) =>
+  existsSync(new URL(`../../fixtures/detection-corpus/${h}/labels.yaml`, import.meta.url)),
+);
 const classifier = new Classifier(loadCatalogue());
 const halfDir = (half: string) =>
   new URL(`../../fixtures/detection-corpus/${half}/`, import.meta.url);
@@ -64,7 +71,7 @@ function evaluate(half: string) {
 const ratio = (a: number, b: number) => (b === 0 ? '  -  ' : (a / b).toFixed(3));
 
 void t.test('every corpus file names its source and labels only lines it has', (t) => {
-  for (const half of ['tune', 'heldout']) {
+  for (const half of HALVES) {
     const dir = halfDir(half);
     const labels = parse(readFileSync(new URL('labels.yaml', dir), 'utf8')) as Labels;
     for (const [file, meta] of Object.entries(labels.files)) {
@@ -88,18 +95,19 @@ void t.test('the halves share no source (split by source, not by line)', (t) => 
       .join('\n');
     return new Set([...text.matchAll(/([\w.-]+\/[\w.-]+) #(\d+)/g)].map((m) => `${m[1]} #${m[2]}`));
   };
-  const tune = refs('tune');
-  const heldout = refs('heldout');
-  t.ok(heldout.size >= 50, `the held-out half cites ${heldout.size} threads`);
-  t.same(
-    [...heldout].filter((r) => tune.has(r)),
-    [],
-    'no thread feeds both halves',
-  );
+  const sets = HALVES.map((h) => [h, refs(h)] as const);
+  for (const [h, s] of sets) t.ok(s.size >= 20, `${h} cites ${s.size} threads`);
+  for (const [i, [a, sa]] of sets.entries())
+    for (const [b, sb] of sets.slice(i + 1))
+      t.same(
+        [...sa].filter((r) => sb.has(r)),
+        [],
+        `no thread feeds both ${a} and ${b}`,
+      );
   t.end();
 });
 
-for (const half of ['tune', 'heldout']) {
+for (const half of HALVES) {
   void t.test(`precision, recall and category agreement on the ${half} half`, (t) => {
     const r = evaluate(half);
     t.comment(`${half}: ${Object.keys(r.labels.files).length} files, ${r.lines} lines`);
@@ -112,7 +120,7 @@ for (const half of ['tune', 'heldout']) {
     t.comment(
       `detection  precision ${ratio(d.tp, d.tp + d.fp)}  recall ${ratio(d.tp, d.tp + d.fn)}  category agreement ${ratio(r.agree, r.lines)} (${r.agree}/${r.lines})`,
     );
-    for (const m of r.misses) t.comment(`miss: ${m}`);
+    if (half !== 'heldout') for (const m of r.misses) t.comment(`miss: ${m}`);
     t.ok(r.lines >= 200, `${half} has at least 200 lines`);
     t.end();
   });
