@@ -85,32 +85,48 @@ export class LokiClient {
     this.#timeoutMs = opts.timeoutMs ?? 10_000;
   }
 
+  /**
+   * `POST /loki/api/v1/query_range` with the parameters as an `application/x-www-form-urlencoded`
+   * body (Loki serves the endpoint for GET and POST and reads both through Go's `ParseForm`). A
+   * POST keeps the query out of the request line: the catalogue union is tens of KB once
+   * URL-encoded, past the request-line limit of the proxies in front of Loki (nginx, the gateway
+   * of Loki's Helm chart, refuses more than 8 KB by default; Node servers 16 KB), where a GET is
+   * refused with 414/431.
+   */
   async queryRange(q: RangeQuery, signal?: AbortSignal): Promise<LokiStream[]> {
-    const params = new URLSearchParams({
+    const form = new URLSearchParams({
       query: q.query,
       start: q.start.toString(),
       end: q.end.toString(),
       limit: String(q.limit),
       direction: q.direction,
     });
-    return parseStreams(await this.#get(`/loki/api/v1/query_range?${params.toString()}`, signal));
+    return parseStreams(await this.#request('/loki/api/v1/query_range', signal, form));
   }
 
   /** `GET /loki/api/v1/labels`: the label names Loki knows (health check). */
   async labels(signal?: AbortSignal): Promise<string[]> {
-    const body = await this.#get('/loki/api/v1/labels', signal);
+    const body = await this.#request('/loki/api/v1/labels', signal);
     if (!isRecord(body) || body.status !== 'success' || !Array.isArray(body.data))
       throw new LokiError('decode', 'Loki answered /labels without a list');
     return body.data.filter((x): x is string => typeof x === 'string');
   }
 
-  async #get(path: string, signal?: AbortSignal): Promise<unknown> {
+  /** GET `path`, or POST `form` to it as `application/x-www-form-urlencoded` when given. */
+  async #request(path: string, signal?: AbortSignal, form?: URLSearchParams): Promise<unknown> {
     const deadline = AbortSignal.timeout(this.#timeoutMs);
     const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
     let res;
     try {
       res = await fetch(`${this.#base}${path}`, {
-        headers: { accept: 'application/json' },
+        method: form ? 'POST' : 'GET',
+        headers: form
+          ? {
+              accept: 'application/json',
+              'content-type': 'application/x-www-form-urlencoded',
+            }
+          : { accept: 'application/json' },
+        body: form?.toString(),
         signal: combined,
       });
     } catch (err) {

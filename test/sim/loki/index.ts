@@ -26,6 +26,8 @@ export interface LokiSimStats {
   queries: number; // query + query_range requests (also those that failed)
   queriesByPath: Record<string, number>;
   requestsByPath: Record<string, number>;
+  /** Requests by `"<METHOD> <path>"`, e.g. `"POST /loki/api/v1/query_range"`. */
+  requestsByMethod: Record<string, number>;
   pushes: number;
   linesPushed: number;
 }
@@ -71,6 +73,7 @@ export async function startLokiSim(opts: LokiSimOptions = {}): Promise<LokiSim> 
     queries: 0,
     queriesByPath: {},
     requestsByPath: {},
+    requestsByMethod: {},
     pushes: 0,
     linesPushed: 0,
   };
@@ -132,6 +135,8 @@ export async function startLokiSim(opts: LokiSimOptions = {}): Promise<LokiSim> 
     const url = new URL(req.url ?? '/', 'http://loki.sim');
     const path = url.pathname;
     stats.requestsByPath[path] = (stats.requestsByPath[path] ?? 0) + 1;
+    const byMethod = `${req.method ?? 'GET'} ${path}`;
+    stats.requestsByMethod[byMethod] = (stats.requestsByMethod[byMethod] ?? 0) + 1;
     if (QUERY_PATHS.has(path)) {
       stats.queries++;
       stats.queriesByPath[path] = (stats.queriesByPath[path] ?? 0) + 1;

@@ -1,6 +1,7 @@
 import t from 'tap';
 import type { Test } from 'tap';
 import { Registry } from 'prom-client';
+import { fetch } from 'undici';
 import { lokiLineFilter } from '../../../src/detectors/patterns/index.js';
 import { ManualClock } from '../../../src/domain/clock.js';
 import { openMemoryStore } from '../../../src/store/memory/index.js';
@@ -448,3 +449,32 @@ void t.test('lines older than the trailing window are counted as lost', async (t
   const lost = await metric('healer_loki_lines_older_than_window_total');
   t.equal(lost.find((v) => v.labels.namespace === 'cto')?.value, 1, 'but counted');
 });
+
+void t.test(
+  'query_range is a POST form, so a union past the 16 KB request-header limit still reaches Loki',
+  async (t) => {
+    // The catalogue union plus 40 KB of alternatives no line contains: a GET carrying it in its
+    // URL is refused by the simulated Loki (Node's 16 KB header limit, like a proxy's 8 KB one).
+    const padding = Array.from({ length: 2000 }, (_, i) => `never-seen-word-${i}`).join('|');
+    const filter = `${FILTER}|${padding}`;
+    const { loki, poller, got } = await setup(t, { filter });
+    push(loki, [
+      [at(T0, -20), 'Error: connect ECONNREFUSED 10.0.0.1:443'],
+      [at(T0, -10), 'Starting agent rex'],
+    ]);
+    const get = await fetch(
+      `${loki.url}/loki/api/v1/query_range?${new URLSearchParams({ query: `{namespace="cto"} |~ "${filter}"` }).toString()}`,
+    );
+    t.equal(get.status, 431, 'the same query as a GET does not fit in the request line');
+    await get.text();
+    const report = await poller.pollOnce();
+    t.match(report, { errors: 0, lines: 1 });
+    t.same(lines(got), ['Error: connect ECONNREFUSED 10.0.0.1:443'], 'filtered by the long union');
+    t.equal(loki.stats.requestsByMethod['POST /loki/api/v1/query_range'], 1, 'one POST per tick');
+    t.equal(
+      loki.stats.queriesByPath['/loki/api/v1/query_range'],
+      1,
+      'the refused GET never got in',
+    );
+  },
+);
