@@ -9,3 +9,6 @@ export const FINISHED_CODERUN_PHASES: ReadonlySet<string> = new Set(['Succeeded'
 
 export const isFinishedCodeRunPhase = (phase: string | null | undefined): boolean =>
   FINISHED_CODERUN_PHASES.has(phase ?? '');
+
+/** Phase of an attempt or evaluation that is decided but whose CodeRun does not exist yet. */
+export const PLANNED_PHASE = 'Planned';

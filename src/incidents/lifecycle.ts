@@ -1,4 +1,6 @@
 import { severityRank, type AlertDraft } from '../domain/alert.js';
+import type { RemediationAttempt } from '../domain/action.js';
+import { PLANNED_PHASE } from '../domain/coderun-phase.js';
 import { incidentId, type Incident, type RecordOutcome } from '../domain/incident.js';
 
 /*
@@ -93,3 +95,14 @@ export function withIncidentDefaults(i: Incident): Incident {
     labelledSeverity: i.labelledSeverity ?? null,
   };
 }
+
+/** A remediation attempt (or, as attempt 0, the evaluation run) decided now, its CodeRun not created yet. */
+export const plannedRun = (attempt: number, now: Date): RemediationAttempt => ({
+  attempt,
+  coderun: '',
+  namespace: '',
+  phase: PLANNED_PHASE,
+  createdAt: now.toISOString(),
+  finishedAt: null,
+  pullRequestUrl: null,
+});
