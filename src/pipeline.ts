@@ -311,6 +311,7 @@ export async function createHealer(deps: HealerDeps) {
     kc: kube.kc,
     templates,
     logger,
+    history: store,
   });
   const dispatcher = new Dispatcher({
     store,
@@ -330,6 +331,7 @@ export async function createHealer(deps: HealerDeps) {
     dispatcher,
     logger,
     inhibitions: loadInhibitionRules(),
+    outcomes: store,
     ...deps.decisions,
   });
 
@@ -442,6 +444,7 @@ export async function createHealer(deps: HealerDeps) {
         return next;
       })
       .then(async (i) => {
+        if (i && i.state !== 'resolved') await decisions.runUpdated(i);
         if (!i || i.state === 'resolved' || !ended) return;
         // evaluate-then-fix: the evaluation ended → adopt or write the issue, then remediate
         if (ended === 'evaluation') await decisions.afterEvaluation(i);

@@ -4,7 +4,7 @@ import type { AlertDraft } from '../domain/alert.js';
 import type { ActionRecord, Decision, Silence } from '../domain/action.js';
 import type { Clock } from '../domain/clock.js';
 import type { Incident, RecordOutcome } from '../domain/incident.js';
-import type { IncidentStore, SilenceStore } from '../domain/stores.js';
+import type { IncidentStore, OutcomeStore, SilenceStore } from '../domain/stores.js';
 import {
   decide,
   decideAfterEvaluation,
@@ -17,6 +17,14 @@ import type { Policy } from '../incidents/policy.js';
 import type { Dispatcher } from './dispatcher.js';
 import { KeyedQueue } from '../runtime/keyed-queue.js';
 import { findInhibitor, inhibitable, type InhibitionRule } from '../incidents/inhibition.js';
+import {
+  classOf,
+  outcomesOf,
+  pullRequestOutcome,
+  summariseClass,
+  type ClassHistory,
+} from '../incidents/history.js';
+import type { RemediationOutcome } from '../domain/outcome.js';
 
 export interface DecisionMakerOptions {
   store: IncidentStore & Pick<SilenceStore, 'listSilences'>;
@@ -29,6 +37,8 @@ export interface DecisionMakerOptions {
   snapshotMs?: number;
   /** Inhibition rules (`patterns/inhibition.yaml`): symptoms of an open incident are its children. */
   inhibitions?: readonly InhibitionRule[];
+  /** The outcome history (issue #17): every attempt's outcome is recorded, and consulted before a run. */
+  outcomes?: OutcomeStore;
 }
 
 /**
@@ -103,7 +113,7 @@ export class DecisionMaker {
     const servedId =
       input.draft.context.remediation === true ? servedIncidentId(input.draft) : null;
     const served = servedId ? ((await store.getIncident(servedId)) ?? null) : null;
-    const r = decide({
+    const x = {
       ...input,
       now,
       policy,
@@ -112,7 +122,8 @@ export class DecisionMaker {
       recentIssueForFamily: this.#recentIssue(open, input.incident, now),
       served,
       inhibition: await this.#inhibition(input.incident, input.draft),
-    });
+    };
+    const r = decide(x);
     if (r.recheckAt) this.#recheck.set(input.incident.id, r.recheckAt);
     else this.#recheck.delete(input.incident.id);
     const d = await this.#commit(input.incident, r, now);
@@ -121,6 +132,54 @@ export class DecisionMaker {
       await this.#serial(served.id, () => this.#commit(served, attached, now));
     }
     return d;
+  }
+
+  /** The class's outcomes (other incidents, within the window); null when the store cannot say. */
+  async classHistory(incident: Incident, now: Date): Promise<ClassHistory | null> {
+    const { outcomes, policy, logger } = this.#o;
+    if (!outcomes) return null;
+    const cls = classOf(incident);
+    const since = new Date(now.getTime() - policy.historyWindowDays * 86_400_000).toISOString();
+    try {
+      const rows = await outcomes.listOutcomes({ ...cls, since, limit: 500 });
+      return summariseClass(cls, rows, incident.id, now, policy.historyWindowDays);
+    } catch (err) {
+      logger.warn(
+        { err, incident_id: incident.id },
+        'could not read the outcome history; deciding without it',
+      );
+      return null;
+    }
+  }
+
+  /** Records outcomes; a failing write is logged, never fails the decision already committed. */
+  async #record(rows: RemediationOutcome[]): Promise<void> {
+    const { outcomes, logger } = this.#o;
+    if (!outcomes) return;
+    for (const o of rows)
+      await outcomes
+        .recordOutcome(o)
+        .catch((err: unknown) =>
+          logger.warn(
+            { err, incident_id: o.incidentId, outcome: o.outcome },
+            'could not record a remediation outcome',
+          ),
+        );
+  }
+
+  /**
+   * A remediation run of the incident changed (phase, pull request): a run that opened a pull
+   * request and has no settled outcome yet is recorded as `pr-opened`.
+   */
+  async runUpdated(incident: Incident): Promise<void> {
+    const { outcomes } = this.#o;
+    if (!outcomes) return;
+    const mine = await outcomes
+      .listOutcomes({ incidentId: incident.id, limit: 100 })
+      .catch(() => []);
+    const settled = new Set(mine.filter((o) => o.outcome !== 'pr-opened').map((o) => o.id));
+    const o = pullRequestOutcome(incident, settled, this.#o.clock.now());
+    if (o) await this.#record([o]);
   }
 
   /** The incident resolved: comment, close the issue, notify if it had notified. */
@@ -274,11 +333,15 @@ export class DecisionMaker {
         });
       }
     }
-    await this.#o.store.commitDecision({
+    const after = await this.#o.store.commitDecision({
       decision,
       actions,
       incident: (i) => ({ ...i, ...r.incidentChange, lastDecision: r.reason }),
     });
+    if (this.#o.outcomes)
+      await this.#record(
+        outcomesOf(incident, after ?? { ...incident, ...r.incidentChange }, r.reason, now),
+      );
     if (r.plan.some((p) => p.kind === 'spawn-remediation' || p.kind === 'spawn-evaluation')) {
       this.#openSnapshot = undefined; // the platform-wide run count just changed
     }

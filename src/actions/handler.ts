@@ -79,7 +79,12 @@ export function attemptHistory(incident: Incident): AttemptView[] {
 export function incidentView(
   incident: Incident,
   settings: ViewSettings,
-  extra: { repository?: string | null; attempt?: number; memories?: MemoryView[] } = {},
+  extra: {
+    repository?: string | null;
+    attempt?: number;
+    memories?: MemoryView[];
+    pastOutcomes?: { count: number; text: string };
+  } = {},
 ): IncidentView {
   const latest = incident.attempts?.at(-1);
   const attempt = extra.attempt ?? latest?.attempt ?? 1;
@@ -115,6 +120,7 @@ export function incidentView(
     resolutionReason: incident.resolution,
     escalationReason: null,
     ...(extra.memories?.length ? { memories: extra.memories } : {}),
+    ...(extra.pastOutcomes?.count ? { pastOutcomes: extra.pastOutcomes } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // The action handlers of the configured destinations (remediation.md §2): GitHub issues,
 // remediation CodeRuns, Discord, Slack, PagerDuty, a generic webhook. The dispatcher routes each outbox action to
 // the handler of its kind and destination; a destination without a handler is not configured.
+import type { OutcomeStore } from '../domain/stores.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
@@ -31,6 +32,8 @@ export interface ActionHandlerDeps {
   logger: Pick<Logger, 'info' | 'warn'>;
   /** The CodeRun manifest builder; the pure one of `coderun/manifest.ts` unless a test swaps it. */
   buildCodeRun?: BuildCodeRun;
+  /** Healer's outcome history (issue #17): remediation prompts quote the last fix that worked. */
+  history?: Pick<OutcomeStore, 'listOutcomes'>;
 }
 
 /** Handlers for the destinations that are configured, and one log line saying which are off. */
@@ -72,6 +75,7 @@ export function createActionHandlers(deps: ActionHandlerDeps): ActionHandler[] {
         ...(deps.buildCodeRun ? { build: deps.buildCodeRun } : {}),
         maxConcurrent: heal.remediation.maxConcurrent,
         ...(memory ? { memory } : {}),
+        ...(deps.history ? { history: deps.history } : {}),
       }),
     );
   } else off.push('remediation CodeRuns (no cluster)');

@@ -13,6 +13,7 @@ export const DECISION_REASONS = [
   'remediator-failed',
   'resolved',
   'inhibited-by',
+  'history-says-no',
 ] as const;
 export type DecisionReason = (typeof DECISION_REASONS)[number];
 
@@ -56,13 +57,7 @@ export interface ActionRecord {
   action: PlannedAction;
   /** Where it goes: failures of one destination never block another. */
   destination:
-    | 'github'
-    | 'kubernetes'
-    | 'discord'
-    | 'slack'
-    | 'pagerduty'
-    | 'webhook'
-    | 'openmemory';
+    'github' | 'kubernetes' | 'discord' | 'slack' | 'pagerduty' | 'webhook' | 'openmemory';
   state: ActionState;
   attempts: number;
   nextAttemptAt: string;

@@ -148,6 +148,10 @@ const remediationSchema = z
     maxIterations: z.number().int().min(1).max(20).default(3),
     cooldownMinutes: z.number().nonnegative().default(10),
     maxConcurrent: z.number().int().min(1).default(5),
+    /** Failures of a remediation class (alert, agent, evidence signature) with no success within
+     *  `historyWindowDays` after which Healer asks a person instead of trying again. */
+    historyFailures: z.number().int().min(1).default(3),
+    historyWindowDays: z.number().positive().max(365).default(30),
   })
   .prefault({});
 

@@ -1,6 +1,7 @@
 import type { AlertDraft } from './alert.js';
 import type { ActionRecord, Decision, Silence } from './action.js';
 import type { Incident, IncidentQuery, IncidentState, RecordOutcome } from './incident.js';
+import type { OutcomeQuery, RemediationOutcome } from './outcome.js';
 import type { EndedStatus, Session, SessionStatus, SessionSummary } from './session.js';
 
 /*
@@ -165,6 +166,14 @@ export interface CursorStore {
   logGaps(playId: string): Promise<LogGap[]>;
 }
 
+/** What each remediation attempt led to (issue #17 point 3): the memory `decide()` consults. */
+export interface OutcomeStore {
+  /** Stores one attempt's outcome, replacing an earlier outcome of the same attempt (same id). */
+  recordOutcome(outcome: RemediationOutcome): Promise<void>;
+  /** Newest `at` first; every given field must match. */
+  listOutcomes(query: OutcomeQuery): Promise<RemediationOutcome[]>;
+}
+
 export interface StoreHealth {
   /** `sqlite`, `memory`, … (shown by `/ready`). */
   readonly kind: string;
@@ -182,6 +191,7 @@ export type Store = SessionStore &
   OutboxStore &
   SilenceStore &
   CursorStore &
+  OutcomeStore &
   StoreHealth;
 
 /** Cursor of the session list order (started_at desc, play_id desc). */

@@ -20,6 +20,10 @@ export interface Policy {
   disabledAlerts: readonly string[];
   /** `issues.repository`; null → the session's repository (platform incidents then have none). */
   issueRepository: string | null;
+  /** Failures of a remediation class with no success in the window before `history-says-no` (default 3). */
+  historyFailures: number;
+  /** The window the outcome history is read over, in days (default 30). */
+  historyWindowDays: number;
 }
 
 /** The spec's defaults (remediation.md §1), equal to `policyFromConfig` of an empty heal-config. */
@@ -32,6 +36,8 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   maxRunFailures: 2,
   disabledAlerts: [],
   issueRepository: null,
+  historyFailures: 3,
+  historyWindowDays: 30,
 });
 
 export function policyFromConfig(heal: HealConfig): Policy {
@@ -44,5 +50,7 @@ export function policyFromConfig(heal: HealConfig): Policy {
     maxRunFailures: DEFAULT_POLICY.maxRunFailures,
     disabledAlerts: [...heal.alerts.disabled],
     issueRepository: heal.issues.repository,
+    historyFailures: heal.remediation.historyFailures,
+    historyWindowDays: heal.remediation.historyWindowDays,
   };
 }

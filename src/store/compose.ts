@@ -1,6 +1,7 @@
 import type {
   CursorStore,
   IncidentStore,
+  OutcomeStore,
   OutboxStore,
   SessionStore,
   SilenceStore,
@@ -15,6 +16,7 @@ export interface StoreParts {
   outbox: OutboxStore;
   silences: SilenceStore;
   cursors: CursorStore;
+  outcomes: OutcomeStore;
   health: StoreHealth;
 }
 

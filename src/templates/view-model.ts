@@ -188,6 +188,9 @@ export function buildViewModel(v: IncidentView, expected?: ExpectedBehaviour): V
     resolutionReason: v.resolutionReason ?? null,
     escalationReason: v.escalationReason ?? null,
     memories: memoriesView(v.memories ?? []),
+    pastOutcomes: v.pastOutcomes
+      ? { count: v.pastOutcomes.count, text: redact(v.pastOutcomes.text) }
+      : { count: 0, text: '' },
   };
   return { ...defuseMarkers(redactDeep(model)), marker: model.marker };
 }

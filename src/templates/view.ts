@@ -89,6 +89,11 @@ export interface IncidentView {
   escalationReason?: string | null;
   /** Past remediations and agents' memories recalled for a remediation prompt. */
   memories?: MemoryView[];
+  /**
+   * Healer's own outcome history for a remediation prompt (issue #17): the most recent successful
+   * fix of the same evidence signature and the class's failed attempts, as one text.
+   */
+  pastOutcomes?: { count: number; text: string };
 }
 
 /** What a template sees. Every field is present (null when unknown): templates run strict. */
@@ -149,4 +154,6 @@ export interface ViewModel {
   escalationReason: string | null;
   /** Recalled memories as one fenced text (redacted); `count` 0 hides the section. */
   memories: { count: number; text: string };
+  /** Past outcomes of similar failures as one fenced text (redacted); `count` 0 hides the section. */
+  pastOutcomes: { count: number; text: string };
 }

@@ -38,6 +38,8 @@ import { buildRemediationCodeRun, type CodeRunInput } from './manifest.js';
 import { isFinishedCodeRunPhase } from '../../domain/coderun-phase.js';
 import type { MemoryView } from '../../templates/index.js';
 import type { RemediationMemory } from '../memory/index.js';
+import type { OutcomeStore } from '../../domain/stores.js';
+import { evidenceSignature, pastOutcomesFor, pastOutcomesText } from '../../incidents/history.js';
 
 export const CODERUN = { group: 'agents.platform', version: 'v1', plural: 'coderuns' } as const;
 
@@ -57,6 +59,8 @@ export interface CodeRunDeps {
   maxConcurrent?: number;
   /** The agents' memory: a remediation prompt gets what earlier ones remembered (unset: none). */
   memory?: Pick<RemediationMemory, 'recall'>;
+  /** Healer's outcome history: a remediation prompt quotes the last fix of the same failure. */
+  history?: Pick<OutcomeStore, 'listOutcomes'>;
 }
 
 /** The attempt number an action works on: its own for a remediation, the next one for an evaluation. */
@@ -74,9 +78,15 @@ export function codeRunFor(
   kind: CodeRunKind,
   attempt: number,
   memories: MemoryView[] = [],
+  pastOutcomes?: { count: number; text: string },
 ): CodeRun {
   const repository = deps.repository ?? session?.repository ?? null;
-  const view = incidentView(incident, deps.view, { repository, attempt, memories });
+  const view = incidentView(incident, deps.view, {
+    repository,
+    attempt,
+    memories,
+    ...(pastOutcomes ? { pastOutcomes } : {}),
+  });
   const prompt =
     kind === 'evaluation'
       ? renderEvaluationPrompt(deps.templates, view)
@@ -303,9 +313,18 @@ export async function spawnCodeRun(ctx: ActionContext, deps: CodeRunDeps): Promi
     return { result: { skipped: `the incident was resolved before the ${kind} run started` } };
   const attempt = attemptOf(ctx);
   const recalled = kind === 'remediation' ? await recall(deps, ctx.incident) : null;
+  const past = kind === 'remediation' ? await pastOutcomes(deps, ctx.incident) : null;
   let manifest: CodeRun;
   try {
-    manifest = codeRunFor(ctx.incident, ctx.session, deps, kind, attempt, recalled?.memories);
+    manifest = codeRunFor(
+      ctx.incident,
+      ctx.session,
+      deps,
+      kind,
+      attempt,
+      recalled?.memories,
+      past?.view,
+    );
   } catch (err) {
     throw new ActionError(`building the ${kind} CodeRun: ${errorText(err)}`, false, { cause: err });
   }
@@ -319,7 +338,39 @@ export async function spawnCodeRun(ctx: ActionContext, deps: CodeRunDeps): Promi
     deps.maxConcurrent,
   );
   const done = outcome(kind, attemptRecord(cr, attempt, ctx.now), via);
-  return recalled ? { ...done, result: { ...done.result, memories: recalled.note } } : done;
+  return {
+    ...done,
+    result: {
+      ...done.result,
+      ...(recalled ? { memories: recalled.note } : {}),
+      ...(past ? { past_outcomes: past.note } : {}),
+    },
+  };
+}
+
+/**
+ * Healer's own outcomes of the same failure (evidence signature), for the prompt: the latest fix
+ * that worked and the attempts that did not. A failing read never holds the run back.
+ */
+async function pastOutcomes(
+  deps: Pick<CodeRunDeps, 'history'>,
+  incident: Incident,
+): Promise<{ view: { count: number; text: string }; note: string } | null> {
+  if (!deps.history) return null;
+  try {
+    const rows = await deps.history.listOutcomes({
+      signature: evidenceSignature(incident),
+      limit: 200,
+    });
+    const past = pastOutcomesFor(incident, rows);
+    const count = past.failures.length + (past.success ? 1 : 0);
+    return {
+      view: { count, text: pastOutcomesText(past) },
+      note: `${past.success ? 'a fix that worked' : 'no fix that worked'}, ${past.failures.length} failed`,
+    };
+  } catch (err) {
+    return { view: { count: 0, text: '' }, note: `unavailable: ${errorText(err)}` };
+  }
 }
 
 /**

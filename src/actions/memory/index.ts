@@ -2,16 +2,13 @@
 // earlier remediations and agents remembered about this alert and agent goes into the prompt (fenced
 // as untrusted data by the templates); once an incident resolves, what its runs tried and how it
 // ended is stored for the next one. OpenMemory being down never stops a remediation.
+import { evidenceSignature } from '../../incidents/history.js';
 import type { Incident } from '../../domain/incident.js';
 import { redact } from '../../domain/redact.js';
 import { ALERT_TEMPLATES } from '../../templates/alerts.js';
 import type { MemoryView } from '../../templates/index.js';
-import type {
-  OpenMemoryClient} from '../../sources/memory/openmemory.js';
-import {
-  OpenMemoryError,
-  type MemoryItem,
-} from '../../sources/memory/openmemory.js';
+import type { OpenMemoryClient } from '../../sources/memory/openmemory.js';
+import { OpenMemoryError, type MemoryItem } from '../../sources/memory/openmemory.js';
 import { errorText, type ActionHandler, type ActionOutcome } from '../handler.js';
 import { ActionError } from '../handler.js';
 
@@ -72,6 +69,7 @@ export function memoryOf(i: Incident): {
         ? `What worked: attempt ${worked.attempt}${worked.pullRequestUrl ? ` (${worked.pullRequestUrl})` : ''}.`
         : 'No remediation run succeeded; the condition cleared otherwise.',
       `Resolution: ${i.resolution ?? 'condition cleared'}.`,
+      `Evidence signature: ${evidenceSignature(i)}.`,
     ].join(' '),
   );
   return {
@@ -88,6 +86,7 @@ export function memoryOf(i: Incident): {
       attempts: (i.attempts ?? []).filter((a) => a.coderun !== '').length,
       resolved_at: i.resolvedAt,
       pull_request: worked?.pullRequestUrl ?? null,
+      signature: evidenceSignature(i),
     },
     userId: ownerOf(i),
   };

@@ -1,6 +1,7 @@
 import type { Store } from '../../domain/stores.js';
 import { composeStore, type StoreParts } from '../compose.js';
 import { MemoryCursorStore } from './cursors.js';
+import { MemoryOutcomeStore } from './outcomes.js';
 import { MemoryIncidentStore } from './incidents.js';
 import { MemoryOutboxStore } from './outbox.js';
 import { MemorySessionStore } from './sessions.js';
@@ -16,6 +17,7 @@ export function memoryStoreParts(): StoreParts {
     outbox: new MemoryOutboxStore(state),
     silences: new MemorySilenceStore(state),
     cursors: new MemoryCursorStore(state),
+    outcomes: new MemoryOutcomeStore(state),
     health: {
       kind: 'memory',
       ping: () => {

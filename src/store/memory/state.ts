@@ -1,5 +1,6 @@
 import type { ActionRecord, Decision, Silence } from '../../domain/action.js';
 import type { Incident } from '../../domain/incident.js';
+import type { RemediationOutcome } from '../../domain/outcome.js';
 import type { Session } from '../../domain/session.js';
 import { applyIncident } from '../../domain/session-issue.js';
 import type { LogGap } from '../../domain/stores.js';
@@ -24,6 +25,7 @@ export class MemoryState {
   readonly decisions: Decision[] = [];
   readonly actions = new Map<string, ActionRecord>();
   readonly silences = new Map<string, Silence>();
+  readonly outcomes = new Map<string, RemediationOutcome>();
   #closed = false;
 
   /** Writes an incident and mirrors it into its session. */

@@ -2,6 +2,7 @@ import type { Store } from '../../domain/stores.js';
 import { HealerError } from '../../domain/errors.js';
 import { composeStore, type StoreParts } from '../compose.js';
 import { PostgresCursorStore } from './cursors.js';
+import { PostgresOutcomeStore } from './outcomes.js';
 import { Database } from './database.js';
 import { PostgresIncidentStore } from './incidents.js';
 import { migrate } from './migrations.js';
@@ -16,6 +17,7 @@ export function postgresStoreParts(db: Database): StoreParts {
     outbox: new PostgresOutboxStore(db),
     silences: new PostgresSilenceStore(db),
     cursors: new PostgresCursorStore(db),
+    outcomes: new PostgresOutcomeStore(db),
     health: {
       kind: 'postgres',
       ping: () => db.ping(),

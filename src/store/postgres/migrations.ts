@@ -70,6 +70,21 @@ export const MIGRATIONS: string[] = [
      to_at text NOT NULL
    );
    CREATE INDEX log_gaps_play ON log_gaps (play_id, seq);`,
+  // Remediation outcomes (issue #17): one row per incident attempt, read by class and signature.
+  `CREATE TABLE outcomes (
+     id text PRIMARY KEY,
+     incident_id text NOT NULL,
+     alert text NOT NULL,
+     agent text,
+     signature text NOT NULL,
+     outcome text NOT NULL,
+     at text NOT NULL,
+     doc text NOT NULL
+   );
+   CREATE INDEX outcomes_class ON outcomes (alert, agent, signature, at DESC);
+   CREATE INDEX outcomes_signature ON outcomes (signature, at DESC);
+   CREATE INDEX outcomes_at ON outcomes (at DESC, id DESC);
+   CREATE INDEX outcomes_incident ON outcomes (incident_id);`,
 ];
 
 /** Arbitrary constant: the advisory lock every Healer takes while migrating. */

@@ -1,6 +1,7 @@
 import type { Store } from '../../domain/stores.js';
 import { composeStore, type StoreParts } from '../compose.js';
 import { SqliteCursorStore } from './cursors.js';
+import { SqliteOutcomeStore } from './outcomes.js';
 import { SqliteIncidentStore } from './incidents.js';
 import { SqliteOutboxStore } from './outbox.js';
 import { SqliteSessionStore } from './sessions.js';
@@ -23,6 +24,7 @@ export function sqliteStoreParts(path: string): StoreParts {
     outbox: new SqliteOutboxStore(tables),
     silences: new SqliteSilenceStore(tables),
     cursors: new SqliteCursorStore(tables),
+    outcomes: new SqliteOutcomeStore(tables),
     health: {
       kind: 'sqlite',
       ping: () => {

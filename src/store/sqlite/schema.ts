@@ -64,6 +64,21 @@ const MIGRATIONS: string[] = [
      WHERE c.key LIKE 'log-gaps:%' AND json_type(g.value, '$.from') = 'text' AND json_type(g.value, '$.to') = 'text'
      ORDER BY c.key, g.key;
    DELETE FROM cursors WHERE key LIKE 'log-gaps:%';`,
+  // Remediation outcomes (issue #17): one row per incident attempt, read by class and signature.
+  `CREATE TABLE outcomes (
+     id TEXT PRIMARY KEY,
+     incident_id TEXT NOT NULL,
+     alert TEXT NOT NULL,
+     agent TEXT,
+     signature TEXT NOT NULL,
+     outcome TEXT NOT NULL,
+     at TEXT NOT NULL,
+     doc TEXT NOT NULL
+   );
+   CREATE INDEX outcomes_class ON outcomes (alert, agent, signature, at DESC);
+   CREATE INDEX outcomes_signature ON outcomes (signature, at DESC);
+   CREATE INDEX outcomes_at ON outcomes (at DESC, id DESC);
+   CREATE INDEX outcomes_incident ON outcomes (incident_id);`,
 ];
 
 export function migrate(db: DatabaseSync): void {

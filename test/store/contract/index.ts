@@ -3,6 +3,7 @@ import { cursorStoreContract } from './cursors.js';
 import type { StoreFactory } from './fixtures.js';
 import { incidentStoreContract } from './incidents.js';
 import { outboxStoreContract } from './outbox.js';
+import { outcomeStoreContract } from './outcomes.js';
 import { sessionStoreContract } from './sessions.js';
 import { silenceStoreContract } from './silences.js';
 
@@ -18,4 +19,5 @@ export function storeContracts(t: Test, make: StoreFactory): void {
   void t.test('outbox store', (t) => (outboxStoreContract(t, make), t.end()));
   void t.test('silence store', (t) => (silenceStoreContract(t, make), t.end()));
   void t.test('cursor store', (t) => (cursorStoreContract(t, make), t.end()));
+  void t.test('outcome store', (t) => (outcomeStoreContract(t, make), t.end()));
 }
