@@ -6,12 +6,13 @@ import type { AlertDraft, AlertId } from '../domain/alert.js';
  * Every alert rule, registered explicitly (no folder scanning). A test checks ids are unique
  * and that every rule has a template.
  */
-// --- Kubernetes rules (A2, A7, A8, A9, completion) ---
+// --- Kubernetes rules (A2, A7, A8, A9, completion, eviction for a resource) ---
 import { a2SilentFailure } from './rules/a2-silent-failure.js';
 import { a7PodFailure } from './rules/a7-pod-failure.js';
 import { a8StepTimeout } from './rules/a8-step-timeout.js';
 import { a9StuckCodeRun } from './rules/a9-stuck-coderun.js';
 import { completionCheck } from './rules/completion.js';
+import { resourceEviction } from './rules/resource-eviction.js';
 // --- Pull-request rules (A1, A3, A4, A5) ---
 import { a1CommentOrder } from './rules/a1-comment-order.js';
 import { a3StaleProgress } from './rules/a3-stale-progress.js';
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   a8StepTimeout,
   a9StuckCodeRun,
   completionCheck,
+  resourceEviction,
   a1CommentOrder,
   a3StaleProgress,
   a4ApprovalLoop,

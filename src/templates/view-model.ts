@@ -104,6 +104,18 @@ function memoriesView(ms: readonly MemoryView[]): ViewModel['memories'] {
 }
 
 /**
+ * The issue's labels. A platform incident (no Play: an Argo CD Application, a certificate, a PVC,
+ * one image failing across namespaces) is labelled as such and by its check, not as a Play's
+ * remediation, so the platform team can filter them (`heal`, `platform`, `platform:certificate`).
+ */
+function issueLabels(alert: string, severity: string, ctx: Record<string, unknown>): string[] {
+  const check = typeof ctx.check === 'string' && /^[a-z0-9-]+$/.test(ctx.check) ? ctx.check : null;
+  if (alert === 'platform')
+    return ['heal', 'platform', ...(check ? [`platform:${check}`] : []), `severity:${severity}`];
+  return ['heal', 'remediation', alert.toLowerCase(), `severity:${severity}`];
+}
+
+/**
  * Builds the template view model from an incident. Everything that came from the cluster, logs or
  * GitHub is redacted here (evidence as one text, then the whole model), so no template can forget.
  */
@@ -132,7 +144,7 @@ export function buildViewModel(v: IncidentView, expected?: ExpectedBehaviour): V
     title: inertMarkdown(oneLine(redact(v.title))),
     issueTitle: issueTitle(v.alert, v.title),
     description: inertMarkdown(redact(v.description).trim()),
-    labels: ['heal', 'remediation', v.alert.toLowerCase(), `severity:${v.severity}`],
+    labels: issueLabels(v.alert, v.severity, ctx),
     namespace: v.namespace,
     playId: v.playId,
     taskId: v.taskId,

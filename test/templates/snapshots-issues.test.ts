@@ -11,12 +11,14 @@ for (const alert of ALERT_IDS) {
   void t.test(`issue for ${alert}`, (t) => {
     const issue = renderIssue(engine, { ...sampleView(alert), issueNumber: null, issueUrl: null });
     t.matchSnapshot(issue.title, 'title');
-    t.same(issue.labels, [
-      'heal',
-      'remediation',
-      alert.toLowerCase(),
-      `severity:${sampleView(alert).severity}`,
-    ]);
+    const severity = `severity:${sampleView(alert).severity}`;
+    // a platform incident (no Play) is labelled by its check, not as a Play's remediation
+    t.same(
+      issue.labels,
+      alert === 'platform'
+        ? ['heal', 'platform', `platform:${String(sampleView(alert).context?.check)}`, severity]
+        : ['heal', 'remediation', alert.toLowerCase(), severity],
+    );
     t.matchSnapshot(issue.body, 'body');
     t.end();
   });

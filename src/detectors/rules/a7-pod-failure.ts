@@ -26,6 +26,7 @@ import {
 } from './draft-base.js';
 import { eventLines, podLines } from './evidence.js';
 import { oomOnceStable, podStallFindings, type Finding } from './a7-pod-stalls.js';
+import { evictionOf } from './resource-eviction.js';
 
 export const FAILURE_WAITING_REASONS: readonly string[] = [
   'CrashLoopBackOff',
@@ -94,7 +95,8 @@ function findings(pod: Pod, view: RuleView, agent: string | null): Finding[] {
   }
   const phase = pod.status?.phase;
   const main = agentContainerName(pod, agent);
-  if (phase === 'Failed') {
+  // an eviction for a resource is the `resource` rule's incident (one incident per cause)
+  if (phase === 'Failed' && !evictionOf(pod)) {
     const reason = pod.status?.reason || 'Failed';
     const code = containerStatuses(pod).find((s) => s.name === main)?.state?.terminated?.exitCode;
     out.push({

@@ -131,11 +131,13 @@ const rows: Row[] = [
     want: { severity: 'high', context: { reason: 'Failed', exitCode: 1, container: 'agent' } },
   },
   {
-    name: 'an evicted pod says Evicted',
+    // an eviction for a resource (`The node was low on resource: ephemeral-storage.`) is the
+    // resource rule's incident since issue #18 (test/detectors/rules/resource-eviction.test.ts)
+    name: 'an evicted pod whose message names no resource says Evicted',
     pod: patch(pod('pod-succeeded'), (p) => {
       p.status!.phase = 'Failed';
       p.status!.reason = 'Evicted';
-      p.status!.message = 'The node was low on resource: ephemeral-storage.';
+      p.status!.message = 'Evicted by the eviction API';
       p.status!.containerStatuses = [];
     }),
     want: { severity: 'high', context: { reason: 'Evicted' } },
