@@ -5,72 +5,8 @@
 // certificate expiring in 5 days each open one platform incident. Each has a healthy look-alike
 // in the same world that stays quiet.
 import t from 'tap';
-import { proactiveWorld } from '../helpers/proactive-world.js';
-import { rawClient, waitFor, type KubeSim } from '../sim/kube/index.js';
-
-const json = { 'content-type': 'application/json' };
-type World = Awaited<ReturnType<typeof proactiveWorld>>;
-
-async function startSession(w: World, n: number, agent: string) {
-  const res = await w.app.inject({
-    method: 'POST',
-    url: '/api/v1/session/start',
-    headers: json,
-    payload: {
-      play_id: `play-task-${n}`,
-      repository: '5dlabs/cto-parallel-test',
-      tasks: [{ id: String(n), title: `Task ${n}` }],
-      cto_config: { agents: { [agent]: { githubApp: '5DLabs-Rex', cli: 'claude' } } },
-    },
-  });
-  if (res.statusCode !== 200) throw new Error(`start ${n}: ${res.body}`);
-}
-
-/** An agent pod running on `node` with a memory limit of 8Gi, its agent container started now. */
-function agentPod(sim: KubeSim, now: Date, n: number, agent: string, node: string): string {
-  const name = `play-task-${n}-${agent}-x7k2p`;
-  sim.create({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name,
-      namespace: 'cto',
-      labels: {
-        'agents.platform/agent': agent,
-        'task-id': String(n),
-        'workflows.argoproj.io/workflow': `play-task-${n}`,
-      },
-    },
-    spec: {
-      nodeName: node,
-      containers: [
-        {
-          name: 'claude',
-          image: 'ghcr.io/5dlabs/claude:2.0.50',
-          resources: { limits: { memory: '8Gi', cpu: '4' }, requests: { memory: '4Gi' } },
-        },
-        { name: 'docker-daemon', image: 'docker:27-dind' },
-      ],
-    },
-  });
-  const running = { running: { startedAt: now.toISOString() } };
-  sim.patchStatus('v1', 'Pod', 'cto', name, {
-    status: {
-      phase: 'Running',
-      startTime: now.toISOString(),
-      containerStatuses: ['claude', 'docker-daemon'].map((c) => ({
-        name: c,
-        image: c,
-        imageID: '',
-        ready: true,
-        restartCount: 0,
-        started: true,
-        state: running,
-      })),
-    },
-  });
-  return name;
-}
+import { agentPod, proactiveWorld, startSession, type World } from '../helpers/proactive-world.js';
+import { rawClient, waitFor } from '../sim/kube/index.js';
 
 /** What metrics-server would report for the pod now (the simulator's test-only PUT). */
 async function reportMemory(w: World, pod: string, gib: number) {

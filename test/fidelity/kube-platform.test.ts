@@ -152,3 +152,45 @@ void t.test('platform objects through the real client', async (t) => {
     ['healer-tls'],
   );
 });
+
+void t.test("the kubelet's stats summary through the API server's node proxy", async (t) => {
+  const sim = await startKubeSim();
+  t.teardown(() => sim.close());
+  const kc = new KubeConfig();
+  kc.loadFromString(sim.kubeconfigYaml());
+  const core = kc.makeApiClient(CoreV1Api);
+  sim.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'talos-worker-1' } });
+  sim.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'talos-worker-2' } });
+  const summary = { node: { nodeName: 'talos-worker-1' }, pods: [] };
+  sim.setKubelet('talos-worker-1', 'stats/summary', summary);
+  // typed string, but the client parses the JSON answer (the kubelet sends application/json)
+  const got: unknown = await core.connectGetNodeProxyWithPath({
+    name: 'talos-worker-1',
+    path: 'stats/summary',
+  });
+  t.same(typeof got === 'string' ? JSON.parse(got) : got, summary, 'what the kubelet answers');
+  const api = rawClient(sim);
+  const unreachable = await api('GET', '/api/v1/nodes/talos-worker-2/proxy/stats/summary');
+  t.equal(unreachable.status, 503, 'a node without a reachable kubelet');
+  t.match(unreachable.json, {
+    kind: 'Status',
+    reason: 'ServiceUnavailable',
+    message: /error trying to reach service/,
+  });
+  t.equal(
+    (await api('GET', '/api/v1/nodes/talos-worker-1/proxy/metrics/cadvisor')).status,
+    404,
+    'a kubelet path nothing was set for',
+  );
+  t.equal(
+    (await api('GET', '/api/v1/nodes/nowhere/proxy/stats/summary')).status,
+    404,
+    'no such node',
+  );
+  t.equal(
+    (await api('POST', '/api/v1/nodes/talos-worker-1/proxy/stats/summary', {})).status,
+    405,
+    'read-only',
+  );
+  t.equal((await api('GET', '/api/v1/namespaces/cto/pods/x/proxy/y')).status, 404, 'only nodes');
+});

@@ -3,7 +3,7 @@
 import type { Test } from 'tap';
 import { Writable } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
-import { startKubeSim, waitFor, type KubeSimOptions } from '../sim/kube/index.js';
+import { startKubeSim, waitFor, type KubeSim, type KubeSimOptions } from '../sim/kube/index.js';
 import { testHealer } from './healer.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -57,4 +57,70 @@ export async function proactiveWorld(
     await h.healer.decisions.idle();
   };
   return { ...h, sim, clock, logLines, incidents, pass };
+}
+
+export type World = Awaited<ReturnType<typeof proactiveWorld>>;
+
+const json = { 'content-type': 'application/json' };
+
+/** The session of play-task-<n> with one agent, as the MCP server starts it. */
+export async function startSession(w: World, n: number, agent: string) {
+  const res = await w.app.inject({
+    method: 'POST',
+    url: '/api/v1/session/start',
+    headers: json,
+    payload: {
+      play_id: `play-task-${n}`,
+      repository: '5dlabs/cto-parallel-test',
+      tasks: [{ id: String(n), title: `Task ${n}` }],
+      cto_config: { agents: { [agent]: { githubApp: '5DLabs-Rex', cli: 'claude' } } },
+    },
+  });
+  if (res.statusCode !== 200) throw new Error(`start ${n}: ${res.body}`);
+}
+
+/** An agent pod running on `node` with a memory limit of 8Gi, its agent container started now. */
+export function agentPod(sim: KubeSim, now: Date, n: number, agent: string, node: string): string {
+  const name = `play-task-${n}-${agent}-x7k2p`;
+  sim.create({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: 'cto',
+      labels: {
+        'agents.platform/agent': agent,
+        'task-id': String(n),
+        'workflows.argoproj.io/workflow': `play-task-${n}`,
+      },
+    },
+    spec: {
+      nodeName: node,
+      containers: [
+        {
+          name: 'claude',
+          image: 'ghcr.io/5dlabs/claude:2.0.50',
+          resources: { limits: { memory: '8Gi', cpu: '4' }, requests: { memory: '4Gi' } },
+        },
+        { name: 'docker-daemon', image: 'docker:27-dind' },
+      ],
+    },
+  });
+  const running = { running: { startedAt: now.toISOString() } };
+  sim.patchStatus('v1', 'Pod', 'cto', name, {
+    status: {
+      phase: 'Running',
+      startTime: now.toISOString(),
+      containerStatuses: ['claude', 'docker-daemon'].map((c) => ({
+        name: c,
+        image: c,
+        imageID: '',
+        ready: true,
+        restartCount: 0,
+        started: true,
+        state: running,
+      })),
+    },
+  });
+  return name;
 }

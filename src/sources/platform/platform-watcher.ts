@@ -116,12 +116,13 @@ export class PlatformWatcher {
       for (const node of nodes) {
         const nodeName = node.metadata?.name;
         if (!nodeName) continue;
-        const summary: unknown = JSON.parse(
-          await this.#core.connectGetNodeProxyWithPath(
-            { name: nodeName, path: 'stats/summary' },
-            this.#deadline(),
-          ),
+        // typed `string`, but client-node parses a JSON answer (the kubelet sends
+        // application/json), so the body may arrive as the object already
+        const body: unknown = await this.#core.connectGetNodeProxyWithPath(
+          { name: nodeName, path: 'stats/summary' },
+          this.#deadline(),
         );
+        const summary: unknown = typeof body === 'string' ? JSON.parse(body) : body;
         // the proxy call hands back the body of an error answer instead of throwing
         const code = o(summary).kind === 'Status' ? Number(o(summary).code) : 0;
         if (code) throw new ApiException(code, text(o(summary).message), summary, {});

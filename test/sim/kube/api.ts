@@ -94,6 +94,12 @@ export interface KubeSim {
   patchJson(...args: [...ObjRef, ops: unknown[]]): StoredObject;
   delete(...args: [...ObjRef, opts?: DeleteOptions]): StoredObject | Status;
   appendLog(namespace: string, pod: string, container: string, line: string, time?: Date): void;
+  /**
+   * Test-only: what the node's kubelet answers at `path` through the API server's node proxy
+   * (`GET /api/v1/nodes/{node}/proxy/{path}`, e.g. `stats/summary`). Without it the proxy answers
+   * 503 (kubelet unreachable).
+   */
+  setKubelet(node: string, path: string, body: unknown): void;
   /** The container restarted: current lines become `previous=true` lines; follow streams end. */
   restartContainer(namespace: string, pod: string, container: string): void;
   /** Send a BOOKMARK now on every watch that allowed bookmarks. */

@@ -13,6 +13,11 @@ export interface SimContext {
   logs: LogStore;
   watches: WatchHub;
   now: () => Date;
+  /**
+   * What each node's kubelet answers through `nodes/{name}/proxy/{path}` (`node → path → body`),
+   * set by a test (`sim.setKubelet`); a node with nothing set has no reachable kubelet.
+   */
+  kubelet: Map<string, Map<string, unknown>>;
 }
 
 export interface Answer {

@@ -2,7 +2,14 @@
 // subresources and pod logs (lists are in list.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Answer, ResourceRoute, SimContext } from './context.js';
-import { badRequest, methodNotAllowed, notFound, unsupportedMediaType } from './errors.js';
+import {
+  badRequest,
+  failure,
+  KubeApiError,
+  methodNotAllowed,
+  notFound,
+  unsupportedMediaType,
+} from './errors.js';
 import { list, listItem } from './list.js';
 import { PATCH_TYPES } from './patch.js';
 import {
@@ -74,6 +81,30 @@ function patch(
   return { status: 200, body: ctx.ops.patch(r, rt.namespace, rt.name!, ct, patchBody, opts) };
 }
 
+/**
+ * `GET /api/v1/nodes/{name}/proxy/{path}`: the API server proxies to the node's kubelet. The
+ * simulator has no kubelet; a test sets what it answers (`sim.setKubelet`). A node without one
+ * answers as the API server does when the kubelet cannot be dialled (503 ServiceUnavailable).
+ */
+function kubeletProxy(ctx: SimContext, rt: ResourceRoute, method: string, name: string): Answer {
+  if (method !== 'GET') throw methodNotAllowed();
+  const node = ctx.store.get(rt.r, undefined, name);
+  if (!node) throw notFound(rt.r, name);
+  const answer = ctx.kubelet.get(name)?.get(rt.proxyPath ?? '');
+  if (answer !== undefined) return { status: 200, body: answer };
+  if (ctx.kubelet.has(name))
+    throw new KubeApiError(
+      failure(404, 'NotFound', 'the server could not find the requested resource'),
+    );
+  throw new KubeApiError(
+    failure(
+      503,
+      'ServiceUnavailable',
+      `error trying to reach service: dial tcp 10.0.0.1:10250: connect: connection refused`,
+    ),
+  );
+}
+
 /** Handle one resource request; returns undefined when it streamed the answer itself. */
 export function handleResource(
   ctx: SimContext,
@@ -129,6 +160,7 @@ export function handleResource(
     throw methodNotAllowed();
   }
   const name = rt.name;
+  if (rt.subresource === 'proxy') return kubeletProxy(ctx, rt, method, name);
   if (rt.subresource === 'log') {
     if (method !== 'GET') throw methodNotAllowed();
     const pod = ctx.store.get(r, rt.namespace, name);

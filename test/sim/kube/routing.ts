@@ -15,7 +15,9 @@ export type Route =
       /** Undefined for cluster-scoped types and all-namespaces collection paths. */
       namespace?: string;
       name?: string;
-      subresource?: 'status' | 'log';
+      subresource?: 'status' | 'log' | 'proxy';
+      /** The path after `nodes/{name}/proxy/` (the kubelet's API, e.g. `stats/summary`). */
+      proxyPath?: string;
       /** The legacy `/watch/` path prefix. */
       watchPath: boolean;
     };
@@ -61,18 +63,21 @@ export function route(registry: Registry, pathname: string): Route {
   }
   const [plural, name, sub, ...extra] = rest;
   const r = registry.byPlural(group, version, plural);
-  if (!r || extra.length > 0) throw unknownPath();
+  const nodeProxy = r?.kind === 'Node' && r.group === '' && sub === 'proxy';
+  if (!r || (extra.length > 0 && !nodeProxy)) throw unknownPath();
   // A namespaced object is only addressed through its namespace.
   if (r.namespaced && namespace === undefined && name !== undefined) throw unknownPath();
-  let subresource: 'status' | 'log' | undefined;
+  let subresource: 'status' | 'log' | 'proxy' | undefined;
   if (sub !== undefined) {
     if (sub === 'status' && r.statusSubresource) subresource = 'status';
     else if (sub === 'log' && r.kind === 'Pod' && r.group === '') subresource = 'log';
+    else if (nodeProxy) subresource = 'proxy';
     else throw unknownPath();
   }
   const out: Route = { kind: 'resource', r, watchPath };
   if (namespace !== undefined) out.namespace = namespace;
   if (name !== undefined) out.name = name;
   if (subresource) out.subresource = subresource;
+  if (nodeProxy) out.proxyPath = extra.join('/');
   return out;
 }

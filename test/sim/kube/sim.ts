@@ -43,6 +43,7 @@ class Sim implements KubeSim {
   private readonly store: ObjectStore;
   private readonly ops: Operations;
   private readonly logs = new LogStore();
+  private readonly kubelet = new Map<string, Map<string, unknown>>();
   private readonly watches: WatchHub;
   private readonly faultState = new FaultState();
   private readonly sockets = new Set<Socket>();
@@ -91,6 +92,7 @@ class Sim implements KubeSim {
       logs: this.logs,
       watches: this.watches,
       now: this.now,
+      kubelet: this.kubelet,
     };
     const handler = requestHandler(ctx, this.faultState, {
       token: this.token,
@@ -239,6 +241,12 @@ class Sim implements KubeSim {
     opts?: DeleteOptions,
   ): StoredObject | Status {
     return structuredClone(this.ops.delete(this.type(apiVersion, kind), ns, name, opts));
+  }
+
+  setKubelet(node: string, path: string, body: unknown): void {
+    const paths = this.kubelet.get(node) ?? new Map<string, unknown>();
+    paths.set(path.replace(/^\/+/, ''), structuredClone(body));
+    this.kubelet.set(node, paths);
   }
 
   appendLog(namespace: string, pod: string, container: string, line: string, time?: Date): void {
