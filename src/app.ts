@@ -22,6 +22,7 @@ import { registerAuth } from './routes/auth.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { healthRoutes } from './routes/health.js';
 import { thresholdRoutes, type ThresholdSource } from './routes/thresholds.js';
+import { insightsRoutes, type InsightsOptions } from './routes/insights.js';
 import { leaderRoutes, type LeaderBody } from './routes/leader.js';
 import { VERSION } from './version.js';
 
@@ -46,6 +47,8 @@ export interface AppDeps {
   onSilencesChanged?: () => void;
   /** The A3/A8/A9 thresholds in force (`GET /api/v1/thresholds`); none → the route is absent. */
   thresholds?: ThresholdSource;
+  /** What `history-says-no` applies, shown by `GET /api/v1/insights` (default: 3 failures, 30 days). */
+  insights?: InsightsOptions;
   /** This replica's leadership (`GET /api/v1/leader`). */
   leader: () => LeaderBody;
 }
@@ -149,6 +152,13 @@ export async function buildApp(deps: AppDeps) {
   await app.register(timelineRoutes(deps.sessions, deps.store));
   await app.register(silenceRoutes(deps.store, deps.clock, deps.onSilencesChanged));
   if (deps.thresholds) await app.register(thresholdRoutes(deps.thresholds));
+  await app.register(
+    insightsRoutes(
+      deps.store,
+      deps.clock,
+      deps.insights ?? { historyFailures: 3, historyWindowDays: 30 },
+    ),
+  );
   await app.register(
     dashboardRoutes({
       sessions: deps.sessions,

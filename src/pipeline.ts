@@ -715,6 +715,10 @@ export async function createHealer(deps: HealerDeps) {
     },
     thresholds: { policy: { ...policy, learn: learning.learn }, rows: thresholdRows },
     leader: () => leadership.view(),
+    insights: {
+      historyFailures: config.heal.remediation.historyFailures,
+      historyWindowDays: config.heal.remediation.historyWindowDays,
+    },
     timeouts: {
       requestMs: config.env.HEALER_REQUEST_TIMEOUT_SECONDS * 1000,
       headersMs: config.env.HEALER_HEADERS_TIMEOUT_SECONDS * 1000,

@@ -122,7 +122,7 @@ const FIELD_COLUMNS: Column<FieldRow>[] = [
 
 type Flags = { url: string; token?: string; output: string };
 
-function connection(cmd: Command, env: Record<string, string | undefined>): Command {
+export function connection(cmd: Command, env: Record<string, string | undefined>): Command {
   return cmd
     .addOption(
       new Option('--url <url>', 'Healer base URL (HEALER_URL)').default(

@@ -20,6 +20,7 @@ import { registerAlertWatch } from './alert-watch.js';
 import { installOutputFileCopy } from './output-file.js';
 // --- amtool-like commands against a running Healer (issue 15) ---
 import { registerAlertCommands } from './alerts.js';
+import { registerInsights } from './insights.js';
 
 /** Runs the `healer` command line; resolves with the exit code. */
 export async function main(
@@ -67,6 +68,8 @@ export async function main(
   registerAlertWatch(program, io, run, env);
   // --- amtool-like commands (issue 15): incidents, incident, silence, ack, completion ---
   registerAlertCommands(program, io, run, env);
+  // --- outcome history (issue 17): insights show|failures|export ---
+  registerInsights(program, io, run, env);
 
   // `serve` is the default command, so commander would read `healer nonsense` as serve's excess
   // argument ("too many arguments for 'serve'"): name an unknown command as such instead.
