@@ -78,6 +78,8 @@ const numericLevel = (n: number): Level =>
 const SYSLOG = /^[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}\s+\S+\s+([\w.@/-]+?)(?:\[\d+\])?:\s+/;
 const TIMESTAMP =
   /^\[?(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?|\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)\]?\s+/;
+/** A log viewer's gutter between the timestamp and the line (`09:21:05 |   | ERROR: …`). */
+const GUTTER = /^(?:\|\s*)+/;
 const KLOG = /^([IWEF])\s?\d{4}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?\s+(?:UTC\s+)?(.*)$/;
 const LOGRUS = /^(TRAC|DEBU|INFO|WARN|ERRO|FATA|PANI)\[\d+\]\s*(.*)$/;
 const LOGFMT_LEVEL = /(?:^|\s)level=("?)(\w+)\1(?:\s|$)/i;
@@ -114,11 +116,7 @@ export function envelopeOf(line: string): Envelope {
   }
   const klog = KLOG.exec(rest);
   if (klog) return { shape: 'klog', level: levelWord(klog[1]), message: klog[2] };
-  for (let i = 0; i < 2; i++) {
-    const ts = TIMESTAMP.exec(rest);
-    if (!ts) break;
-    rest = rest.slice(ts[0].length);
-  }
+  rest = bodyOf(rest);
   const logrus = LOGRUS.exec(rest);
   if (logrus) return { shape: 'logrus', level: levelWord(logrus[1]), message: logrus[2] };
   const npm = NPM.exec(rest);
@@ -141,6 +139,18 @@ export function envelopeOf(line: string): Envelope {
   const dashed = PY_DASHED.exec(rest);
   if (dashed) return { shape: 'prefix', level: levelWord(dashed[1]), message: dashed[2] };
   return { shape, level: null, message: rest };
+}
+
+/** The line without its leading timestamps and a log viewer's gutter. */
+function bodyOf(line: string): string {
+  let rest = line;
+  for (let i = 0; i < 2; i++) {
+    const ts = TIMESTAMP.exec(rest);
+    if (!ts) break;
+    rest = rest.slice(ts[0].length);
+  }
+  const gutter = GUTTER.exec(rest);
+  return gutter ? rest.slice(gutter[0].length) : rest;
 }
 
 function jsonEnvelope(text: string): Envelope | null {
@@ -201,16 +211,37 @@ const GO_PANIC = /^panic: /;
 const GO_PANIC_TAIL = /^\s*(?:\[signal |exit status \d+\s*$|goroutine \d+ \[)/;
 /** Lines that carry a record marker of their own (a tool result, a status glyph): never continuations. */
 const RECORD_MARK = /^\s*│?\s*[⎿✻●✖✗×⚠■❌▶[]/u;
-/** A fragment of a JSON document wrapped over lines (a field, an unclosed object). */
-const JSON_FRAGMENT = /^\s*[{"]/;
-/** A field of the exception above it (`Reason: Unauthorized` under `ApiException: (401)`). */
-const FIELD = /^Reason:/;
+/**
+ * A fragment of a JSON document wrapped over lines: an opening brace or bracket, or a field
+ * (`"key": …`). A line that is only a quoted sentence (`"Error: exceeded retry limit, …"`) is a
+ * record of its own, not a field.
+ */
+const JSON_FRAGMENT = /^\s*(?:[{[]|"[^"]{0,80}"\s*:)/;
+/**
+ * A field of the exception above it (`Reason: Unauthorized` under `ApiException: (401)`, `Error
+ * type: EACCES` under `Error: spawn EACCES`).
+ */
+const FIELD = /^(?:Reason|Error type|Error code|errno|syscall):\s/;
 /** Wrapped text: indented, going on mid-sentence (lower case); only the line or two above. */
 const WRAPPED = /^\s+[a-z]/;
+/** The end of a sentence or a quotation: the next line starts something new. */
+const SENTENCE_END = /[.!?"”]\s*$/;
 const NPM_ERR = /^npm (?:ERR!|error\b)/;
 /** The trailer of an npm error block (the failure is on its `code`/message line above). */
 const NPM_TRAILER =
-  /^npm (?:ERR!|error) (?:Exit status \d|errno \S|Failed at |A complete log|This is probably|\s*$)/;
+  /^npm (?:ERR!|error) (?:Exit status \d|errno \S|syscall \S|Failed at |A complete log|This is probably|\s*$)/;
+/**
+ * The exit status a tool prints after the failure it already stated (`error: "x" exited with
+ * code 1` under `spawn … EACCES`, npm's `verbose stack Exit status 1`).
+ */
+const EXIT_TRAILER =
+  /\b(?:exit(?:ed)?|terminated) with (?:exit )?(?:code|status):? ?\d+|\bexit status \d+\s*$|\breturned a non-zero code\b/i;
+/** Lines of an exit trailer may follow the failure at most this many lines below. */
+const EXIT_TRAILER_LINES = 2;
+/** A JSON document opened on a line of its own (unindented `{` or `[`): a new record. */
+const JSON_OPENER = /^[{[]\s*$/;
+/** An interactive interpreter's prompt: what follows it is the REPL's answer, not the program's. */
+const REPL_PROMPT = /^(?:>>>|In \[\d+\]:|irb\([\w.]+\):\d+:\d+>)\s/;
 const MCP_TRANSPORT = /MCP error -3200[01]|request timed out|connection closed/i;
 const MCP_STARTUP =
   /fail(?:ed)? to (?:start|connect|initiali[sz]e)|start-?up|discovery|initiali[sz]|connecting to/i;
@@ -239,7 +270,18 @@ const K8S_STATUS_FAILURE = /"status"\s*:\s*"Failure"/;
 const K8S_STATUS_KIND = /"kind"\s*:\s*"Status"/;
 const MCP_STATUS_FAILED =
   /"status"\s*:\s*"failed"|^\s*[\w.@/-]+\s+"failed"\s*,?\s*$|^\s*Status:\s*[×✗✘x]?\s*failed\b/iu;
-const MCP_WORDS = /\bmcp\b|mcp_?servers|"serverInfo"|"status"\s*:\s*"connected"|MCP Server/i;
+const MCP_WORDS =
+  /(?:^|[^a-z])mcp(?:[^a-z]|$)|mcp_?servers|"serverInfo"|"status"\s*:\s*"connected"|MCP Server/i;
+/** An MCP server descriptor's transport (`type=local`, `type: "stdio"`): the record is about an MCP server. */
+const MCP_TRANSPORT_FIELD = /\btype\s*[=:]\s*["']?(?:local|remote|stdio|sse|streamable-?http)\b/i;
+/**
+ * A row of an agent CLI's MCP status panel: a server name, then its state after a glyph, a colon
+ * or a dash (`❯ 1. github  ✘ failed · Enter to view details`, `⎿ • github: disconnected`).
+ */
+const MCP_STATUS_ROW =
+  /^[\s⎿•❯*·\d.-]*[\w.@/-]+(?::\s+|\s+-\s+|\s{2,})[✘✗×]?\s*(?:failed|disconnected)\b\s*(?:[·(-].*)?$/iu;
+/** A status field set to failed in logfmt or an inspected object (`status=failed`, `status: "failed"`). */
+const STATUS_FIELD_FAILED = /\bstatus\s*[=:]\s*["']?failed\b/i;
 const FAILURE_WORDS =
   /\b(?:fail(?:ed|ure|s|ing)?|unable|cannot|can't|couldn't|could not|forbidden|denied|refused|invalid|timed? ?out|no such|unexpected|panic(?:ked)?|crash(?:ed)?|abort(?:ed)?|exception|misconfiguration)\b/i;
 
@@ -249,6 +291,7 @@ const FAILURE_WORDS =
  */
 export const STRUCTURE_LITERALS = [
   'warning ', // event rows
+  'disconnected', // MCP status rows
   '"failure"', // Kubernetes Status bodies
   '"failed"', // MCP status documents
   'failed', // status tables, error envelopes
@@ -291,6 +334,8 @@ export function refineFinding(text: string, alert: LogAlert, ctx: Context): Verd
     };
   const continuation = continuationOf(text, ctx);
   if (continuation) return continuation;
+  const repl = replAnswer(text, ctx);
+  if (repl) return repl;
   if (alert === 'A12' && MCP_TRANSPORT.test(text) && !MCP_STARTUP.test(text)) {
     if (IN_CALL.test(text) || ctx.before().some((l) => IN_CALL.test(l)))
       return {
@@ -300,6 +345,27 @@ export function refineFinding(text: string, alert: LogAlert, ctx: Context): Verd
         alert: 'runtime',
         family: 'mcp-tool-call',
       };
+  }
+  return null;
+}
+
+/**
+ * An exception printed by an interactive interpreter (`>>> 1 / 0` then its traceback): the REPL
+ * answering its user, not the program failing.
+ */
+function replAnswer(text: string, ctx: Context): Verdict | null {
+  if (!PY_EXCEPTION.test(text)) return null;
+  const before = ctx.before();
+  for (let i = before.length - 1; i >= 0; i--) {
+    const l = before[i];
+    if (REPL_PROMPT.test(l))
+      return {
+        kind: 'veto',
+        rule: 'structure:repl',
+        why: 'an exception answered by an interactive interpreter (after its prompt)',
+      };
+    // only the prompt's own traceback (indented frames, the header, a caret line) may lie between
+    if (!/^\s|^Traceback \(most recent call last\):/.test(l)) return null;
   }
   return null;
 }
@@ -315,6 +381,29 @@ const isCompleteJson = (text: string): boolean => {
   }
 };
 
+/**
+ * Wrapped text continues the finding right above it, or the indented line under the finding:
+ * an indented lower-case line under an unindented line that was no finding starts a record of
+ * its own.
+ */
+function wrapsFinding(back: number, ctx: Context): boolean {
+  if (back > 2) return false;
+  const before = ctx.before();
+  const prev = before[before.length - 1] ?? '';
+  // a line that ends a sentence or a quotation was not cut by the terminal
+  if (SENTENCE_END.test(prev)) return false;
+  return back === 1 || /^\s/.test(prev);
+}
+
+/** A JSON document was opened on a line of its own between the finding and this line. */
+function newDocumentSince(back: number, ctx: Context): boolean {
+  if (back <= 1) return false;
+  return ctx
+    .before()
+    .slice(-(back - 1))
+    .some((l) => JSON_OPENER.test(l));
+}
+
 function continuationOf(text: string, ctx: Context): Verdict | null {
   const last = ctx.lastFinding;
   if (!last) return null;
@@ -324,11 +413,18 @@ function continuationOf(text: string, ctx: Context): Verdict | null {
       rule: 'structure:continuation',
       why: `the trailer of the npm error block whose failure was found ${last.back} line(s) above`,
     };
+  if (last.back <= EXIT_TRAILER_LINES && EXIT_TRAILER.test(text))
+    return {
+      kind: 'veto',
+      rule: 'structure:continuation',
+      why: `the exit status of the failure found ${last.back} line(s) above`,
+    };
   if (last.back > CONTINUATION_LINES || RECORD_MARK.test(text)) return null;
+  const body = bodyOf(text);
   const shaped =
-    (JSON_FRAGMENT.test(text) && !isCompleteJson(text)) ||
-    FIELD.test(text) ||
-    (last.back <= 2 && WRAPPED.test(text));
+    (JSON_FRAGMENT.test(body) && !isCompleteJson(body) && !newDocumentSince(last.back, ctx)) ||
+    FIELD.test(body) ||
+    (WRAPPED.test(text) && wrapsFinding(last.back, ctx));
   if (!shaped) return null;
   const env = envelopeOf(text);
   if (env.level !== null || env.shape === 'event') return null; // a record of its own
@@ -339,11 +435,19 @@ function continuationOf(text: string, ctx: Context): Verdict | null {
   };
 }
 
+/** A status table row or status document that marks an MCP server failed. */
+function mcpStatusFailed(text: string, ctx: Context): boolean {
+  const row = MCP_STATUS_ROW.test(text);
+  if (!row && !MCP_STATUS_FAILED.test(text) && !STATUS_FIELD_FAILED.test(text)) return false;
+  if (MCP_TRANSPORT_FIELD.test(text) && STATUS_FIELD_FAILED.test(text)) return true;
+  return MCP_WORDS.test(text) || ctx.before().some((l) => MCP_WORDS.test(l));
+}
+
 /** A finding for a line no catalogue pattern took, from its shape; or null. */
 export function assignByStructure(text: string, ctx: Context): Verdict | null {
   const verdict = assign(text, ctx);
   if (!verdict) return null;
-  return continuationOf(text, ctx) ?? verdict;
+  return continuationOf(text, ctx) ?? replAnswer(text, ctx) ?? verdict;
 }
 
 function assign(text: string, ctx: Context): Verdict | null {
@@ -373,10 +477,7 @@ function assign(text: string, ctx: Context): Verdict | null {
       severity: 'high',
       family: 'k8s-status',
     };
-  if (
-    MCP_STATUS_FAILED.test(text) &&
-    (MCP_WORDS.test(text) || ctx.before().some((l) => MCP_WORDS.test(l)))
-  )
+  if (mcpStatusFailed(text, ctx))
     return {
       kind: 'assign',
       rule: 'structure:mcp-status-failed',

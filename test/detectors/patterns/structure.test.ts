@@ -274,3 +274,127 @@ void t.test(
     t.end();
   },
 );
+
+void t.test('round 2: records that are not continuations, and trailers that are', (t) => {
+  // A quoted sentence is a record of its own, not a field of a JSON document.
+  t.same(
+    chunk(
+      'stream error: exceeded retry limit, last status: 401 Unauthorized',
+      '"Error: exceeded retry limit, last status: 401 Unauthorized, request id: ”',
+    ).map((r) => r[0]),
+    [1, 2],
+  );
+  t.same(
+    chunk(
+      'Exception fetching from github Unexpected response code: 401',
+      '  "message": "Bad credentials",',
+    ).map((r) => r[0]),
+    [1],
+    'a field of a JSON body right under the failure is still a continuation',
+  );
+  // A JSON document opened on its own line after a finding is a new record, not its body.
+  t.same(
+    chunk(
+      '[Headless Task] Auth failure (fallback detection): Subscription token may be expired or revoked.',
+      '{',
+      '  "type": "result",',
+      '  "subtype": "error_max_turns",',
+      '  "is_error": true,',
+      '  "terminal_reason": "max_turns",',
+      '  "errors": ["Reached maximum number of turns (20)"]',
+      '}',
+    ),
+    [
+      [1, 'runtime', 'rt-unauthorized'],
+      [4, 'lifecycle', 'lc-limit-reached'],
+    ],
+  );
+  // Wrapped text continues the finding right above it, not a line after an unrelated record.
+  t.same(
+    chunk(
+      'exceeded retry limit, last status: 401 Unauthorized, request id: 9a5793386e39fede-SIN',
+      'Route Error (400 Invalid Session): "Your authorization session was not initialized or has expired"',
+      ' unexpected status 401 Unauthorized: Invalid API key, url: http://localhost:20128/v1/responses',
+    ).map((r) => r[0]),
+    [1, 2, 3],
+  );
+  // The exit status printed right after the failure belongs to it; alone, it is the finding.
+  t.same(
+    chunk(
+      'Error executing binary: spawn /opt/agent-browser/bin/agent-browser-darwin-arm64 EACCES',
+      'error: "agent-browser" exited with code 1',
+    ).map((r) => r[0]),
+    [1],
+  );
+  t.same(chunk('error: "agent-browser" exited with code 1').length, 1);
+  t.same(
+    chunk(
+      'npm ERR! code EAI_AGAIN',
+      'npm ERR! errno EAI_AGAIN',
+      'npm ERR! syscall getaddrinfo',
+    ).map((r) => r[0]),
+    [1],
+    'npm block fields under the error',
+  );
+  t.end();
+});
+
+void t.test('round 2: a log viewer gutter, REPL answers, MCP status rows and fields', (t) => {
+  const e = envelopeOf(
+    '09:21:05 |   | ERROR: kubernetes-wait-pod: Exception waiting for job: (401)',
+  );
+  t.equal(e.level, 'error');
+  t.same(
+    chunk(
+      '09:21:05 |   | ERROR: kubernetes-wait-pod: Exception waiting for job: (401)',
+      '09:21:05 |   | Reason: Unauthorized',
+    ).map((r) => r[0]),
+    [1],
+    'the field under it behind the same gutter is a continuation',
+  );
+  t.same(
+    chunk(
+      '>>> 1 / 0',
+      'Traceback (most recent call last):',
+      '  File "<python-input-1>", line 1, in <module>',
+      '    1 / 0',
+      'ZeroDivisionError: division by zero',
+    ),
+    [],
+    "an interpreter's answer to its prompt",
+  );
+  t.same(
+    chunk(
+      'Traceback (most recent call last):',
+      '  File "app.py", line 3, in <module>',
+      '    1 / 0',
+      'ZeroDivisionError: division by zero',
+    ),
+    [[4, 'runtime', 'structure:traceback-end']],
+    'the same traceback from a program',
+  );
+  t.same(
+    chunk(
+      ' Manage MCP servers',
+      ' 1 server',
+      ' ❯ 1. ft_generate_mcp_server  ✘ failed · Enter to view details',
+    ),
+    [[3, 'A12', 'structure:mcp-status-failed']],
+  );
+  t.same(
+    chunk(
+      ' Manage MCP servers',
+      ' ❯ 1. ft_generate_mcp_server  ✔ connected · Enter to view details',
+    ),
+    [],
+  );
+  t.same(chunk('  ⎿  ⎿  MCP Server Status', '     ⎿  • ec2mario-mcp-server: disconnected'), [
+    [2, 'A12', 'structure:mcp-status-failed'],
+  ]);
+  t.same(chunk('     ⎿  • worker-3: disconnected'), [], 'no MCP context');
+  t.same(chunk('server unavailable key=xcode type=local status=failed'), [
+    [1, 'A12', 'structure:mcp-status-failed'],
+  ]);
+  t.same(chunk('deploy finished key=web type=rolling status=failed').length, 0);
+  t.end();
+});
