@@ -1,6 +1,7 @@
 import t from 'tap';
 import { RE2JS } from 're2js';
 import {
+  Classifier,
   loadCatalogue,
   logqlEscape,
   lokiLineFilter,
@@ -33,5 +34,25 @@ void t.test('the line filter is the union escaped for a LogQL double-quoted stri
   t.equal(logqlEscape('a\\b"c\nd'), 'a\\\\b\\"c\\nd');
   const query = `{namespace="cto"} |~ "${filter}"`;
   t.ok(query.length > 100);
+  t.end();
+});
+
+void t.test('lines the structural stage flags from their shape alone pass the Loki union', (t) => {
+  const classifier = new Classifier(catalogue);
+  const withStructure = RE2JS.compile(lokiUnion(catalogue));
+  const catalogueOnly = RE2JS.compile(lokiUnion(catalogue, { structure: false }));
+  // A real line of the detection corpus (tune/kube-apiserver.log) that no catalogue pattern takes.
+  const lines = [
+    'May 18 13:39:57 wwserver194.alphalocal.net kube-apiserver[18190]: E0518 13:39:57.882748   18190 controller.go:92] unable to sync kubernetes service: endpoints "kubernetes" cannot be updated: the resource',
+  ];
+  for (const line of lines) {
+    const [f] = classifier.classifyChunk(line);
+    t.match(f?.patternId, /^structure:/, `${line}: found by its shape`);
+    t.notOk(catalogueOnly.matcher(line).find(), `${line}: no catalogue pattern passes it`);
+    t.ok(
+      withStructure.matcher(line).find(),
+      `${line}: the union with the structural literals does`,
+    );
+  }
   t.end();
 });
