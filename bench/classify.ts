@@ -153,6 +153,17 @@ function ripgrep(
   return { ms: median(times), result };
 }
 
+/**
+ * A pattern for rg's `(?-u)` mode: rg refuses non-ASCII characters there ("Unicode not allowed
+ * here"), so a character class or a run of characters outside ASCII (`[✗✘]`, `🔴`) gets its
+ * Unicode mode back locally, `(?u:…)`; the rest keeps ASCII `\b \w \d` like the JavaScript regex.
+ */
+const asciiMode = (p: string): string =>
+  p.replace(
+    /\[(?:\\.|[^\]\\])*[\u0080-\uffff](?:\\.|[^\]\\])*\]|[\u0080-\uffff]+/g,
+    (m) => `(?u:${m})`,
+  );
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'healer-bench-'));
   try {
@@ -162,7 +173,7 @@ async function main(): Promise<void> {
     const patterns = join(dir, 'patterns.txt');
     // The classifier also searches for the structural stage's literals: rg gets them too.
     const sources = [...catalogue.entries.map((e) => e.pattern), STRUCTURE_FILTER];
-    writeFileSync(patterns, sources.map((p) => `(?-u)${p}`).join('\n') + '\n');
+    writeFileSync(patterns, sources.map((p) => `(?-u)${asciiMode(p)}`).join('\n') + '\n');
     const patternsUnicode = join(dir, 'patterns-unicode.txt');
     writeFileSync(patternsUnicode, sources.join('\n') + '\n');
     const lines = generate(log, MB * 1024 * 1024);
