@@ -1,6 +1,7 @@
 // `healer alert-watch`: the detection and action pipeline without the HTTP API (a sidecar, a
 // laptop). Reports incidents as they appear and change; `--dry-run` runs in observe mode and
 // prints the issue and the remediation CodeRun each new incident would get instead of creating them.
+import type { Incident } from '../domain/incident.js';
 import type { Command } from 'commander';
 import { codeRunFor } from '../actions/coderun/create.js';
 import { incidentView } from '../actions/handler.js';
@@ -25,6 +26,45 @@ interface AlertWatchOptions {
   dryRun?: boolean;
   duration?: string;
   format?: string;
+}
+
+/** What Healer would do for a new incident (--dry-run): the issue it opens, the run it creates. */
+function preview(
+  printer: Printer,
+  incident: Incident,
+  templates: ReturnType<typeof cliTemplates>,
+  config: ReturnType<typeof cliConfig>,
+  settings: { dashboardUrl: string | null; maxAttempts: number },
+): void {
+  const repository = config.heal.issues.repository ?? null;
+  const issue = renderIssue(templates, incidentView(incident, settings, { repository }));
+  printer.emit(
+    {
+      event: 'would-open-issue',
+      incident_id: incident.id,
+      repository,
+      title: issue.title,
+      labels: issue.labels,
+    },
+    `  would open issue in ${repository ?? '(the session repository)'}: ${issue.title} [${issue.labels.join(', ')}]`,
+  );
+  const run = codeRunFor(
+    incident,
+    null,
+    { templates, coderun: config.heal.coderun, repository, view: settings },
+    'remediation',
+    1,
+  );
+  printer.emit(
+    {
+      event: 'would-create-coderun',
+      incident_id: incident.id,
+      namespace: run.metadata.namespace,
+      name: run.metadata.name,
+      labels: run.metadata.labels,
+    },
+    `  would create CodeRun ${String(run.metadata.namespace)}/${String(run.metadata.name)}`,
+  );
 }
 
 export async function alertWatch(
@@ -63,7 +103,7 @@ export async function alertWatch(
     maxAttempts: config.heal.remediation.maxIterations,
   };
   printer.say(
-    `watching ${config.env.HEALER_NAMESPACES.join(", ")}${opts.dryRun ? ' (dry run: nothing is created)' : ''}; Ctrl-C stops`,
+    `watching ${config.env.HEALER_NAMESPACES.join(', ')}${opts.dryRun ? ' (dry run: nothing is created)' : ''}; Ctrl-C stops`,
   );
   const until = Date.now() + runFor;
   try {
@@ -77,35 +117,7 @@ export async function alertWatch(
         seen.add(row.incident_id);
         const incident = await healer.store.getIncident(row.incident_id);
         if (!incident) continue;
-        const repository = config.heal.issues.repository ?? null;
-        const issue = renderIssue(templates, incidentView(incident, settings, { repository }));
-        printer.emit(
-          {
-            event: 'would-open-issue',
-            incident_id: incident.id,
-            repository,
-            title: issue.title,
-            labels: issue.labels,
-          },
-          `  would open issue in ${repository ?? '(the session repository)'}: ${issue.title} [${issue.labels.join(', ')}]`,
-        );
-        const run = codeRunFor(
-          incident,
-          null,
-          { templates, coderun: config.heal.coderun, repository, view: settings },
-          'remediation',
-          1,
-        );
-        printer.emit(
-          {
-            event: 'would-create-coderun',
-            incident_id: incident.id,
-            namespace: run.metadata.namespace,
-            name: run.metadata.name,
-            labels: run.metadata.labels,
-          },
-          `  would create CodeRun ${String(run.metadata.namespace)}/${String(run.metadata.name)}`,
-        );
+        preview(printer, incident, templates, config, settings);
       }
       await sleep(1000, ac.signal);
     }

@@ -184,6 +184,36 @@ async function showIncident(io: Io, id: string, f: Flags) {
   return 0;
 }
 
+type SilenceAddFlags = Flags & {
+  alert?: string;
+  play?: string;
+  agent?: string;
+  namespace?: string;
+  duration: string;
+  comment: string;
+  author: string;
+};
+
+/** `healer silence add`: POST /api/v1/silences, prints the new silence's id. */
+async function silenceAdd(f: SilenceAddFlags, io: Io): Promise<number> {
+  const endsAt = new Date(Date.now() + parseDuration(f.duration)).toISOString();
+  const matchers = {
+    ...(f.alert ? { alert: f.alert } : {}),
+    ...(f.play ? { play_id: f.play } : {}),
+    ...(f.agent ? { agent: f.agent } : {}),
+    ...(f.namespace ? { namespace: f.namespace } : {}),
+  };
+  const r = await api<{ silence: SilenceRow }>(f, 'POST', 'api/v1/silences', {
+    matchers,
+    ends_at: endsAt,
+    comment: f.comment,
+    created_by: f.author,
+  });
+  if (f.output === 'table') println(io.out, r.silence.id);
+  else printOutput(io, f.output, r.silence, { rows: [], columns: [] });
+  return 0;
+}
+
 function registerSilence(
   program: Command,
   io: Io,
@@ -205,39 +235,7 @@ function registerSilence(
     env,
   )
     .addOption(outputOption())
-    .action(
-      (
-        f: Flags & {
-          alert?: string;
-          play?: string;
-          agent?: string;
-          namespace?: string;
-          duration: string;
-          comment: string;
-          author: string;
-        },
-      ) =>
-        run(
-          (async () => {
-            const endsAt = new Date(Date.now() + parseDuration(f.duration)).toISOString();
-            const matchers = {
-              ...(f.alert ? { alert: f.alert } : {}),
-              ...(f.play ? { play_id: f.play } : {}),
-              ...(f.agent ? { agent: f.agent } : {}),
-              ...(f.namespace ? { namespace: f.namespace } : {}),
-            };
-            const r = await api<{ silence: SilenceRow }>(f, 'POST', 'api/v1/silences', {
-              matchers,
-              ends_at: endsAt,
-              comment: f.comment,
-              created_by: f.author,
-            });
-            if (f.output === 'table') println(io.out, r.silence.id);
-            else printOutput(io, f.output, r.silence, { rows: [], columns: [] });
-            return 0;
-          })(),
-        ),
-    );
+    .action((f: SilenceAddFlags) => run(silenceAdd(f, io)));
   connection(
     silence
       .command('list')

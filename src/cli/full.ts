@@ -40,6 +40,54 @@ const asRow = (i: Incident): IncidentRow => ({
   source: 'healer',
 });
 
+/** A fix being made: waits for the Play's remediations to land, up to `syncTimeoutSecs`. */
+async function waitForFixes(
+  h: InProcessHealer,
+  playId: string,
+  syncTimeoutSecs: number,
+  report: () => Promise<void>,
+  printer: Printer,
+): Promise<void> {
+  const until = Date.now() + syncTimeoutSecs * 1000;
+  for (;;) {
+    await report();
+    const open = (await h.store.listIncidents({ playId, limit: 500 })).filter(
+      (i) => i.state === 'remediating',
+    );
+    if (open.length === 0 || Date.now() > until) break;
+    printer.progress(`waiting for ${open.length} remediation(s) to land`);
+    await sleep(1000);
+  }
+  printer.endProgress();
+}
+
+/** The closing table: every alert of the Play, its issue, attempts and outcome. */
+async function summarise(
+  h: InProcessHealer,
+  playId: string,
+  phase: string,
+  printer: Printer,
+): Promise<void> {
+  const incidents = await h.store.listIncidents({ playId, limit: 500 });
+  const rows = incidents.map((i) => ({
+    alert: i.alert,
+    severity: i.severity,
+    agent: i.agent,
+    issue: i.githubIssue?.number ?? null,
+    attempts: i.attempts?.length ?? 0,
+    outcome: i.state,
+  }));
+  const table = [
+    `Summary of ${playId}: Play ${phase}, ${rows.length} alert(s), ${rows.filter((r) => r.issue).length} issue(s), ${rows.reduce((n, r) => n + r.attempts, 0)} remediation attempt(s)`,
+    `${'ALERT'.padEnd(10)} ${'SEVERITY'.padEnd(9)} ${'AGENT'.padEnd(8)} ${'ISSUE'.padEnd(7)} ${'ATTEMPTS'.padEnd(9)} OUTCOME`,
+    ...rows.map(
+      (r) =>
+        `${r.alert.padEnd(10)} ${r.severity.padEnd(9)} ${(r.agent ?? '-').padEnd(8)} ${(r.issue ? `#${r.issue}` : '-').padEnd(7)} ${String(r.attempts).padEnd(9)} ${r.outcome}`,
+    ),
+  ];
+  printer.emit({ event: 'summary', play_id: playId, phase, incidents: rows }, table.join('\n'));
+}
+
 export async function full(
   opts: FullOptions,
   c: Command,
@@ -101,39 +149,14 @@ export async function full(
       io,
     );
     if (h && feed) {
-      // a fix being made: wait for it up to syncTimeoutSecs
-      const until = Date.now() + spec.config.defaults.remediation.syncTimeoutSecs * 1000;
-      for (;;) {
-        await report();
-        const open = (await h.store.listIncidents({ playId, limit: 500 })).filter(
-          (i) => i.state === 'remediating',
-        );
-        if (open.length === 0 || Date.now() > until) break;
-        printer.progress(`waiting for ${open.length} remediation(s) to land`);
-        await sleep(1000);
-      }
-      printer.endProgress();
-      const incidents = await h.store.listIncidents({ playId, limit: 500 });
-      const rows = incidents.map((i) => ({
-        alert: i.alert,
-        severity: i.severity,
-        agent: i.agent,
-        issue: i.githubIssue?.number ?? null,
-        attempts: i.attempts?.length ?? 0,
-        outcome: i.state,
-      }));
-      const table = [
-        `Summary of ${playId}: Play ${view.phase}, ${rows.length} alert(s), ${rows.filter((r) => r.issue).length} issue(s), ${rows.reduce((n, r) => n + r.attempts, 0)} remediation attempt(s)`,
-        `${'ALERT'.padEnd(10)} ${'SEVERITY'.padEnd(9)} ${'AGENT'.padEnd(8)} ${'ISSUE'.padEnd(7)} ${'ATTEMPTS'.padEnd(9)} OUTCOME`,
-        ...rows.map(
-          (r) =>
-            `${r.alert.padEnd(10)} ${r.severity.padEnd(9)} ${(r.agent ?? '-').padEnd(8)} ${(r.issue ? `#${r.issue}` : '-').padEnd(7)} ${String(r.attempts).padEnd(9)} ${r.outcome}`,
-        ),
-      ];
-      printer.emit(
-        { event: 'summary', play_id: playId, phase: view.phase, incidents: rows },
-        table.join('\n'),
+      await waitForFixes(
+        h,
+        playId,
+        spec.config.defaults.remediation.syncTimeoutSecs,
+        report,
+        printer,
       );
+      await summarise(h, playId, view.phase, printer);
     }
     return view.phase === 'Succeeded' ? EXIT.ok : EXIT.failed;
   } finally {

@@ -65,6 +65,85 @@ async function allOf(
   return out;
 }
 
+type Client = ReturnType<typeof clientFrom>;
+type Memory = Awaited<ReturnType<typeof allOf>>[number];
+
+async function memoryGet(client: Client, opts: MemoryOptions, printer: Printer): Promise<number> {
+  if (!opts.id) throw new CliError('memory get needs --id', EXIT.usage);
+  const m = await client.get(opts.id);
+  if (!m) throw new CliError(`no memory ${opts.id}`, EXIT.found);
+  printer.emit(
+    { ...m },
+    `${m.id} [${m.primary_sector}] ${when(m.created_at)} tags=${m.tags.join(',') || '-'}\n${m.content}`,
+  );
+  return EXIT.ok;
+}
+
+async function memoryQuery(
+  client: Client,
+  opts: MemoryOptions,
+  limit: number,
+  userId: string | undefined,
+  printer: Printer,
+): Promise<number> {
+  if (!opts.text) throw new CliError('memory query needs --text', EXIT.usage);
+  // ask for more when filtering by task afterwards
+  const matches = await client.query(opts.text, {
+    k: opts.taskId ? limit * 5 : limit,
+    ...(userId ? { userId } : {}),
+  });
+  let shown = 0;
+  for (const m of matches) {
+    if (opts.taskId) {
+      const full = await client.get(m.id);
+      if (!full || taskOf(full) !== opts.taskId) continue;
+    }
+    if (shown++ >= limit) break;
+    printer.emit(
+      { ...m },
+      `${m.score.toFixed(2)} ${m.id} [${m.primary_sector}] ${oneLine(m.content)}`,
+    );
+  }
+  if (shown === 0) printer.say('no matching memories');
+  return EXIT.ok;
+}
+
+const counts = (o: Record<string, number>): string =>
+  Object.entries(o)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ') || '-';
+
+function memoryStats(items: Memory[], userId: string | undefined, printer: Printer): number {
+  const bySector: Record<string, number> = {};
+  const byTag: Record<string, number> = {};
+  for (const m of items) {
+    bySector[m.primary_sector] = (bySector[m.primary_sector] ?? 0) + 1;
+    for (const t of m.tags) byTag[t] = (byTag[t] ?? 0) + 1;
+  }
+  const created = items.map((m) => m.created_at);
+  const stats = {
+    agent: userId ?? null,
+    total: items.length,
+    by_sector: bySector,
+    by_tag: byTag,
+    oldest: items.length ? when(Math.min(...created)) : null,
+    newest: items.length ? when(Math.max(...created)) : null,
+    mean_salience: items.length
+      ? Number((items.reduce((s, m) => s + m.salience, 0) / items.length).toFixed(3))
+      : null,
+  };
+  printer.emit(
+    stats,
+    [
+      `memories${userId ? ` of ${userId}` : ''}: ${stats.total}`,
+      `by sector: ${counts(bySector)}`,
+      `by tag: ${counts(byTag)}`,
+      `oldest ${stats.oldest ?? '-'}, newest ${stats.newest ?? '-'}, mean salience ${stats.mean_salience ?? '-'}`,
+    ].join('\n'),
+  );
+  return EXIT.ok;
+}
+
 export async function memoryCommand(
   sub: 'list' | 'query' | 'stats' | 'get',
   opts: MemoryOptions,
@@ -77,87 +156,20 @@ export async function memoryCommand(
   const client = clientFrom(env);
   const userId = opts.agent?.toLowerCase();
   try {
-    if (sub === 'get') {
-      if (!opts.id) throw new CliError('memory get needs --id', EXIT.usage);
-      const m = await client.get(opts.id);
-      if (!m) throw new CliError(`no memory ${opts.id}`, EXIT.found);
-      printer.emit(
-        { ...m },
-        `${m.id} [${m.primary_sector}] ${when(m.created_at)} tags=${m.tags.join(',') || '-'}\n${m.content}`,
-      );
-      return EXIT.ok;
-    }
-    if (sub === 'query') {
-      if (!opts.text) throw new CliError('memory query needs --text', EXIT.usage);
-      // ask for more when filtering by task afterwards
-      const matches = await client.query(opts.text, {
-        k: opts.taskId ? limit * 5 : limit,
-        ...(userId ? { userId } : {}),
-      });
-      let shown = 0;
-      for (const m of matches) {
-        if (opts.taskId) {
-          const full = await client.get(m.id);
-          if (!full || taskOf(full) !== opts.taskId) continue;
-        }
-        if (shown++ >= limit) break;
-        printer.emit(
-          { ...m },
-          `${m.score.toFixed(2)} ${m.id} [${m.primary_sector}] ${oneLine(m.content)}`,
-        );
-      }
-      if (shown === 0) printer.say('no matching memories');
-      return EXIT.ok;
-    }
+    if (sub === 'get') return await memoryGet(client, opts, printer);
+    if (sub === 'query') return await memoryQuery(client, opts, limit, userId, printer);
     const items = (
       sub === 'stats'
         ? await allOf(client, userId)
         : await allOf(client, userId, opts.taskId ? 10_000 : limit)
     ).filter((m) => !opts.taskId || taskOf(m) === opts.taskId);
-    if (sub === 'list') {
-      for (const m of items.slice(0, limit))
-        printer.emit(
-          { ...m },
-          `${when(m.created_at)} ${m.id} [${m.primary_sector}] ${oneLine(m.content)}`,
-        );
-      if (items.length === 0) printer.say('no memories');
-      return EXIT.ok;
-    }
-    const bySector: Record<string, number> = {};
-    const byTag: Record<string, number> = {};
-    for (const m of items) {
-      bySector[m.primary_sector] = (bySector[m.primary_sector] ?? 0) + 1;
-      for (const t of m.tags) byTag[t] = (byTag[t] ?? 0) + 1;
-    }
-    const created = items.map((m) => m.created_at);
-    const stats = {
-      agent: userId ?? null,
-      total: items.length,
-      by_sector: bySector,
-      by_tag: byTag,
-      oldest: items.length ? when(Math.min(...created)) : null,
-      newest: items.length ? when(Math.max(...created)) : null,
-      mean_salience: items.length
-        ? Number((items.reduce((s, m) => s + m.salience, 0) / items.length).toFixed(3))
-        : null,
-    };
-    printer.emit(
-      stats,
-      [
-        `memories${userId ? ` of ${userId}` : ''}: ${stats.total}`,
-        `by sector: ${
-          Object.entries(bySector)
-            .map(([k, v]) => `${k} ${v}`)
-            .join(', ') || '-'
-        }`,
-        `by tag: ${
-          Object.entries(byTag)
-            .map(([k, v]) => `${k} ${v}`)
-            .join(', ') || '-'
-        }`,
-        `oldest ${stats.oldest ?? '-'}, newest ${stats.newest ?? '-'}, mean salience ${stats.mean_salience ?? '-'}`,
-      ].join('\n'),
-    );
+    if (sub === 'stats') return memoryStats(items, userId, printer);
+    for (const m of items.slice(0, limit))
+      printer.emit(
+        { ...m },
+        `${when(m.created_at)} ${m.id} [${m.primary_sector}] ${oneLine(m.content)}`,
+      );
+    if (items.length === 0) printer.say('no memories');
     return EXIT.ok;
   } catch (err) {
     if (err instanceof OpenMemoryError)

@@ -5,6 +5,41 @@ import { openStore } from '../store/open.js';
 import { createHealer } from '../pipeline.js';
 import { CliError, println, type Io } from './io.js';
 
+interface Row {
+  id: string;
+  alert: string;
+  play_id: string | null;
+  title: string;
+}
+
+function printText(
+  io: Io,
+  dryRun: boolean,
+  rows: (Row & { issue: string | null })[],
+  refused: (Row & { missing: string })[],
+): void {
+  const s = (n: number) => (n === 1 ? '' : 's');
+  println(
+    io.out,
+    `${dryRun ? 'would resolve' : 'resolved'} ${rows.length} incident${s(rows.length)}`,
+  );
+  for (const r of rows)
+    println(
+      io.out,
+      `  ${r.id}  ${r.alert}  ${r.play_id ?? 'platform'}  ${r.title}${r.issue ? `  ${r.issue}` : ''}`,
+    );
+  if (!refused.length) return;
+  println(
+    io.out,
+    `not judged: ${refused.length} open incident${s(refused.length)} whose source could not be read (left open)`,
+  );
+  for (const missing of new Set(refused.map((r) => r.missing))) {
+    println(io.out, `  ${missing}`);
+    for (const r of refused.filter((x) => x.missing === missing))
+      println(io.out, `    ${r.id}  ${r.alert}  ${r.play_id ?? 'platform'}  ${r.title}`);
+  }
+}
+
 /**
  * `healer reconcile [--dry-run]`: one reconciliation pass against the cluster, GitHub and the
  * store — evaluate every cached object and active session's pull request once, resolve the
@@ -66,28 +101,7 @@ export async function reconcile(
         io.out,
         JSON.stringify({ dry_run: opts.dryRun, resolved: rows, unobserved: refused }, null, 2),
       );
-    else {
-      println(
-        io.out,
-        `${opts.dryRun ? 'would resolve' : 'resolved'} ${rows.length} incident${rows.length === 1 ? '' : 's'}`,
-      );
-      for (const r of rows)
-        println(
-          io.out,
-          `  ${r.id}  ${r.alert}  ${r.play_id ?? 'platform'}  ${r.title}${r.issue ? `  ${r.issue}` : ''}`,
-        );
-      if (refused.length) {
-        println(
-          io.out,
-          `not judged: ${refused.length} open incident${refused.length === 1 ? '' : 's'} whose source could not be read (left open)`,
-        );
-        for (const missing of new Set(refused.map((r) => r.missing))) {
-          println(io.out, `  ${missing}`);
-          for (const r of refused.filter((x) => x.missing === missing))
-            println(io.out, `    ${r.id}  ${r.alert}  ${r.play_id ?? 'platform'}  ${r.title}`);
-        }
-      }
-    }
+    else printText(io, opts.dryRun, rows, refused);
     if (refused.length)
       println(
         io.err,

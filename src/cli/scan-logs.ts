@@ -52,6 +52,62 @@ interface ScanLogsOptions {
   format?: string;
 }
 
+/**
+ * Classifies Loki streams of one namespace into `groups` (namespace, pod, alert, family); returns
+ * how many lines were read. One Loki stream is one container's log: classified oldest first as
+ * one stream (the structural rules see the lines before), whatever order Loki returned it in.
+ */
+function groupStreams(
+  classifier: Classifier,
+  namespace: string,
+  streams: Awaited<ReturnType<LokiClient['queryRange']>>,
+  groups: Map<string, ScanGroup>,
+): number {
+  let lines = 0;
+  for (const s of streams) {
+    const pod = s.labels.pod ?? '(no pod label)';
+    const window = new StreamWindow();
+    const order = s.values.map((_, k) => k);
+    order.sort((a, b) => (BigInt(s.values[a][0]) < BigInt(s.values[b][0]) ? -1 : 1));
+    const found = new Map<number, Finding>();
+    for (const k of order) {
+      const f = classifier.classifyChunk(s.values[k][1], 1, window)[0];
+      if (f) found.set(k, f);
+    }
+    for (const [k, [ts, text]] of s.values.entries()) {
+      lines++;
+      const f = found.get(k);
+      if (!f) continue;
+      const at = new Date(nsToMs(BigInt(ts))).toISOString();
+      const key = `${namespace}\u0000${pod}\u0000${f.alert}\u0000${f.family}`;
+      const g = groups.get(key);
+      if (!g) {
+        groups.set(key, {
+          namespace,
+          pod,
+          container: s.labels.container ?? null,
+          alert: f.alert,
+          category: f.family,
+          severity: f.severity,
+          count: 1,
+          first_seen: at,
+          last_seen: at,
+          sample: redact(text).slice(0, 300),
+          flagged: false,
+        });
+        continue;
+      }
+      g.count++;
+      if (at < g.first_seen) g.first_seen = at;
+      if (at > g.last_seen) {
+        g.last_seen = at;
+        g.sample = redact(text).slice(0, 300);
+      }
+    }
+  }
+  return lines;
+}
+
 export async function scanLogs(
   opts: ScanLogsOptions,
   env: Record<string, string | undefined>,
@@ -86,50 +142,7 @@ export async function scanLogs(
         );
       throw err;
     }
-    let lines = 0;
-    for (const s of streams) {
-      const pod = s.labels.pod ?? '(no pod label)';
-      // One Loki stream is one container's log: classified oldest first as one stream (the
-      // structural rules see the lines before), whatever order Loki returned it in.
-      const window = new StreamWindow();
-      const order = s.values.map((_, k) => k);
-      order.sort((a, b) => (BigInt(s.values[a][0]) < BigInt(s.values[b][0]) ? -1 : 1));
-      const found = new Map<number, Finding>();
-      for (const k of order) {
-        const f = classifier.classifyChunk(s.values[k][1], 1, window)[0];
-        if (f) found.set(k, f);
-      }
-      for (const [k, [ts, text]] of s.values.entries()) {
-        lines++;
-        const f = found.get(k);
-        if (!f) continue;
-        const at = new Date(nsToMs(BigInt(ts))).toISOString();
-        const key = `${namespace}\u0000${pod}\u0000${f.alert}\u0000${f.family}`;
-        const g = groups.get(key);
-        if (!g) {
-          groups.set(key, {
-            namespace,
-            pod,
-            container: s.labels.container ?? null,
-            alert: f.alert,
-            category: f.family,
-            severity: f.severity,
-            count: 1,
-            first_seen: at,
-            last_seen: at,
-            sample: redact(text).slice(0, 300),
-            flagged: false,
-          });
-        } else {
-          g.count++;
-          if (at < g.first_seen) g.first_seen = at;
-          if (at > g.last_seen) {
-            g.last_seen = at;
-            g.sample = redact(text).slice(0, 300);
-          }
-        }
-      }
-    }
+    const lines = groupStreams(classifier, namespace, streams, groups);
     if (lines >= LINES_PER_NAMESPACE)
       printer.emit(
         { event: 'truncated', namespace, lines },

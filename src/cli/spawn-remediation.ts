@@ -112,6 +112,45 @@ async function readScan(file: string, stdin: NodeJS.ReadableStream): Promise<Sca
 const taskOfPod = (pod: string): string =>
   /(?:^|-)task-([A-Za-z0-9]+)/.exec(pod)?.[1] ?? 'platform';
 
+/** The incidents of the flagged groups of a `healer scan-logs --json` file (at most --max-coderuns). */
+async function incidentsFromScan(opts: SpawnRemediationOptions, io: Io): Promise<Incident[]> {
+  const max = positiveInt(opts.maxCoderuns, '--max-coderuns') ?? 3;
+  const rows = await readScan(opts.fromScan!, opts.stdin ?? process.stdin);
+  const incidents = rows.slice(0, max).map((r): Incident => {
+    const alert = parseAlertId(r.alert);
+    const base = sampleIncident(alert, { pod: r.pod, taskId: taskOfPod(r.pod), playId: null });
+    return {
+      ...base,
+      namespace: r.namespace,
+      title: `${r.alert} ${r.category}: ${r.pod}`,
+      description: `${r.count} ${r.severity} log line(s) of category ${r.category} in ${r.namespace}/${r.pod} (healer scan-logs)`,
+      evidence: [r.sample],
+    };
+  });
+  if (rows.length > max)
+    println(io.err, `${rows.length - max} more flagged group(s) left out (--max-coderuns ${max})`);
+  return incidents;
+}
+
+/** The one incident described by --alert, --task-id, --target-pod and an issue file. */
+function incidentFromOptions(opts: SpawnRemediationOptions, issue: IssueFile | null): Incident {
+  if (!opts.alert || !opts.taskId)
+    throw new CliError('give --alert and --task-id (or --from-scan FILE)', 2);
+  const alert = parseAlertId(opts.alert);
+  if (!/^[A-Za-z0-9._-]{1,63}$/.test(opts.taskId))
+    throw new CliError(`--task-id "${opts.taskId}" is not a task id`);
+  const incident = sampleIncident(alert, {
+    taskId: opts.taskId,
+    playId: opts.playId ?? null,
+    ...(opts.targetPod ? { pod: opts.targetPod } : {}),
+  });
+  if (!issue?.body && !issue?.title) return incident;
+  return {
+    ...incident,
+    evidence: [issue.title ?? '', ...(issue.body ?? '').split('\n')].filter(Boolean).slice(0, 60),
+  };
+}
+
 export async function spawnRemediation(opts: SpawnRemediationOptions, io: Io): Promise<number> {
   const issueFromFile = opts.issueFile ? readIssueFile(opts.issueFile) : null;
   const issueNumber = positiveInt(opts.issueNumber, '--issue-number') ?? issueFromFile?.number;
@@ -121,49 +160,13 @@ export async function spawnRemediation(opts: SpawnRemediationOptions, io: Io): P
   const repository = opts.repository ?? config.heal.issues.repository ?? '5dlabs/cto';
   if (!parseRepo(repository)) throw new CliError(`--repository "${repository}" is not owner/repo`);
 
-  const incidents: Incident[] = [];
-  if (opts.fromScan !== undefined) {
-    const max = positiveInt(opts.maxCoderuns, '--max-coderuns') ?? 3;
-    const rows = await readScan(opts.fromScan, opts.stdin ?? process.stdin);
-    for (const r of rows.slice(0, max)) {
-      const alert = parseAlertId(r.alert);
-      const base = sampleIncident(alert, { pod: r.pod, taskId: taskOfPod(r.pod), playId: null });
-      incidents.push({
-        ...base,
-        namespace: r.namespace,
-        title: `${r.alert} ${r.category}: ${r.pod}`,
-        description: `${r.count} ${r.severity} log line(s) of category ${r.category} in ${r.namespace}/${r.pod} (healer scan-logs)`,
-        evidence: [r.sample],
-      });
-    }
-    if (rows.length > max)
-      println(
-        io.err,
-        `${rows.length - max} more flagged group(s) left out (--max-coderuns ${max})`,
-      );
-    if (incidents.length === 0) {
-      println(io.err, 'no flagged groups in the scan: nothing to spawn');
-      return 0;
-    }
-  } else {
-    if (!opts.alert || !opts.taskId)
-      throw new CliError('give --alert and --task-id (or --from-scan FILE)', 2);
-    const alert = parseAlertId(opts.alert);
-    if (!/^[A-Za-z0-9._-]{1,63}$/.test(opts.taskId))
-      throw new CliError(`--task-id "${opts.taskId}" is not a task id`);
-    let incident = sampleIncident(alert, {
-      taskId: opts.taskId,
-      playId: opts.playId ?? null,
-      ...(opts.targetPod ? { pod: opts.targetPod } : {}),
-    });
-    if (issueFromFile?.body || issueFromFile?.title)
-      incident = {
-        ...incident,
-        evidence: [issueFromFile.title ?? '', ...(issueFromFile.body ?? '').split('\n')]
-          .filter(Boolean)
-          .slice(0, 60),
-      };
-    incidents.push(incident);
+  const incidents =
+    opts.fromScan !== undefined
+      ? await incidentsFromScan(opts, io)
+      : [incidentFromOptions(opts, issueFromFile)];
+  if (incidents.length === 0) {
+    println(io.err, 'no flagged groups in the scan: nothing to spawn');
+    return 0;
   }
   const withIssue = (incident: Incident): Incident =>
     issueNumber === undefined

@@ -181,14 +181,64 @@ export interface TestAlertOptions extends CliEnv {
   json: boolean;
 }
 
-export async function testAlert(opts: TestAlertOptions, io: Io): Promise<number> {
-  const alert = parseAlertId(opts.alert);
-  const config = cliConfig(opts);
-  const templates = cliTemplates(config, opts.cwd, opts.promptsDir);
+/** Both destinations' clients, checked first: nothing is created unless everything can be. */
+function destinations(opts: TestAlertOptions, config: ReturnType<typeof cliConfig>) {
+  if (opts.dryRun) return null;
+  const gh = githubClientFromEnv(config.env, { logger: silent });
+  if (!gh.client)
+    throw new CliError(`cannot create the issue: ${gh.reason}; --dry-run only prints`);
+  const kube = loadKubeAccess(config.env);
+  if (!kube.kc)
+    throw new CliError(`cannot create the CodeRun: ${kube.reason}; --dry-run only prints`);
+  return { github: gh.client, kc: kube.kc };
+}
+
+function checkOptions(opts: TestAlertOptions): void {
   if (opts.taskId !== undefined && !/^[A-Za-z0-9._-]{1,63}$/.test(opts.taskId))
     throw new CliError(`--task-id "${opts.taskId}" is not a task id`, 2);
   if (opts.agent !== undefined && !/^[a-z][a-z0-9-]{0,31}$/.test(opts.agent))
     throw new CliError(`--agent "${opts.agent}" is not an agent name (e.g. rex)`, 2);
+}
+
+interface Rendered {
+  repository: string | null;
+  issue: ReturnType<typeof renderIssue>;
+  prompt: string;
+  acceptance: string;
+}
+
+function printText(io: Io, r: Rendered, created: Record<string, unknown> | null): void {
+  println(io.out, `=== Issue (${r.repository ?? 'no repository'}): ${r.issue.title}`);
+  println(io.out, `labels: ${r.issue.labels.join(', ')}`);
+  println(io.out);
+  println(io.out, r.issue.body.trimEnd());
+  println(io.out);
+  println(io.out, `=== Remediation prompt (CodeRun spec.promptModification)`);
+  println(io.out);
+  println(io.out, r.prompt.trimEnd());
+  println(io.out);
+  println(io.out, `=== Acceptance criteria`);
+  println(io.out);
+  println(io.out, r.acceptance.trimEnd());
+  println(io.out);
+  if (!created) {
+    println(io.out, 'dry run: nothing was created');
+    return;
+  }
+  const i = created.issue as { number: number; url: string; adopted: boolean };
+  const c = created.coderun as { coderun: string; namespace: string; adopted: boolean };
+  println(io.out, `${i.adopted ? 'adopted existing' : 'created'} issue #${i.number} ${i.url}`);
+  println(
+    io.out,
+    `${c.adopted ? 'adopted existing' : 'created'} CodeRun ${c.namespace}/${c.coderun}`,
+  );
+}
+
+export async function testAlert(opts: TestAlertOptions, io: Io): Promise<number> {
+  const alert = parseAlertId(opts.alert);
+  const config = cliConfig(opts);
+  const templates = cliTemplates(config, opts.cwd, opts.promptsDir);
+  checkOptions(opts);
   const repository =
     opts.repository ?? config.heal.issues.repository ?? sampleView(alert).repository ?? null;
   const settings = {
@@ -200,20 +250,7 @@ export async function testAlert(opts: TestAlertOptions, io: Io): Promise<number>
     ...(opts.taskId ? { taskId: opts.taskId } : {}),
     ...(opts.agent ? { agent: opts.agent } : {}),
   });
-
-  // Check every destination first: nothing is created unless everything can be.
-  let github = null;
-  let kc = null;
-  if (!opts.dryRun) {
-    const gh = githubClientFromEnv(config.env, { logger: silent });
-    if (!gh.client)
-      throw new CliError(`cannot create the issue: ${gh.reason}; --dry-run only prints`);
-    const kube = loadKubeAccess(config.env);
-    if (!kube.kc)
-      throw new CliError(`cannot create the CodeRun: ${kube.reason}; --dry-run only prints`);
-    github = gh.client;
-    kc = kube.kc;
-  }
+  const clients = destinations(opts, config);
 
   const issue = renderIssue(templates, incidentView(incident, settings, { repository }));
   const sample = sampleView(alert);
@@ -221,11 +258,16 @@ export async function testAlert(opts: TestAlertOptions, io: Io): Promise<number>
   const promptView = incidentView({ ...incident, githubIssue: previewIssue }, settings, {
     repository,
   });
-  const prompt = renderPrompt(templates, promptView);
-  const acceptance = renderAcceptance(templates, promptView);
+  const rendered: Rendered = {
+    repository,
+    issue,
+    prompt: renderPrompt(templates, promptView),
+    acceptance: renderAcceptance(templates, promptView),
+  };
 
   const created: Record<string, unknown> = {};
-  if (github && kc) {
+  if (clients) {
+    const { github, kc } = clients;
     const issues = createGitHubIssueHandler({
       client: github,
       templates,
@@ -248,13 +290,13 @@ export async function testAlert(opts: TestAlertOptions, io: Io): Promise<number>
   }
 
   if (opts.json) {
+    const { prompt, acceptance } = rendered;
+    const out = { alert, fingerprint: incident.fingerprint, dryRun: opts.dryRun };
     println(
       io.out,
       JSON.stringify(
         {
-          alert,
-          fingerprint: incident.fingerprint,
-          dryRun: opts.dryRun,
+          ...out,
           issue: { repository, ...issue },
           prompt,
           acceptance,
@@ -266,31 +308,7 @@ export async function testAlert(opts: TestAlertOptions, io: Io): Promise<number>
     );
     return 0;
   }
-  println(io.out, `=== Issue (${repository ?? 'no repository'}): ${issue.title}`);
-  println(io.out, `labels: ${issue.labels.join(', ')}`);
-  println(io.out);
-  println(io.out, issue.body.trimEnd());
-  println(io.out);
-  println(io.out, `=== Remediation prompt (CodeRun spec.promptModification)`);
-  println(io.out);
-  println(io.out, prompt.trimEnd());
-  println(io.out);
-  println(io.out, `=== Acceptance criteria`);
-  println(io.out);
-  println(io.out, acceptance.trimEnd());
-  if (opts.dryRun) {
-    println(io.out);
-    println(io.out, 'dry run: nothing was created');
-    return 0;
-  }
-  const i = created.issue as { number: number; url: string; adopted: boolean };
-  const r = created.coderun as { coderun: string; namespace: string; adopted: boolean };
-  println(io.out);
-  println(io.out, `${i.adopted ? 'adopted existing' : 'created'} issue #${i.number} ${i.url}`);
-  println(
-    io.out,
-    `${r.adopted ? 'adopted existing' : 'created'} CodeRun ${r.namespace}/${r.coderun}`,
-  );
+  printText(io, rendered, opts.dryRun ? null : created);
   return 0;
 }
 

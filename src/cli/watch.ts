@@ -61,6 +61,36 @@ export interface WatchSettings {
   onView?: (view: PlayView) => Promise<void>;
 }
 
+/** --fetch-logs: saves the logs of every failing pod of the view once. */
+async function saveFailingLogs(
+  s: WatchSettings,
+  dir: string,
+  view: PlayView,
+  saved: Set<string>,
+  printer: Printer,
+): Promise<void> {
+  const failing = new Set<string>();
+  for (const a of view.agents)
+    if (a.pod && (a.podPhase === 'Failed' || a.restarts > 0 || a.reason)) failing.add(a.pod);
+  for (const i of view.incidents) if (i.pod) failing.add(i.pod);
+  for (const pod of failing) {
+    if (saved.has(pod)) continue;
+    saved.add(pod);
+    const r = await fetchPodLogs(s.kc, s.namespace, pod, dir, 10_000).catch((err: unknown) => {
+      printer.emit(
+        { event: 'fetch-logs-failed', pod, error: (err as Error).message },
+        `cannot save the logs of ${pod}: ${(err as Error).message}`,
+      );
+      return null;
+    });
+    if (r)
+      printer.emit(
+        { event: 'logs-saved', pod, files: r.files },
+        `saved the logs of ${pod} in ${dir}`,
+      );
+  }
+}
+
 /** Follows a Play until its Workflow ends; resolves with the last view. */
 export async function watchPlay(s: WatchSettings, printer: Printer, io: Io): Promise<PlayView> {
   const heal = cliConfig({ env: s.env }).heal;
@@ -101,30 +131,7 @@ export async function watchPlay(s: WatchSettings, printer: Printer, io: Io): Pro
         `--- ${new Date().toISOString()}\n${viewLines(view).join('\n')}`,
       );
     } else for (const e of events) printer.emit(e, eventText(e));
-    if (s.fetchLogsDir) {
-      const failing = new Set<string>();
-      for (const a of view.agents)
-        if (a.pod && (a.podPhase === 'Failed' || a.restarts > 0 || a.reason)) failing.add(a.pod);
-      for (const i of view.incidents) if (i.pod) failing.add(i.pod);
-      for (const pod of failing) {
-        if (saved.has(pod)) continue;
-        saved.add(pod);
-        const r = await fetchPodLogs(s.kc, s.namespace, pod, s.fetchLogsDir, 10_000).catch(
-          (err: unknown) => {
-            printer.emit(
-              { event: 'fetch-logs-failed', pod, error: (err as Error).message },
-              `cannot save the logs of ${pod}: ${(err as Error).message}`,
-            );
-            return null;
-          },
-        );
-        if (r)
-          printer.emit(
-            { event: 'logs-saved', pod, files: r.files },
-            `saved the logs of ${pod} in ${s.fetchLogsDir}`,
-          );
-      }
-    }
+    if (s.fetchLogsDir) await saveFailingLogs(s, s.fetchLogsDir, view, saved, printer);
     await s.onView?.(view);
     prev = view;
     if (TERMINAL.includes(view.phase)) {
