@@ -13,6 +13,7 @@ import {
   servedIncidentId,
   type Decided,
 } from '../incidents/decide.js';
+import { decisionApplied } from '../incidents/lifecycle.js';
 import type { Policy } from '../incidents/policy.js';
 import type { Dispatcher } from './dispatcher.js';
 import { KeyedQueue } from '../runtime/keyed-queue.js';
@@ -253,7 +254,7 @@ export class DecisionMaker {
     return open.reduce(
       (n, i) =>
         n +
-        (i.attempts ?? []).filter((a) => !isFinished(a)).length +
+        i.attempts.filter((a) => !isFinished(a)).length +
         (i.evaluation && !isFinished(i.evaluation) ? 1 : 0),
       0,
     );
@@ -336,7 +337,7 @@ export class DecisionMaker {
     const after = await this.#o.store.commitDecision({
       decision,
       actions,
-      incident: (i) => ({ ...i, ...r.incidentChange, lastDecision: r.reason }),
+      incident: (i) => decisionApplied(i, r.incidentChange, r.reason),
     });
     if (this.#o.outcomes)
       await this.#record(

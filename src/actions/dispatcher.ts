@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import type { ActionRecord, RemediationAttempt } from '../domain/action.js';
+import type { ActionRecord } from '../domain/action.js';
 import type { Incident } from '../domain/incident.js';
 import type { Clock } from '../domain/clock.js';
 import type { IncidentStore, OutboxStore } from '../domain/stores.js';
 import type { Session } from '../domain/session.js';
 import { backoffDelay, IntervalJob } from '../runtime/index.js';
+import { runNeverStarted as giveUpRun } from '../incidents/lifecycle.js';
 import { ActionError, type ActionHandler } from './handler.js';
 
 export interface DispatcherOptions {
@@ -33,26 +34,19 @@ export interface DispatcherOptions {
 }
 
 /**
- * A spawn that failed for good: the attempt `decide()` planned is marked Failed, so later alerts
- * are not told forever that a remediation is active (and the next decision can move on).
+ * A spawn that failed for good: the run `decide()` planned is given up (lifecycle
+ * `runNeverStarted`), so later alerts are not told forever that a remediation is active.
  */
 function runNeverStarted(
   a: ActionRecord,
   at: string,
   why: string,
 ): ((i: Incident) => Incident) | undefined {
-  const fail = (r: RemediationAttempt): RemediationAttempt =>
-    r.finishedAt ? r : { ...r, phase: 'Failed', finishedAt: at, failure: `not started: ${why}` };
-  if (a.action.kind === 'spawn-evaluation') {
-    return (i) => (i.evaluation ? { ...i, evaluation: fail(i.evaluation) } : i);
-  }
-  if (a.action.kind === 'spawn-remediation') {
-    const n = a.action.attempt;
-    return (i) => ({
-      ...i,
-      attempts: (i.attempts ?? []).map((r) => (r.attempt === n ? fail(r) : r)),
-    });
-  }
+  const k = a.action;
+  if (k.kind === 'spawn-evaluation')
+    return (i) => giveUpRun(i, { kind: 'evaluation' }, at, why);
+  if (k.kind === 'spawn-remediation')
+    return (i) => giveUpRun(i, { kind: 'remediation', attempt: k.attempt }, at, why);
   return undefined;
 }
 

@@ -62,7 +62,7 @@ const started = (a: RemediationAttempt): boolean => a.coderun !== '';
 
 /** Remediation runs as the templates show them (timeline, escalation comment). */
 export function attemptHistory(incident: Incident): AttemptView[] {
-  return (incident.attempts ?? []).filter(started).map((a) => ({
+  return incident.attempts.filter(started).map((a) => ({
     attempt: a.attempt,
     coderun: a.coderun,
     outcome: a.phase.toLowerCase() || 'unknown',
@@ -86,9 +86,9 @@ export function incidentView(
     pastOutcomes?: { count: number; text: string };
   } = {},
 ): IncidentView {
-  const latest = incident.attempts?.at(-1);
+  const latest = incident.attempts.at(-1);
   const attempt = extra.attempt ?? latest?.attempt ?? 1;
-  const current = incident.attempts?.find((a) => a.attempt === attempt && started(a));
+  const current = incident.attempts.find((a) => a.attempt === attempt && started(a));
   return {
     alert: incident.alert,
     severity: incident.severity,

@@ -16,6 +16,7 @@ import { ALERT_IDS, type AlertId } from '../domain/alert.js';
 import type { PlannedAction } from '../domain/action.js';
 import { incidentId, type Incident } from '../domain/incident.js';
 import { fingerprint, workflowFamily } from '../incidents/fingerprint.js';
+import { withIncidentDefaults } from '../incidents/lifecycle.js';
 import { githubClientFromEnv } from '../sources/github/index.js';
 import { loadKubeAccess } from '../sources/kube/kubeconfig.js';
 import {
@@ -103,7 +104,7 @@ export function sampleIncident(
     over.playId !== undefined ||
     over.agent !== undefined;
   const fp = custom ? fingerprint(base) : v.fingerprint;
-  return {
+  return withIncidentDefaults({
     ...base,
     id: incidentId(fp),
     fingerprint: fp,
@@ -122,7 +123,7 @@ export function sampleIncident(
     githubIssue: null,
     remediationSpawned: false,
     reopened: 0,
-  };
+  });
 }
 
 /** Runs one action through a handler as the dispatcher would, and applies its incident update. */

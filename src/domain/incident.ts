@@ -51,31 +51,31 @@ export interface Incident {
   resolution: string | null;
   githubIssue: { number: number; url: string } | null;
   /**
-   * The severity the issue's `severity:*` label says, as Healer last wrote it (unset: unknown, e.g.
+   * The severity the issue's `severity:*` label says, as Healer last wrote it (null: unknown, e.g.
    * an adopted issue or a record from before the field). A decision that finds it different from
    * `severity` plans a `relabel-severity`.
    */
-  labelledSeverity?: Severity | null;
+  labelledSeverity: Severity | null;
   remediationSpawned: boolean;
   /** How many times the incident reopened after being resolved. */
   reopened: number;
   /** Remediation runs, oldest first (at most `remediation.maxIterations`). */
-  attempts?: RemediationAttempt[];
+  attempts: RemediationAttempt[];
   /** The evaluation run of `evaluate-then-fix` mode. */
-  evaluation?: RemediationAttempt | null;
+  evaluation: RemediationAttempt | null;
   /** The reason of the last decision (shown by the API and dashboard). */
-  lastDecision?: string | null;
+  lastDecision: string | null;
   /** Incident states a notification was already sent for (once per state change). */
-  notified?: string[];
+  notified: string[];
   /** Set when a person was asked to take over (label needs-human). */
-  escalatedAt?: string | null;
+  escalatedAt: string | null;
   /** A person said they are on it (`POST /api/v1/incidents/{id}/ack`); see {@link acknowledgement}. */
-  acknowledged?: Acknowledgement | null;
+  acknowledged: Acknowledgement | null;
   /**
    * Recorded as a symptom of another open incident on the same agent run (an inhibition rule of
    * `patterns/inhibition.yaml`): its child, never acted on separately while that one is open.
    */
-  inhibitedBy?: Inhibition | null;
+  inhibitedBy: Inhibition | null;
 }
 
 export interface Inhibition {

@@ -41,11 +41,11 @@ function decideUnacknowledged(x: DecideInput): DecideResult {
   const before = x.incident;
   const stale =
     x.outcome === 'reopened' &&
-    ((before.attempts ?? []).some((a) => unstarted(a)) || unstarted(before.evaluation));
+    (before.attempts.some((a) => unstarted(a)) || unstarted(before.evaluation));
   if (!stale) return route(x);
   const cleaned: Partial<Incident> = {
-    attempts: (before.attempts ?? []).filter((a) => !unstarted(a)),
-    evaluation: unstarted(before.evaluation) ? null : (before.evaluation ?? null),
+    attempts: before.attempts.filter((a) => !unstarted(a)),
+    evaluation: unstarted(before.evaluation) ? null : before.evaluation,
   };
   const r = route({ ...x, incident: { ...before, ...cleaned } });
   return { ...r, incidentChange: { ...cleaned, ...r.incidentChange } };
@@ -62,7 +62,7 @@ function route(x: DecideInput): DecideResult {
     i.state === 'silenced' ||
     (i.inhibitedBy != null && !acted(i)) ||
     (x.outcome === 'reopened' &&
-      (i.attempts?.length ?? 0) === 0 &&
+      i.attempts.length === 0 &&
       !i.evaluation &&
       !i.escalatedAt);
   const r = fresh ? decideNew(x) : decideRecurrence(x);

@@ -3,6 +3,7 @@ import { severityRank, type AlertDraft, type AlertId, type Severity } from '../d
 import { incidentId, type Incident, type RecordOutcome } from '../domain/incident.js';
 import type { IncidentStore } from '../domain/stores.js';
 import { fingerprint } from './fingerprint.js';
+import { resolved as resolvedIncident } from './lifecycle.js';
 import { KeyedQueue } from '../runtime/keyed-queue.js';
 
 /**
@@ -221,8 +222,8 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
     const at = this.#now().toISOString();
     let resolved: Incident | undefined;
     await this.#store.updateIncident(id, (i) => {
-      if (i.state === 'resolved' || !RESOLVABLE.has(i.alert)) return undefined;
-      resolved = { ...i, state: 'resolved', resolvedAt: at, resolution: reason };
+      if (!RESOLVABLE.has(i.alert)) return undefined;
+      resolved = resolvedIncident(i, at, reason);
       return resolved;
     });
     if (resolved) this.emit('resolved', { incident: resolved, reason });

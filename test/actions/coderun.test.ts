@@ -149,7 +149,7 @@ void t.test('spawn-remediation creates a valid CodeRun and records the attempt',
     [{ attempt: 1, coderun: name, phase: 'Pending' }],
     "decide()'s planned record is replaced by the run",
   );
-  t.equal(out.incident!({ ...inc, attempts: [planned] }).attempts!.length, 1);
+  t.equal(out.incident!({ ...inc, attempts: [planned] }).attempts.length, 1);
 });
 
 void t.test('a repeated spawn adopts; 409 on the deterministic name adopts', async (t) => {
@@ -201,7 +201,7 @@ void t.test('spawn-evaluation creates the evaluation run once', async (t) => {
   t.match(out.result, { coderun: `healer-eval-a7-${fp8}`, kind: 'evaluation', via: 'created' });
   const after = out.incident!(inc);
   t.match(after.evaluation, { coderun: `healer-eval-a7-${fp8}`, phase: 'Pending' });
-  t.equal(after.attempts, undefined, 'an evaluation is not a remediation attempt');
+  t.same(after.attempts, [], 'an evaluation is not a remediation attempt');
   const cr = sim.get('agents.platform/v1', 'coderuns', 'cto', `healer-eval-a7-${fp8}`) as Wire;
   t.match(cr.spec.promptModification, /healer:fingerprint=/, 'asks for an issue with the marker');
   const again = await handler.run(ctx({ kind: 'spawn-evaluation' }, after));
@@ -303,7 +303,7 @@ void t.test('the follower maps CodeRun status to attempt updates', async (t) => 
   );
   const withEval = {
     ...current,
-    evaluation: { ...current.attempts![0], coderun: 'ev', phase: 'Running' },
+    evaluation: { ...current.attempts[0], coderun: 'ev', phase: 'Running' },
   };
   t.match(
     applyAttemptUpdate(withEval, { coderun: 'ev', namespace: 'cto', phase: 'Failed' })?.evaluation,

@@ -236,7 +236,7 @@ void t.test('comment-issue posts each comment once', async (t) => {
   const planned = {
     ...inc,
     attempts: [
-      ...inc.attempts!,
+      ...inc.attempts,
       {
         attempt: 3,
         coderun: '',

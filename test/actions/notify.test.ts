@@ -15,6 +15,7 @@ import { createGitHubClient } from '../../src/sources/github/client.js';
 import { healConfigSchema, loadConfig } from '../../src/config/index.js';
 import type { ActionRecord, PlannedAction } from '../../src/domain/action.js';
 import { incidentId, type Incident } from '../../src/domain/incident.js';
+import { withIncidentDefaults } from '../../src/incidents/lifecycle.js';
 import { createTemplateEngine } from '../../src/templates/index.js';
 
 const NOW = new Date('2025-01-15T12:30:00Z');
@@ -22,7 +23,7 @@ const SECRET = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
 const FP = 'ab12cd34'.repeat(8);
 
 function incident(over: Partial<Incident> = {}): Incident {
-  return {
+  return withIncidentDefaults({
     id: incidentId(FP),
     fingerprint: FP,
     alert: 'A7',
@@ -47,7 +48,7 @@ function incident(over: Partial<Incident> = {}): Incident {
     remediationSpawned: false,
     reopened: 0,
     ...over,
-  };
+  });
 }
 
 function ctx(
@@ -206,7 +207,7 @@ void t.test('each destination notifies once per incident state change', async (t
   const resolvedAt = {
     ...inc,
     state: 'resolved' as const,
-    notified: [...inc.notified!, 'resolved'],
+    notified: [...inc.notified, 'resolved'],
   };
   const res = await webhook.run(ctx('resolved', resolvedAt, 'webhook'));
   t.match(res.result, { status: 204 }, "decide()'s own 'resolved' marker does not stop delivery");

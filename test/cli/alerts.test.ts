@@ -9,6 +9,7 @@ import { parseDuration } from '../../src/cli/alerts.js';
 import type { AlertDraft } from '../../src/domain/alert.js';
 import { acknowledgement } from '../../src/domain/incident.js';
 import { decide } from '../../src/incidents/decide.js';
+import { withIncidentDefaults } from '../../src/incidents/lifecycle.js';
 import { DEFAULT_POLICY } from '../../src/incidents/policy.js';
 import { testHealer } from '../helpers/healer.js';
 
@@ -190,7 +191,7 @@ void t.test(
       400,
       'unknown fields refused',
     );
-    t.equal((await h.store.getIncident(incident.id))?.acknowledged, undefined, 'nothing changed');
+    t.equal((await h.store.getIncident(incident.id))?.acknowledged, null, 'nothing changed');
     const ok = await post(incident.id, { by: 'bob' });
     t.equal(ok.statusCode, 200);
     t.match(ok.json(), {
@@ -232,7 +233,8 @@ void t.test('an acknowledged incident is not notified or escalated until it chan
     })),
   };
   const input = (incident: typeof base & { acknowledged?: unknown }) => ({
-    incident: incident as never,
+    // as a store returns it: every field filled
+    incident: withIncidentDefaults(incident as never),
     outcome: 'repeat' as const,
     draft: draft(),
     now: new Date('2026-11-21T12:00:00Z'),

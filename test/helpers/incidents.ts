@@ -1,10 +1,11 @@
 import { incidentId, type Incident } from '../../src/domain/incident.js';
+import { withIncidentDefaults } from '../../src/incidents/lifecycle.js';
 import { sampleView } from '../../src/templates/index.js';
 
 /** A realistic open A7 incident of play-task-4 (from the templates' sample), for action tests. */
 export function sampleA7Incident(over: Partial<Incident> = {}): Incident {
   const v = sampleView('A7');
-  return {
+  return withIncidentDefaults({
     id: incidentId(v.fingerprint),
     fingerprint: v.fingerprint,
     alert: 'A7',
@@ -29,5 +30,5 @@ export function sampleA7Incident(over: Partial<Incident> = {}): Incident {
     remediationSpawned: false,
     reopened: 0,
     ...over,
-  };
+  });
 }

@@ -852,7 +852,7 @@ function apply(i: Incident, r: DecideResult): Incident {
 function created(i: Incident, n: number): Incident {
   return {
     ...i,
-    attempts: i.attempts!.map((a) =>
+    attempts: i.attempts.map((a) =>
       a.attempt === n
         ? {
             ...a,
@@ -867,7 +867,7 @@ function created(i: Incident, n: number): Incident {
 function finished(i: Incident, n: number, phase: string, now: Date): Incident {
   return {
     ...i,
-    attempts: i.attempts!.map((a) =>
+    attempts: i.attempts.map((a) =>
       a.attempt === n ? { ...a, phase, finishedAt: now.toISOString() } : a,
     ),
   };

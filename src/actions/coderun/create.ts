@@ -37,6 +37,7 @@ import {
 import { buildRemediationCodeRun, type CodeRunInput } from './manifest.js';
 import { isFinishedCodeRunPhase } from '../../domain/coderun-phase.js';
 import type { MemoryView } from '../../templates/index.js';
+import { runStarted } from '../../incidents/lifecycle.js';
 import type { RemediationMemory } from '../memory/index.js';
 import type { OutcomeStore } from '../../domain/stores.js';
 import { evidenceSignature, pastOutcomesFor, pastOutcomesText } from '../../incidents/history.js';
@@ -67,7 +68,7 @@ export interface CodeRunDeps {
 export function attemptOf(ctx: Pick<ActionContext, 'action' | 'incident'>): number {
   const a = ctx.action.action;
   if (a.kind === 'spawn-remediation') return a.attempt;
-  return (ctx.incident.attempts?.at(-1)?.attempt ?? 0) + 1;
+  return (ctx.incident.attempts.at(-1)?.attempt ?? 0) + 1;
 }
 
 /** Renders the prompt and criteria and builds the manifest (pure: the CLI's `--dry-run` uses it). */
@@ -278,8 +279,6 @@ export function attemptRecord(cr: CodeRun, attempt: number, now: Date): Remediat
   };
 }
 
-const ACTIVE = new Set(['open', 'remediating']);
-
 function outcome(kind: CodeRunKind, record: RemediationAttempt, via: Via): ActionOutcome {
   const result = {
     coderun: record.coderun,
@@ -289,20 +288,7 @@ function outcome(kind: CodeRunKind, record: RemediationAttempt, via: Via): Actio
     adopted: via !== 'created',
     via,
   };
-  const state = (i: Incident) => (ACTIVE.has(i.state) ? 'remediating' : i.state);
-  if (kind === 'evaluation')
-    return { result, incident: (i) => ({ ...i, evaluation: record, state: state(i) }) };
-  return {
-    result,
-    incident: (i) => ({
-      ...i,
-      attempts: [...(i.attempts ?? []).filter((a) => a.attempt !== record.attempt), record].sort(
-        (a, b) => a.attempt - b.attempt,
-      ),
-      remediationSpawned: true,
-      state: state(i),
-    }),
-  };
+  return { result, incident: (i) => runStarted(i, kind, record) };
 }
 
 /** Creates (or adopts) the run of the action and returns what to record. */

@@ -1,6 +1,7 @@
 // `open-issue`: adopt the incident's issue when it exists anywhere GitHub can show it, create it
 // otherwise. Never two issues for one fingerprint.
 import type { Severity } from '../../domain/alert.js';
+import { issueRecorded } from '../../incidents/lifecycle.js';
 import { renderIssue } from '../../templates/index.js';
 import { incidentView, type ActionContext, type ActionOutcome } from '../handler.js';
 import {
@@ -27,11 +28,8 @@ function outcome(issue: IssueRef, via: Via, labelled?: Severity): ActionOutcome 
     },
     // an adopted issue's labels are unknown (a person or an older Healer wrote them): the next
     // decision sees no labelled severity and swaps the label
-    incident: (i) => ({
-      ...i,
-      githubIssue,
-      labelledSeverity: labelled ?? (via === 'incident' ? (i.labelledSeverity ?? null) : null),
-    }),
+    incident: (i) =>
+      issueRecorded(i, githubIssue, labelled ?? (via === 'incident' ? i.labelledSeverity : null)),
   };
 }
 

@@ -2,6 +2,7 @@
 // idempotent: a comment carries a hidden key and is not posted twice, labels are added (a set), the
 // severity label is swapped only when it differs, closing a closed issue is a no-op.
 import type { Incident } from '../../domain/incident.js';
+import { issueRecorded, severityLabelled } from '../../incidents/lifecycle.js';
 import { renderComment, type CommentKind } from '../../templates/index.js';
 import { incidentView, type ActionContext, type ActionOutcome } from '../handler.js';
 import {
@@ -53,13 +54,16 @@ async function onIssue(
   };
   if (!target.found) return { result };
   const githubIssue = { number: target.issue.number, url: target.issue.url };
-  return { result, incident: (i) => (i.githubIssue ? i : { ...i, githubIssue }) };
+  return {
+    result,
+    incident: (i) => (i.githubIssue ? i : issueRecorded(i, githubIssue, i.labelledSeverity)),
+  };
 }
 
 /** Distinguishes one comment from another of the same incident: what it is about. */
 export function commentKey(kind: CommentKind, incident: Incident): string {
   const round = incident.reopened ?? 0;
-  if (kind === 'attempt') return `attempt-${incident.attempts?.at(-1)?.attempt ?? 1}-r${round}`;
+  if (kind === 'attempt') return `attempt-${incident.attempts.at(-1)?.attempt ?? 1}-r${round}`;
   return `${kind}-r${round}`;
 }
 
@@ -67,7 +71,7 @@ const commentMarker = (fingerprint: string, key: string): string =>
   `<!-- healer:comment=${fingerprint.slice(0, 16)}:${key} -->`;
 
 function escalationReason(incident: Incident, maxAttempts: number): string {
-  const attempts = incident.attempts ?? [];
+  const attempts = incident.attempts;
   const failed = attempts.filter((a) => a.phase === 'Failed').length;
   if (attempts.length >= maxAttempts)
     return `All ${maxAttempts} remediation attempts were used and the alert keeps recurring.`;
@@ -197,10 +201,7 @@ export function relabelSeverity(ctx: ActionContext, deps: GitHubIssueDeps): Prom
       ? out
       : {
           result: out.result,
-          incident: (i) => ({
-            ...(out.incident ? out.incident(i) : i),
-            labelledSeverity: severity,
-          }),
+          incident: (i) => severityLabelled(out.incident ? out.incident(i) : i, severity),
         },
   );
 }

@@ -36,7 +36,7 @@ export interface RemediationMemory {
 
 /** One sentence per remediation run: attempt, CodeRun, phase, pull request. */
 function attemptsText(i: Incident): string {
-  const runs = (i.attempts ?? []).filter((a) => a.coderun !== '');
+  const runs = i.attempts.filter((a) => a.coderun !== '');
   if (runs.length === 0) return 'No remediation run was started.';
   return runs
     .map(
@@ -55,7 +55,7 @@ export function memoryOf(i: Incident): {
   metadata: Record<string, unknown>;
   userId: string;
 } {
-  const worked = (i.attempts ?? []).find((a) => a.phase === 'Succeeded' && a.coderun !== '');
+  const worked = i.attempts.find((a) => a.phase === 'Succeeded' && a.coderun !== '');
   const where = [
     i.agent ? `agent ${i.agent}` : null,
     i.playId ? `play ${i.playId}` : null,
@@ -83,7 +83,7 @@ export function memoryOf(i: Incident): {
       agent: i.agent,
       play_id: i.playId,
       task_id: i.taskId,
-      attempts: (i.attempts ?? []).filter((a) => a.coderun !== '').length,
+      attempts: i.attempts.filter((a) => a.coderun !== '').length,
       resolved_at: i.resolvedAt,
       pull_request: worked?.pullRequestUrl ?? null,
       signature: evidenceSignature(i),

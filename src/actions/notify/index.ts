@@ -2,6 +2,7 @@
 // webhook, each sending once per incident state change.
 import { acknowledgement, type Incident } from '../../domain/incident.js';
 import type { ActionRecord } from '../../domain/action.js';
+import { notifiedOf } from '../../incidents/lifecycle.js';
 import { ActionError, type ActionHandler, type ActionOutcome } from '../handler.js';
 import { discordPayload, linksOf, webhookPayload, type NotifyEvent } from './message.js';
 import { discordRetryAfterMs, postJson } from './send.js';
@@ -57,7 +58,7 @@ function notifier(
       if (a.kind !== 'notify')
         throw new ActionError(`the ${destination} notifier does not perform ${a.kind}`, false);
       const key = notifiedKey(destination, a.event, ctx.incident);
-      if (ctx.incident.notified?.includes(key))
+      if (ctx.incident.notified.includes(key))
         return { result: { event: a.event, skipped: 'already notified' } };
       const ack = a.event === 'resolved' ? null : acknowledgement(ctx.incident);
       if (ack)
@@ -73,10 +74,7 @@ function notifier(
       );
       return {
         result: { event: a.event, status },
-        incident: (i) => ({
-          ...i,
-          notified: [...new Set([...(i.notified ?? []), key])],
-        }),
+        incident: (i) => notifiedOf(i, key),
       };
     },
   };
@@ -129,7 +127,7 @@ export interface PagerDutyDeps {
 export function createPagerDutyHandler(deps: PagerDutyDeps): ActionHandler {
   const triggered = (incident: Incident) =>
     (['opened', 'escalated'] as const).some((e) =>
-      incident.notified?.includes(notifiedKey('pagerduty', e, incident)),
+      incident.notified.includes(notifiedKey('pagerduty', e, incident)),
     );
   return notifier(
     'pagerduty',

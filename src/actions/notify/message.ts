@@ -122,7 +122,7 @@ export function webhookPayload(
       lastSeen: incident.lastSeen,
       resolvedAt: incident.resolvedAt,
       resolution: incident.resolution === null ? null : oneLine(incident.resolution, 2000),
-      attempts: (incident.attempts ?? []).map((a) => ({
+      attempts: incident.attempts.map((a) => ({
         attempt: a.attempt,
         coderun: a.coderun,
         phase: a.phase,

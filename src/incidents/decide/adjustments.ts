@@ -22,7 +22,7 @@ const HANDS_OFF: ReadonlySet<DecisionReason> = new Set([
  * issue still to be opened is labelled with the severity current when it is written.
  */
 export function withSeverityLabel(i: Incident, r: DecideResult): DecideResult {
-  const labelled = i.labelledSeverity ?? null;
+  const labelled = i.labelledSeverity;
   if (
     i.githubIssue === null ||
     labelled === i.severity ||

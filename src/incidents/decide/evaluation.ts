@@ -18,11 +18,11 @@ export function decideAfterEvaluation(
   runningRemediations: number,
 ): DecideResult | null {
   const i = incident;
-  const ev = i.evaluation ?? null;
+  const ev = i.evaluation;
   if (
     policy.mode !== 'evaluate-then-fix' ||
     ev === null ||
-    (i.attempts?.length ?? 0) > 0 ||
+    i.attempts.length > 0 ||
     i.escalatedAt ||
     i.state === 'resolved'
   )

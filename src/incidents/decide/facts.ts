@@ -41,16 +41,16 @@ export const named = (i: Incident): string => `${i.alert} ${i.title}`;
 /** Anything done for the incident so far (an issue, a run, a notification, an escalation). */
 export const acted = (i: Incident): boolean =>
   i.githubIssue !== null ||
-  (i.attempts?.length ?? 0) > 0 ||
-  (i.evaluation ?? null) !== null ||
-  (i.escalatedAt ?? null) !== null ||
-  (i.notified?.length ?? 0) > 0 ||
+  i.attempts.length > 0 ||
+  i.evaluation !== null ||
+  i.escalatedAt !== null ||
+  i.notified.length > 0 ||
   i.remediationSpawned;
 
 /** The state an incident has between decisions (a reopen sets `open` whatever it was). */
 export function steadyState(i: Incident): IncidentState {
   if (i.escalatedAt) return 'escalated';
-  const last = i.attempts?.at(-1) ?? i.evaluation ?? undefined;
+  const last = i.attempts.at(-1) ?? i.evaluation ?? undefined;
   return last && !isFinished(last) ? 'remediating' : 'open';
 }
 

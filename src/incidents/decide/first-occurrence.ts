@@ -18,7 +18,7 @@ interface Opening {
 function opening(x: DecideInput): Opening {
   const { incident: i, policy: p } = x;
   // A reopened incident starts a new round of notifications (one per state change).
-  const notified = x.outcome === 'reopened' ? [] : (i.notified ?? []);
+  const notified = x.outcome === 'reopened' ? [] : i.notified;
   const issue = canOpenIssue(i, p);
   const notify = LOUD.has(i.severity) && !notified.includes('open');
   return {
@@ -59,7 +59,7 @@ export function decideNew(x: DecideInput): DecideResult {
         { state: 'remediating', evaluation: plannedRun(0, now), notified: o.notifiedNow },
       ),
     );
-  const attempt = (i.attempts?.length ?? 0) + 1;
+  const attempt = i.attempts.length + 1;
   return deferredIf(
     cap.deferred,
     result(
@@ -69,7 +69,7 @@ export function decideNew(x: DecideInput): DecideResult {
       {
         state: 'remediating',
         remediationSpawned: true,
-        attempts: [...(i.attempts ?? []), plannedRun(attempt, now)],
+        attempts: [...i.attempts, plannedRun(attempt, now)],
         notified: o.notifiedNow,
       },
     ),

@@ -28,7 +28,7 @@ export function decideRecurrence(x: DecideInput): DecideResult {
       [],
       a.keep,
     );
-  const last = (i.attempts ?? []).at(-1);
+  const last = i.attempts.at(-1);
   if (!last) return withoutAttempts(x, a);
   if (!isFinished(last))
     return result(
@@ -50,7 +50,7 @@ export function decideRecurrence(x: DecideInput): DecideResult {
 /** No remediation attempt yet: the evaluation run is active or ended, or nothing runs in this mode. */
 function withoutAttempts(x: DecideInput, a: Again): DecideResult {
   const { incident: i, policy: p, now } = x;
-  const ev = i.evaluation ?? null;
+  const ev = i.evaluation;
   if (ev && !isFinished(ev))
     return result(
       'remediation-active',
@@ -73,10 +73,10 @@ function withoutAttempts(x: DecideInput, a: Again): DecideResult {
 /** The last attempt finished and the alert fires again: escalate, wait out the cooldown, or retry. */
 function nextAttempt(x: DecideInput, a: Again, last: RemediationAttempt): DecideResult {
   const { incident: i, policy: p, now } = x;
-  const attempts = i.attempts ?? [];
+  const attempts = i.attempts;
   if (attempts.length >= p.maxAttempts) {
     const history = attempts.map((r) => `${r.attempt} ${r.phase || 'unknown'}`).join(', ');
-    const e = escalation(i, p, now, i.notified ?? []);
+    const e = escalation(i, p, now, i.notified);
     return result(
       'attempts-exhausted',
       `${named(i)} recurred after ${attempts.length} of ${p.maxAttempts} remediation attempts (${history}): escalated to a person, no further CodeRun`,

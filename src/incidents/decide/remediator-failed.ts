@@ -39,7 +39,7 @@ export function remediatorFailed(x: DecideInput): DecideResult {
 function attachFailure(x: DecideInput, served: Incident): DecideResult['attached'] {
   const { draft: d, policy: p, now } = x;
   const why = `${d.alert} ${d.title}`;
-  const attempts = served.attempts ?? [];
+  const attempts = served.attempts;
   const target = failedAttempt(d, attempts);
   const change: Partial<Incident> = { lastDecision: 'remediator-failed' };
   let runText: string;
@@ -53,7 +53,7 @@ function attachFailure(x: DecideInput, served: Incident): DecideResult['attached
   } else runText = 'a run it has no record of';
   const failed = (change.attempts ?? attempts).filter((a) => a.failure).length;
   if (target && failed >= p.maxRunFailures && !served.escalatedAt && served.state !== 'resolved') {
-    const e = escalation(served, p, now, served.notified ?? []);
+    const e = escalation(served, p, now, served.notified);
     return {
       incidentId: served.id,
       reason: 'remediator-failed',

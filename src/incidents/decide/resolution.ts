@@ -11,7 +11,7 @@ import { result, type DecideResult } from './result.js';
 export function decideResolution(incident: Incident, now: Date, policy: Policy): DecideResult {
   const i = incident;
   const why = i.resolution ?? 'condition cleared';
-  const notified = i.notified ?? [];
+  const notified = i.notified;
   const told = notified.includes('open') || notified.includes('escalated');
   const notify = told && !notified.includes('resolved');
   const quiet =
@@ -29,7 +29,7 @@ export function decideResolution(incident: Incident, now: Date, policy: Policy):
       : []),
     ...(notify ? [{ kind: 'notify', event: 'resolved' } as const] : []),
     // what the remediation runs tried and how it ended, for the next remediation's prompt
-    ...((i.attempts ?? []).some((a) => a.coderun !== '') ? [{ kind: 'remember' } as const] : []),
+    ...(i.attempts.some((a) => a.coderun !== '') ? [{ kind: 'remember' } as const] : []),
   ];
   const done = [
     issue ? `issue ${i.githubIssue ? `#${i.githubIssue.number} ` : ''}closed` : 'no issue to close',

@@ -4,6 +4,7 @@ import type { RemediationOutcome } from '../../domain/outcome.js';
 import type { Session } from '../../domain/session.js';
 import { applyIncident } from '../../domain/session-issue.js';
 import type { LogGap } from '../../domain/stores.js';
+import { withIncidentDefaults } from '../../incidents/lifecycle.js';
 
 export const clone = <T>(v: T): T => structuredClone(v);
 export const resolved = <T>(v: T): Promise<T> => Promise.resolve(v);
@@ -28,9 +29,9 @@ export class MemoryState {
   readonly outcomes = new Map<string, RemediationOutcome>();
   #closed = false;
 
-  /** Writes an incident and mirrors it into its session. */
+  /** Writes an incident (every field filled, as the other stores read it) and mirrors it into its session. */
   putIncident(incident: Incident, add: boolean): void {
-    this.incidents.set(incident.id, clone(incident));
+    this.incidents.set(incident.id, clone(withIncidentDefaults(incident)));
     const session = incident.playId ? this.sessions.get(incident.playId) : undefined;
     const updated = session && applyIncident(session, incident, add);
     if (updated) this.sessions.set(updated.play_id, updated);
