@@ -153,3 +153,58 @@ void t.test(
     t.equal(await store.getSession('play-down'), undefined, 'the refused one was never stored');
   },
 );
+
+void t.test(
+  'session read cache: a write through either replica reaches the other, read-your-writes, and a lost LISTEN connection bypasses the cache',
+  async (t) => {
+    const url = await freshSchema();
+    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+    t.teardown(() => Promise.all([a.close(), b.close()]));
+    await a.startSession(session('play-cache', 0));
+    const status = async (s: typeof a) =>
+      (JSON.parse((await s.getSessionJson('play-cache')) ?? '{}') as { status?: string }).status;
+    t.equal(await status(a), 'active', 'A reads (and caches) it');
+    t.equal(await status(b), 'active', 'B reads (and caches) it');
+
+    // read-your-writes: the writer's own entry is gone when the write resolves
+    await b.endSession('play-cache', 'completed', null, at(5));
+    t.equal(await status(b), 'completed', 'B sees its own write at once');
+    // the other replica: its entry is dropped by the NOTIFY of the commit
+    const until = Date.now() + 10_000;
+    let seen = await status(a);
+    while (seen !== 'completed' && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 20));
+      seen = await status(a);
+    }
+    t.equal(seen, 'completed', 'A sees B’s write once the notification arrives');
+
+    // a write made by hand (no Healer involved) is announced by the trigger as well
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    t.teardown(() => admin.end());
+    await a.getSessionJson('play-cache');
+    await admin.query(
+      "UPDATE sessions SET doc = jsonb_set(doc::jsonb, '{repository}', '\"by-hand/x\"')::text WHERE play_id = 'play-cache'",
+    );
+    const repo = async () =>
+      (JSON.parse((await a.getSessionJson('play-cache')) ?? '{}') as { repository?: string })
+        .repository;
+    let r = await repo();
+    while (r !== 'by-hand/x' && Date.now() < until + 10_000) {
+      await new Promise((res) => setTimeout(res, 20));
+      r = await repo();
+    }
+    t.equal(r, 'by-hand/x', 'a direct UPDATE is seen too');
+
+    // the LISTEN connections are killed: nothing cached is trusted, reads go to PostgreSQL
+    await a.getSessionJson('play-cache');
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'healer-listen'",
+    );
+    await new Promise((res) => setTimeout(res, 100));
+    await admin.query(
+      "UPDATE sessions SET doc = jsonb_set(doc::jsonb, '{repository}', '\"while-deaf/y\"')::text WHERE play_id = 'play-cache'",
+    );
+    t.equal(await repo(), 'while-deaf/y', 'a write made while nobody listened is read at once');
+  },
+);

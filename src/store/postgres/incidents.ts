@@ -10,6 +10,7 @@ import {
 import type { IncidentStore } from '../../domain/stores.js';
 import { recordOccurrence } from '../../incidents/lifecycle.js';
 import type { Database, Sql } from './database.js';
+import type { SessionCache } from './session-cache.js';
 import { docs, parseIncident, putAction, putIncident, readIncident } from './rows.js';
 
 type Doc = { doc: string };
@@ -24,9 +25,19 @@ async function byFingerprint(sql: Sql, fingerprint: string): Promise<Incident | 
 
 export class PostgresIncidentStore implements IncidentStore {
   readonly #db: Database;
+  readonly #cache: SessionCache | null;
 
-  constructor(db: Database) {
+  constructor(db: Database, cache: SessionCache | null = null) {
     this.#db = db;
+    this.#cache = cache;
+  }
+
+  /** `fn`'s transaction; the session its incident is mirrored into leaves the read cache. */
+  async #mirrored<T>(incidentOf: (out: T) => Incident | undefined, fn: (sql: Sql) => Promise<T>) {
+    const out = await this.#db.tx(fn);
+    const playId = incidentOf(out)?.playId;
+    if (playId) this.#cache?.evict(playId);
+    return out;
   }
 
   recordAlert(
@@ -34,27 +45,30 @@ export class PostgresIncidentStore implements IncidentStore {
     fingerprint: string,
     at: Date,
   ): Promise<{ incident: Incident; outcome: RecordOutcome }> {
-    return this.#db.tx(async (sql) => {
-      let existing = await byFingerprint(sql, fingerprint);
-      if (!existing) {
-        // Claim the fingerprint first: a concurrent first sighting waits here, then updates.
-        const fresh = recordOccurrence(undefined, draft, fingerprint, at);
-        const i = fresh.incident;
-        const { rowCount } = await sql.query(
-          `INSERT INTO incidents (id, fingerprint, play_id, alert, state, last_seen, doc)
+    return this.#mirrored(
+      (r) => r.incident,
+      async (sql) => {
+        let existing = await byFingerprint(sql, fingerprint);
+        if (!existing) {
+          // Claim the fingerprint first: a concurrent first sighting waits here, then updates.
+          const fresh = recordOccurrence(undefined, draft, fingerprint, at);
+          const i = fresh.incident;
+          const { rowCount } = await sql.query(
+            `INSERT INTO incidents (id, fingerprint, play_id, alert, state, last_seen, doc)
            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (fingerprint) DO NOTHING`,
-          [i.id, i.fingerprint, i.playId, i.alert, i.state, i.lastSeen, JSON.stringify(i)],
-        );
-        if (rowCount === 1) {
-          await putIncident(sql, i, true);
-          return fresh;
+            [i.id, i.fingerprint, i.playId, i.alert, i.state, i.lastSeen, JSON.stringify(i)],
+          );
+          if (rowCount === 1) {
+            await putIncident(sql, i, true);
+            return fresh;
+          }
+          existing = await byFingerprint(sql, fingerprint);
         }
-        existing = await byFingerprint(sql, fingerprint);
-      }
-      const next = recordOccurrence(existing, draft, fingerprint, at);
-      await putIncident(sql, next.incident, true);
-      return next;
-    });
+        const next = recordOccurrence(existing, draft, fingerprint, at);
+        await putIncident(sql, next.incident, true);
+        return next;
+      },
+    );
   }
 
   async getIncident(id: string): Promise<Incident | undefined> {
@@ -109,14 +123,17 @@ export class PostgresIncidentStore implements IncidentStore {
     id: string,
     change: (current: Incident) => Incident | undefined,
   ): Promise<Incident | undefined> {
-    return this.#db.tx(async (sql) => {
-      const current = await readIncident(sql, id, true);
-      if (!current) return undefined;
-      const next = change(structuredClone(current));
-      if (!next) return current;
-      await putIncident(sql, next, false);
-      return next;
-    });
+    return this.#mirrored(
+      (i) => i,
+      async (sql) => {
+        const current = await readIncident(sql, id, true);
+        if (!current) return undefined;
+        const next = change(structuredClone(current));
+        if (!next) return current;
+        await putIncident(sql, next, false);
+        return next;
+      },
+    );
   }
 
   commitDecision(input: {
@@ -124,20 +141,21 @@ export class PostgresIncidentStore implements IncidentStore {
     actions: ActionRecord[];
     incident?: (current: Incident) => Incident;
   }): Promise<Incident | undefined> {
-    return this.#db.tx(async (sql) => {
-      const current = await readIncident(sql, input.decision.incidentId, true);
-      const next = current && input.incident ? input.incident(structuredClone(current)) : current;
-      if (next && next !== current) await putIncident(sql, next, false);
-      const d = input.decision;
-      await sql.query('INSERT INTO decisions (id, incident_id, at, doc) VALUES ($1, $2, $3, $4)', [
-        d.id,
-        d.incidentId,
-        d.at,
-        JSON.stringify(d),
-      ]);
-      for (const a of input.actions) await putAction(sql, a);
-      return next;
-    });
+    return this.#mirrored(
+      (i) => i,
+      async (sql) => {
+        const current = await readIncident(sql, input.decision.incidentId, true);
+        const next = current && input.incident ? input.incident(structuredClone(current)) : current;
+        if (next && next !== current) await putIncident(sql, next, false);
+        const d = input.decision;
+        await sql.query(
+          'INSERT INTO decisions (id, incident_id, at, doc) VALUES ($1, $2, $3, $4)',
+          [d.id, d.incidentId, d.at, JSON.stringify(d)],
+        );
+        for (const a of input.actions) await putAction(sql, a);
+        return next;
+      },
+    );
   }
 
   async decisionsFor(incidentId: string): Promise<Decision[]> {

@@ -8,12 +8,13 @@ import { PostgresIncidentStore } from './incidents.js';
 import { migrate } from './migrations.js';
 import { PostgresOutboxStore } from './outbox.js';
 import { PostgresSessionStore } from './sessions.js';
+import { SessionCache } from './session-cache.js';
 import { PostgresSilenceStore } from './silences.js';
 
-export function postgresStoreParts(db: Database): StoreParts {
+export function postgresStoreParts(db: Database, cache: SessionCache | null = null): StoreParts {
   return {
-    sessions: new PostgresSessionStore(db),
-    incidents: new PostgresIncidentStore(db),
+    sessions: new PostgresSessionStore(db, cache),
+    incidents: new PostgresIncidentStore(db, cache),
     outbox: new PostgresOutboxStore(db),
     silences: new PostgresSilenceStore(db),
     cursors: new PostgresCursorStore(db),
@@ -21,7 +22,10 @@ export function postgresStoreParts(db: Database): StoreParts {
     health: {
       kind: 'postgres',
       ping: () => db.ping(),
-      close: () => db.close(),
+      close: async () => {
+        await cache?.close();
+        await db.close();
+      },
     },
   };
 }
@@ -31,8 +35,11 @@ export function postgresStoreParts(db: Database): StoreParts {
  * missing migrations (under an advisory lock) before it resolves; an unreachable server or a
  * failing migration throws a clear 503 HealerError and leaves nothing half-done.
  */
-export async function openPostgresStore(url: string, opts: { max?: number } = {}): Promise<Store> {
-  const db = new Database({ url, ...opts });
+export async function openPostgresStore(
+  url: string,
+  opts: { max?: number; sessionCache?: boolean } = {},
+): Promise<Store> {
+  const db = new Database({ url, ...(opts.max !== undefined ? { max: opts.max } : {}) });
   try {
     await migrate(db.pool);
   } catch (err) {
@@ -44,5 +51,8 @@ export async function openPostgresStore(url: string, opts: { max?: number } = {}
       { cause: err },
     );
   }
-  return composeStore(postgresStoreParts(db));
+  // the read cache of session documents, invalidated by NOTIFY (off with { sessionCache: false })
+  const cache = opts.sessionCache === false ? null : new SessionCache({ url });
+  await cache?.start();
+  return composeStore(postgresStoreParts(db, cache));
 }

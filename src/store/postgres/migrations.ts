@@ -85,6 +85,19 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX outcomes_signature ON outcomes (signature, at DESC);
    CREATE INDEX outcomes_at ON outcomes (at DESC, id DESC);
    CREATE INDEX outcomes_incident ON outcomes (incident_id);`,
+  // Every write of a session row is announced on commit, so each replica's read cache drops it
+  // (src/store/postgres/session-cache.ts).
+  `CREATE FUNCTION healer_sessions_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     IF TG_OP = 'DELETE' THEN
+       PERFORM pg_notify('healer_sessions', OLD.play_id);
+     ELSE
+       PERFORM pg_notify('healer_sessions', NEW.play_id);
+     END IF;
+     RETURN NULL;
+   END $$;
+   CREATE TRIGGER sessions_notify AFTER INSERT OR UPDATE OR DELETE ON sessions
+     FOR EACH ROW EXECUTE FUNCTION healer_sessions_notify();`,
 ];
 
 /** Arbitrary constant: the advisory lock every Healer takes while migrating. */

@@ -10,13 +10,26 @@ import {
   type StartResult,
 } from '../../domain/stores.js';
 import type { Database, Sql } from './database.js';
+import type { SessionCache } from './session-cache.js';
 import { insertSession, readSession, writeSession } from './rows.js';
 
 export class PostgresSessionStore implements SessionStore {
   readonly #db: Database;
+  readonly #cache: SessionCache | null;
 
-  constructor(db: Database) {
+  constructor(db: Database, cache: SessionCache | null = null) {
     this.#db = db;
+    this.#cache = cache;
+  }
+
+  /** `fn`'s transaction, then the play ids it wrote leave this replica's read cache. */
+  async #write<T>(
+    playIds: (out: T) => readonly string[],
+    fn: (sql: Sql) => Promise<T>,
+  ): Promise<T> {
+    const out = await this.#db.tx(fn);
+    for (const id of playIds(out)) this.#cache?.evict(id);
+    return out;
   }
 
   /**
@@ -25,29 +38,35 @@ export class PostgresSessionStore implements SessionStore {
    * removed in the same transaction (it is replaced). Resolves after COMMIT.
    */
   startSession(session: Session): Promise<StartResult> {
-    return this.#db.tx(async (sql): Promise<StartResult> => {
-      for (;;) {
-        const id = await insertSession(sql, session);
-        if (id !== undefined) {
-          const { rows } = await sql.query<{ status: SessionStatus }>(
-            'DELETE FROM sessions WHERE play_id = $1 AND id <> $2 RETURNING status',
-            [session.play_id, id],
-          );
-          return { outcome: 'started', session, replaced: rows[0]?.status ?? null };
+    return this.#write(
+      () => [session.play_id],
+      async (sql): Promise<StartResult> => {
+        for (;;) {
+          const id = await insertSession(sql, session);
+          if (id !== undefined) {
+            const { rows } = await sql.query<{ status: SessionStatus }>(
+              'DELETE FROM sessions WHERE play_id = $1 AND id <> $2 RETURNING status',
+              [session.play_id, id],
+            );
+            return { outcome: 'started', session, replaced: rows[0]?.status ?? null };
+          }
+          const existing = await readSession(sql, session.play_id);
+          // The active one may have ended between the INSERT and this read: try again.
+          if (existing?.status === 'active') return { outcome: 'conflict', session: existing };
         }
-        const existing = await readSession(sql, session.play_id);
-        // The active one may have ended between the INSERT and this read: try again.
-        if (existing?.status === 'active') return { outcome: 'conflict', session: existing };
-      }
-    });
+      },
+    );
   }
 
   async getSessionJson(playId: string): Promise<string | undefined> {
-    const rows = await this.#db.query<{ doc: string }>(
-      'SELECT doc FROM sessions WHERE play_id = $1 ORDER BY id DESC LIMIT 1',
-      [playId],
-    );
-    return rows[0]?.doc;
+    const read = async () =>
+      (
+        await this.#db.query<{ doc: string }>(
+          'SELECT doc FROM sessions WHERE play_id = $1 ORDER BY id DESC LIMIT 1',
+          [playId],
+        )
+      )[0]?.doc;
+    return this.#cache ? this.#cache.get(playId, read) : read();
   }
 
   async getSession(playId: string): Promise<Session | undefined> {
@@ -94,14 +113,17 @@ export class PostgresSessionStore implements SessionStore {
     playId: string,
     change: (current: Session) => Session | undefined,
   ): Promise<Session | undefined> {
-    return this.#db.tx(async (sql) => {
-      const current = await readSession(sql, playId, true);
-      if (!current) return undefined;
-      const next = change(structuredClone(current));
-      if (!next) return current;
-      await writeSession(sql, next);
-      return next;
-    });
+    return this.#write(
+      () => [playId],
+      async (sql) => {
+        const current = await readSession(sql, playId, true);
+        if (!current) return undefined;
+        const next = change(structuredClone(current));
+        if (!next) return current;
+        await writeSession(sql, next);
+        return next;
+      },
+    );
   }
 
   endSession(
@@ -110,32 +132,40 @@ export class PostgresSessionStore implements SessionStore {
     reason: string | null,
     at: Date,
   ): Promise<EndResult> {
-    return this.#db.tx((sql) => end(sql, playId, status, reason, at));
+    return this.#write(
+      () => [playId],
+      (sql) => end(sql, playId, status, reason, at),
+    );
   }
 
   expireInactive(cutoff: Date, at: Date): Promise<Session[]> {
-    return this.#db.tx(async (sql) => {
-      const { rows } = await sql.query<{ play_id: string }>(
-        "SELECT play_id FROM sessions WHERE status = 'active' AND last_updated < $1 ORDER BY play_id",
-        [cutoff.toISOString()],
-      );
-      const out: Session[] = [];
-      for (const { play_id } of rows) {
-        const r = await end(sql, play_id, 'expired', 'no activity within the session TTL', at);
-        if (r.outcome === 'ended') out.push(r.session);
-      }
-      return out;
-    });
+    return this.#write(
+      (ended) => ended.map((s) => s.play_id),
+      async (sql) => {
+        const { rows } = await sql.query<{ play_id: string }>(
+          "SELECT play_id FROM sessions WHERE status = 'active' AND last_updated < $1 ORDER BY play_id",
+          [cutoff.toISOString()],
+        );
+        const out: Session[] = [];
+        for (const { play_id } of rows) {
+          const r = await end(sql, play_id, 'expired', 'no activity within the session TTL', at);
+          if (r.outcome === 'ended') out.push(r.session);
+        }
+        return out;
+      },
+    );
   }
 
-  purgeEnded(cutoff: Date): Promise<number> {
-    return this.#db.tx(async (sql) => {
+  async purgeEnded(cutoff: Date): Promise<number> {
+    const n = await this.#db.tx(async (sql) => {
       const r = await sql.query(
         'DELETE FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $1',
         [cutoff.toISOString()],
       );
       return r.rowCount ?? 0;
     });
+    if (n) this.#cache?.clear();
+    return n;
   }
 
   async countByStatus(): Promise<Record<SessionStatus, number>> {
