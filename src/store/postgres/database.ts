@@ -79,6 +79,37 @@ export class Database {
   }
 
   /**
+   * One data-modifying statement on its own (autocommit: atomic, durable when it answers), one
+   * round trip instead of BEGIN/…/COMMIT. Retried when the connection could not be had or the
+   * server rolled the statement back (serialization failure, deadlock); a connection lost while
+   * the statement ran is an uncertain outcome, never repeated (a 503 that says so).
+   */
+  async statement<R extends pg.QueryResultRow>(sql: string, args: unknown[] = []): Promise<R[]> {
+    return this.#run(async () => {
+      const client = await this.pool.connect();
+      let broken = false;
+      const onError = (err: Error) => {
+        broken = true;
+        this.lastError = err.message;
+      };
+      client.on('error', onError);
+      try {
+        return (await client.query<R>(sql, args)).rows;
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (isTransient(err) && code !== '40001' && code !== '40P01') {
+          broken = true;
+          throw new CommitUncertain(`statement outcome unknown: ${(err as Error).message}`);
+        }
+        throw err;
+      } finally {
+        client.off('error', onError);
+        client.release(broken);
+      }
+    });
+  }
+
+  /**
    * `fn` inside BEGIN … COMMIT on one connection; resolves after COMMIT. Retried from the start
    * on a connection failure before COMMIT (the server rolled the transaction back), never after.
    */

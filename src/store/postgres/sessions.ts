@@ -11,7 +11,13 @@ import {
 } from '../../domain/stores.js';
 import type { Database, Sql } from './database.js';
 import type { SessionCache } from './session-cache.js';
-import { insertSession, readSession, writeSession } from './rows.js';
+import {
+  insertSession,
+  readSession,
+  START_SESSION_SQL,
+  startSessionArgs,
+  writeSession,
+} from './rows.js';
 
 export class PostgresSessionStore implements SessionStore {
   readonly #db: Database;
@@ -35,9 +41,24 @@ export class PostgresSessionStore implements SessionStore {
   /**
    * One INSERT that the partial unique index on active play ids admits or refuses, so concurrent
    * starts on any number of replicas give exactly one `started`; an ended row of the play id is
-   * removed in the same transaction (it is replaced). Resolves after COMMIT.
+   * removed by the same statement (it is replaced). Resolves once that statement committed.
    */
-  startSession(session: Session): Promise<StartResult> {
+  async startSession(session: Session): Promise<StartResult> {
+    // the common cases in one round trip: admitted (replacing an ended row), or refused
+    const [row] = await this.#db.statement<{ id: string | null; replaced: SessionStatus | null }>(
+      START_SESSION_SQL,
+      startSessionArgs(session),
+    );
+    this.#cache?.evict(session.play_id);
+    if (row?.id) return { outcome: 'started', session, replaced: row.replaced ?? null };
+    const existing = await this.getSession(session.play_id);
+    if (existing?.status === 'active') return { outcome: 'conflict', session: existing };
+    // the active one ended between the two: settle it in a transaction
+    return this.#startInTx(session);
+  }
+
+  /** The same start as a transaction that retries until it is admitted or meets an active one. */
+  #startInTx(session: Session): Promise<StartResult> {
     return this.#write(
       () => [session.play_id],
       async (sql): Promise<StartResult> => {
