@@ -1,5 +1,5 @@
 import type { Rule } from './rule.js';
-import type { Signal, RuleView } from '../domain/signal.js';
+import type { LogSignal, Signal, RuleView } from '../domain/signal.js';
 import type { AlertDraft, AlertId } from '../domain/alert.js';
 
 /**
@@ -18,6 +18,14 @@ import { a1CommentOrder } from './rules/a1-comment-order.js';
 import { a3StaleProgress } from './rules/a3-stale-progress.js';
 import { a4ApprovalLoop } from './rules/a4-approval-loop.js';
 import { a5PostTessCi } from './rules/a5-post-tess-ci.js';
+// --- Log rules (A10, A11, A12, runtime, lifecycle): a classified line in, its draft out ---
+import { a10ToolInventory } from './rules/a10-tool-inventory.js';
+import {
+  a11ConfigInvalid,
+  a12McpInit,
+  lifecycleIssue,
+  runtimeError,
+} from './rules/log-findings.js';
 
 export const RULES: readonly Rule[] = [
   a2SilentFailure,
@@ -30,7 +38,15 @@ export const RULES: readonly Rule[] = [
   a3StaleProgress,
   a4ApprovalLoop,
   a5PostTessCi,
+  a10ToolInventory,
+  a11ConfigInvalid,
+  a12McpInit,
+  runtimeError,
+  lifecycleIssue,
 ];
+
+/** The rules of classified log lines (the log stage hands them its signals). */
+export const LOG_RULES: readonly Rule[] = RULES.filter((r) => r.kinds.includes('log'));
 
 /** Alerts of the rules that never run on a watch event ({@link Rule.tickOnly}). */
 export const TICK_ONLY_ALERTS: ReadonlySet<AlertId> = new Set(
@@ -40,6 +56,26 @@ export const TICK_ONLY_ALERTS: ReadonlySet<AlertId> = new Set(
 /** Whether a signal is one tick-only rules skip: an object as a watch event delivered it. */
 export const isEventSignal = (signal: Signal): boolean =>
   'cause' in signal && signal.cause === 'event';
+
+/**
+ * The drafts of one classified log line. Unlike {@link evaluateAll}, `alerts.disabled` does not
+ * drop them here: a disabled log alert is recorded and decided `excluded` (as it always was).
+ */
+export function evaluateLog(
+  signal: LogSignal,
+  view: RuleView,
+  onRuleError: (rule: Rule, err: unknown) => void = () => {},
+): AlertDraft[] {
+  const out: AlertDraft[] = [];
+  for (const rule of LOG_RULES) {
+    try {
+      out.push(...rule.evaluate(signal, view));
+    } catch (err) {
+      onRuleError(rule, err);
+    }
+  }
+  return out;
+}
 
 /**
  * Runs every rule that reads this signal kind (tick-only rules not on events); a rule that throws

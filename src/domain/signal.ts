@@ -3,6 +3,7 @@ import type { Session } from './session.js';
 import type { HealConfig } from './heal-config.js';
 import type { PrSnapshot } from './pr.js';
 import type { ThresholdFor } from './threshold.js';
+import type { AlertId, IssueType, Severity } from './alert.js';
 
 /** Who an object belongs to (detection.md §2), decided by the pure correlation in sources/kube. */
 export interface Correlation {
@@ -32,7 +33,44 @@ export type Signal =
    * the session has no pull request yet; the timer still sends it so that A3 (stale progress,
    * measured from the agent's start) runs for sessions without a PR. Other PR rules skip it.
    */
-  | { kind: 'pr'; snapshot: PrSnapshot | null; correlation: Correlation; cause: 'event' | 'tick' };
+  | { kind: 'pr'; snapshot: PrSnapshot | null; correlation: Correlation; cause: 'event' | 'tick' }
+  /** A log line the classifier matched, routed to its agent run (the log rules: A10–A12, runtime, lifecycle). */
+  | LogSignal;
+
+/** The alerts a log line can raise (detection.md §4). */
+export type LogAlertId = Extract<AlertId, 'A10' | 'A11' | 'A12' | 'runtime' | 'lifecycle'>;
+
+/** What the log classifier found on one line, after the pre-flight rule (detection.md §4). */
+export interface LogFinding {
+  alert: LogAlertId;
+  severity: Severity;
+  issueType: IssueType;
+  /** The catalogue family (the incident's subject). */
+  family: string;
+  patternId: string;
+  priority: 1 | 2 | 3;
+  /** A priority-1 match within the pre-flight window after the container started (then critical). */
+  preflight: boolean;
+}
+
+/** A classified line with where it was written and what the log stage kept as evidence. */
+export interface LogSignal {
+  kind: 'log';
+  finding: LogFinding;
+  line: {
+    namespace: string;
+    pod: string;
+    container: string;
+    /** When the line was written (RFC 3339): the draft's `detectedAt`. */
+    at: string;
+    text: string;
+  };
+  correlation: Correlation;
+  /** The agent container's `startedAt` (RFC 3339), null while unknown. */
+  containerStartedAt: string | null;
+  /** The incident key's last matching lines and, for its first occurrence, context (raw). */
+  evidence: string[];
+}
 
 export type SignalKind = Signal['kind'];
 

@@ -270,10 +270,53 @@ function signalsFor(kind: SignalKind, c: Correlation, broken = false): Signal[] 
         correlation: c,
         cause: 'tick',
       }));
+    case 'log':
+      return logSignals(c);
   }
 }
 
-function draftProblems(rule: Rule, d: AlertDraft, v: RuleView): string[] {
+/** Lines an agent container prints: tool inventories, MCP and config failures, odd and huge ones. */
+const LOG_LINES = [
+  'Tool inventory check failed: missing tools: brave_web_search, memory_create_entities',
+  '[mcp] server "filesystem" failed to initialize: spawn npx ENOENT',
+  'Error: cto-config.json not found at /workspace/cto-config.json',
+  'panic: runtime error: invalid memory address or nil pointer dereference',
+  'Killed: container exceeded its deadline',
+  '',
+  'missing tools: $(rm -rf /) `evil` ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+  'x'.repeat(20_000),
+];
+
+/** Classified lines of every log alert, in and out of the pre-flight window, with odd fields. */
+function logSignals(c: Correlation): Signal[] {
+  const alerts = ['A10', 'A11', 'A12', 'runtime', 'lifecycle'] as const;
+  return alerts.flatMap((alert, k) =>
+    LOG_LINES.map((text, n): Signal => ({
+      kind: 'log',
+      finding: {
+        alert,
+        severity: n % 2 ? 'critical' : 'medium',
+        issueType: n % 2 ? 'pre_flight_failure' : 'agent_error',
+        family: n === 5 ? 'unknown' : `family-${k}`,
+        patternId: `pattern-${k}-${n}`,
+        priority: ((n % 3) + 1) as 1 | 2 | 3,
+        preflight: n % 2 === 1,
+      },
+      line: {
+        namespace: n === 5 ? '' : 'cto',
+        pod: n === 5 ? '' : 'play-task-4-rex-abc12',
+        container: n === 5 ? '' : 'agent',
+        at: `2025-11-21T05:0${n}:00.000Z`,
+        text,
+      },
+      correlation: c,
+      containerStartedAt: n % 3 ? '2025-11-21T05:00:00.000Z' : null,
+      evidence: n === 5 ? [] : [text, `--- context ---`, text],
+    })),
+  );
+}
+
+function draftProblems(rule: Rule, d: AlertDraft, v: RuleView, s: Signal): string[] {
   const p: string[] = [];
   const strOrNull = (x: unknown) => x === null || (typeof x === 'string' && x !== '');
   if (d.alert !== rule.id) p.push(`alert ${d.alert} != rule ${rule.id}`);
@@ -294,7 +337,9 @@ function draftProblems(rule: Rule, d: AlertDraft, v: RuleView): string[] {
       (typeof x === 'number' && Number.isFinite(x))
     ))
       p.push(`context.${k}=${String(x)}`);
-  if (d.detectedAt !== v.now.toISOString()) p.push(`detectedAt ${d.detectedAt}`);
+  // a log alert is detected when its line was written; every other rule at the view's time
+  const detected = s.kind === 'log' ? s.line.at : v.now.toISOString();
+  if (d.detectedAt !== detected) p.push(`detectedAt ${d.detectedAt}`);
   if (!/^[0-9a-f]{64}$/.test(fingerprint(d))) p.push('fingerprint');
   return p;
 }
@@ -312,7 +357,18 @@ void t.test('rule ids are unique, known, and every rule has its templates', (t) 
         `${r.id}: prompts/${dir}/${slug}.hbs`,
       );
   }
-  for (const id of ['A2', 'A7', 'A8', 'A9', 'completion'])
+  for (const id of [
+    'A2',
+    'A7',
+    'A8',
+    'A9',
+    'completion',
+    'A10',
+    'A11',
+    'A12',
+    'runtime',
+    'lifecycle',
+  ])
     t.ok(ids.includes(id as Rule['id']), `${id} registered`);
   t.end();
 });
@@ -338,7 +394,7 @@ void t.test('every rule: never throws, deterministic, inputs untouched, drafts c
               if (!Array.isArray(a)) problems.push(`returned ${typeof a}: ${where}`);
               for (const d of a) {
                 drafts++;
-                for (const p of draftProblems(rule, d, v)) problems.push(`${p}: ${where}`);
+                for (const p of draftProblems(rule, d, v, signal)) problems.push(`${p}: ${where}`);
               }
             } catch (err) {
               problems.push(`threw ${(err as Error).message}: ${where}`);
@@ -357,6 +413,28 @@ void t.test('kube rules stay silent on excluded objects', (t) => {
       const out = signalsFor(kind, excluded).flatMap((s) => rule.evaluate(s, view()));
       t.same(out, [], `${rule.id} ${kind}`);
     }
+  t.end();
+});
+
+void t.test('a log rule drafts the lines classified as its alert, and only those', (t) => {
+  const signals = logSignals(corr());
+  for (const rule of RULES.filter((r) => r.kinds.includes('log'))) {
+    const own = signals.filter((s) => s.kind === 'log' && s.finding.alert === rule.id);
+    const drafted = signals.flatMap((s) => rule.evaluate(s, view()));
+    t.equal(drafted.length, own.length, `${rule.id}: one draft per line of its alert`);
+    t.ok(
+      drafted.every((d) => d.alert === rule.id),
+      `${rule.id}: never another alert's line`,
+    );
+    t.notOk(
+      drafted.some((d) => d.evidence.join('\n').includes('ghp_abcdefghijklmnopqrstuvwxyz')),
+      `${rule.id}: evidence is redacted`,
+    );
+    t.ok(
+      drafted.every((d) => d.evidence.every((l) => l.length <= 8000)),
+      `${rule.id}: evidence lines are clipped`,
+    );
+  }
   t.end();
 });
 

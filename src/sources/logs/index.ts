@@ -7,6 +7,5 @@ export { PodLogFollower } from './pod-logs.js';
 export type { FollowTarget, PodLogFollowerOptions } from './pod-logs.js';
 export { registerLokiMetrics } from './metrics.js';
 export type { LokiMetrics } from './metrics.js';
-export { agentConfigOf, missingToolsOf } from './log-drafts.js';
 export { runState } from './checklist-runs.js';
 export type { LogEntry, LogLogger, LogSink } from './types.js';

@@ -3,23 +3,25 @@ import {
   inPreflightWindow,
   markOf,
   PREFLIGHT_WINDOW_MS,
-  StreamWindow,
 } from '../../detectors/patterns/index.js';
 import type {
   ChecklistMark,
   ChecklistScanner,
   Classifier,
   Finding,
+  PreflightFinding,
 } from '../../detectors/patterns/index.js';
-import type { Correlation } from '../../domain/signal.js';
+import { evaluateLog } from '../../detectors/registry.js';
+import type { Correlation, LogSignal, RuleView } from '../../domain/signal.js';
 import type { AlertDraft } from '../../domain/alert.js';
 import type { Clock } from '../../domain/clock.js';
+import { healConfigSchema } from '../../domain/heal-config.js';
 import { isSidecarName } from '../../domain/pod-containers.js';
 import type { PreflightItem, PreflightState, Session } from '../../domain/session.js';
 import { normaliseAgent } from '../../domain/stages.js';
-import { checklistOf, pushRing } from './checklist-runs.js';
-import type { Run } from './checklist-runs.js';
-import { logDraft } from './log-drafts.js';
+import { AgentRuns } from './agent-runs.js';
+import { pushRing, type Run } from './checklist-runs.js';
+import { LogEvidence } from './log-evidence.js';
 import type { LogEntry, LogLogger } from './types.js';
 
 /** What the pipeline drives: lines in, drafts and checklist updates out. */
@@ -43,6 +45,12 @@ export interface LogStageOptions {
   clock: Clock;
   /** One occurrence of a log alert (the pipeline records it with `tracker.occurrence`). */
   onDraft(draft: AlertDraft): void | Promise<void>;
+  /**
+   * What the log rules may read besides their signal, for a line of this session. Default: the
+   * line's view — the session and the time, no cached Kubernetes objects, the default config
+   * (the log rules read the session only).
+   */
+  ruleView?(session: Session | null): RuleView;
   /** The checklist of an agent run changed (the pipeline writes `agents[].preflight`). */
   onChecklist(
     playId: string,
@@ -73,221 +81,186 @@ export interface LogStageOptions {
   contextAfter?: number;
 }
 
-/** Matching lines kept per incident key (alert, play, agent, family) as evidence. */
-const MATCH_LINES = 10;
-const MAX_RUNS = 5000;
-const MAX_INCIDENT_KEYS = 5000;
-const RUN_IDLE_MS = 3_600_000;
+const safe = (line: string) => line.replace(/\r?\n/g, ' ');
 
-interface IncidentEvidence {
-  context: string[];
-  lines: string[];
+/** The view of a line when the pipeline gives none: its session and the time, nothing cached. */
+function lineView(clock: Clock): (session: Session | null) => RuleView {
+  const config = healConfigSchema.parse({});
+  return (session) => ({
+    now: clock.now(),
+    session,
+    config,
+    podsOfCodeRun: () => [],
+    eventsFor: () => [],
+    expectedFor: () => undefined,
+  });
 }
 
-const safe = (line: string) => line.replace(/\r?\n/g, ' ');
+/** The signal of one classified line of an agent run, for the log rules. */
+function lineSignal(
+  f: PreflightFinding<Finding>,
+  entry: LogEntry,
+  c: Correlation,
+  run: Run,
+  evidence: string[],
+): LogSignal {
+  return {
+    kind: 'log',
+    finding: {
+      alert: f.alert,
+      severity: f.severity,
+      issueType: f.issueType,
+      family: f.family,
+      patternId: f.patternId,
+      priority: f.priority,
+      preflight: f.preflight,
+    },
+    line: {
+      namespace: entry.namespace,
+      pod: entry.pod,
+      container: entry.container,
+      at: entry.time.toISOString(),
+      text: entry.line,
+    },
+    correlation: c,
+    containerStartedAt: run.startedAt === null ? null : new Date(run.startedAt).toISOString(),
+    evidence,
+  };
+}
 
 /**
  * The log stage (detection.md §4): every line goes through the classifier, is routed to its
- * session by pod and container, and becomes an alert draft — a priority-1 match within 60 s of
- * the container's `startedAt` is a critical pre-flight failure, A10 names the tools the session
- * expected and the line shows missing. Checklist marks inside the window fill the agent run's
- * pre-flight checklist, which freezes once the window (plus a grace for late lines) is over.
- *
- * Evidence of an incident key (alert, play, agent, family): the last matching lines (raw; the
- * store keeps them, redaction happens where they are shown), then, for its first occurrence only,
- * a few lines of context. Loki's line filter hides context lines, so with `contextAround` one
- * small unfiltered query per new key fetches them; the pod-log path sees every line and keeps a
- * small ring buffer per container instead (lines before, plus lines after within the same batch).
+ * session by pod and container, and its finding goes to the log rules (`detectors/rules`, A10–A12,
+ * runtime, lifecycle) as a signal — a priority-1 match within 60 s of the container's `startedAt`
+ * is a pre-flight failure. Checklist marks inside the window fill the agent run's pre-flight
+ * checklist (`AgentRuns`), which freezes once the window (plus a grace for late lines) is over.
+ * The evidence of each incident key is kept by `LogEvidence`.
  */
 export function createLogStage(o: LogStageOptions): LogStage {
-  const windowMs = o.windowMs ?? PREFLIGHT_WINDOW_MS;
-  const freezeAfter = windowMs + (o.freezeGraceMs ?? 15_000);
-  const before = o.contextBefore ?? 3;
-  const after = o.contextAfter ?? 2;
-  const runs = new Map<string, Run>();
-  const incidents = new Map<string, IncidentEvidence>();
-  const isAgent = (ns: string, pod: string, container: string): boolean =>
-    o.isAgentContainer ? o.isAgentContainer(ns, pod, container) : !isSidecarName(container);
+  return new LogLines(o);
+}
 
-  const warn = (obj: object, msg: string) => o.logger?.warn(obj, msg);
+class LogLines implements LogStage {
+  readonly #o: LogStageOptions;
+  readonly #windowMs: number;
+  readonly #runs: AgentRuns;
+  readonly #evidence: LogEvidence;
+  readonly #viewOf: (session: Session | null) => RuleView;
 
-  function runOf(ns: string, pod: string, container: string, c: Correlation): Run {
-    const key = `${ns}/${pod}/${container}`;
-    const now = o.clock.now().getTime();
-    const startedAt = o.containerStartedAt(ns, pod, container)?.getTime() ?? null;
-    let run = runs.get(key);
-    if (run && startedAt !== null && run.startedAt !== null && run.startedAt !== startedAt)
-      run = undefined; // the container restarted: a new run
-    if (!run) {
-      run = {
-        key,
-        namespace: ns,
-        pod,
-        container,
-        playId: c.playId,
-        agent: c.agent,
-        startedAt,
-        marks: [],
-        late: startedAt !== null && now >= startedAt + freezeAfter,
-        frozen: false,
-        sent: null,
-        ring: [],
-        window: new StreamWindow(),
-        seenAt: now,
-      };
-      runs.delete(key);
-      runs.set(key, run);
-      if (runs.size > MAX_RUNS) runs.delete(runs.keys().next().value!);
-    }
-    if (run.startedAt === null && startedAt !== null) {
-      run.startedAt = startedAt;
-      run.late = now >= startedAt + freezeAfter;
-    }
-    run.playId ??= c.playId;
-    run.agent ??= c.agent;
-    run.seenAt = now;
-    return run;
+  constructor(o: LogStageOptions) {
+    this.#o = o;
+    this.#windowMs = o.windowMs ?? PREFLIGHT_WINDOW_MS;
+    this.#runs = new AgentRuns({
+      clock: o.clock,
+      session: (id) => o.session(id),
+      containerStartedAt: (ns, pod, container) => o.containerStartedAt(ns, pod, container),
+      onChecklist: (...args) => o.onChecklist(...args),
+      freezeAfterMs: this.#windowMs + (o.freezeGraceMs ?? 15_000),
+      warn: (obj, msg) => this.#warn(obj, msg),
+    });
+    const around = o.contextAround?.bind(o);
+    this.#evidence = new LogEvidence({
+      ...(around ? { contextAround: around } : {}),
+      before: this.#before,
+      after: o.contextAfter ?? 2,
+    });
+    this.#viewOf = o.ruleView?.bind(o) ?? lineView(o.clock);
   }
 
-  async function emitChecklist(run: Run): Promise<void> {
-    if (!run.playId || !run.agent || run.startedAt === null) return;
-    const now = o.clock.now().getTime();
-    if (!run.frozen && now >= run.startedAt + freezeAfter) run.frozen = true;
-    if (!run.frozen && run.marks.length === 0) return; // still the session's initial checklist
-    const { items, state } = checklistOf(run);
-    const json = JSON.stringify([items, state]);
-    if (json === run.sent) return;
-    if (run.late && run.marks.length === 0 && !agentPending(run)) {
-      run.sent = json; // a run Healer saw only after its window: leave what the session has
-      return;
-    }
-    run.sent = json;
-    try {
-      await o.onChecklist(run.playId, run.agent, items, state);
-    } catch (err) {
-      warn({ play_id: run.playId, agent: run.agent, err: String(err) }, 'checklist update failed');
-    }
+  get #before(): number {
+    return this.#o.contextBefore ?? 3;
   }
 
-  function agentPending(run: Run): boolean {
-    const s = run.playId ? o.session(run.playId) : undefined;
-    const want = normaliseAgent(run.agent ?? '');
-    const agent = s?.agents.find((a) => normaliseAgent(a.name) === want);
-    return agent?.preflight.state === 'pending';
+  #warn(obj: object, msg: string): void {
+    this.#o.logger?.warn(obj, msg);
   }
 
-  async function evidenceFor(
-    key: string,
-    entry: LogEntry,
-    run: Run,
-    following: readonly LogEntry[],
-  ): Promise<string[]> {
-    let ev = incidents.get(key);
-    if (!ev) {
-      let ctx: { before: string[]; after: string[] };
-      if (o.contextAround) {
-        ctx = await o.contextAround(entry).catch(() => ({ before: [], after: [] }));
-      } else {
-        ctx = {
-          before: run.ring.slice(-before),
-          after: following.slice(0, after).map((e) => e.line),
-        };
-      }
-      const context =
-        ctx.before.length || ctx.after.length
-          ? [
-              `--- context (${entry.pod}/${entry.container} at ${entry.time.toISOString()}) ---`,
-              ...ctx.before,
-              `» ${entry.line}`,
-              ...ctx.after,
-            ]
-          : [];
-      ev = { context, lines: [] };
-      incidents.set(key, ev);
-      if (incidents.size > MAX_INCIDENT_KEYS) incidents.delete(incidents.keys().next().value!);
+  #isAgent(ns: string, pod: string, container: string): boolean {
+    return this.#o.isAgentContainer
+      ? this.#o.isAgentContainer(ns, pod, container)
+      : !isSidecarName(container);
+  }
+
+  async handle(namespace: string, entries: readonly LogEntry[]): Promise<void> {
+    const groups = new Map<string, LogEntry[]>();
+    for (const e of entries) {
+      const k = `${e.pod}\u0000${e.container}`;
+      const g = groups.get(k);
+      if (g) g.push(e);
+      else groups.set(k, [e]);
     }
-    ev.lines.push(entry.line);
-    if (ev.lines.length > MATCH_LINES) ev.lines.splice(0, ev.lines.length - MATCH_LINES);
-    return [...ev.lines, ...ev.context];
+    for (const group of groups.values()) await this.#handleRun(namespace, group);
   }
 
-  async function handleRun(ns: string, group: LogEntry[]): Promise<void> {
+  async #handleRun(ns: string, group: LogEntry[]): Promise<void> {
     const { pod, container } = group[0];
-    const c = o.correlatePod(ns, pod);
-    if (c.excluded !== null || !isAgent(ns, pod, container)) return;
+    const c = this.#o.correlatePod(ns, pod);
+    if (c.excluded !== null || !this.#isAgent(ns, pod, container)) return;
     if (!c.playId && !c.agent) return; // not an agent pod: no session, no agent
-    const run = runOf(ns, pod, container, c);
-    const session = c.playId ? o.session(c.playId) : undefined;
+    const run = this.#runs.runOf(ns, pod, container, c);
     const lines = group.map((e) => safe(e.line));
     const findings = new Map<number, Finding>();
     // The batch continues the container's stream: structural rules see the lines before it.
-    for (const f of o.classifier.classifyChunk(lines.join('\n'), 1, run.window))
+    for (const f of this.#o.classifier.classifyChunk(lines.join('\n'), 1, run.window))
       findings.set(f.line - 1, f);
     for (const [i, entry] of group.entries()) {
       const finding = findings.get(i);
-      const marks: ChecklistMark[] = o.checklistScanner.scanLine(lines[i]);
+      const marks: ChecklistMark[] = this.#o.checklistScanner.scanLine(lines[i]);
       const mark = finding ? markOf(finding) : null;
       if (mark) marks.push(mark);
-      if (marks.length && inPreflightWindow(entry.time, run.startedAt, windowMs))
+      if (marks.length && inPreflightWindow(entry.time, run.startedAt, this.#windowMs))
         run.marks.push(...marks);
-      if (finding) {
-        const f = applyPreflight(finding, entry.time, run.startedAt, windowMs);
-        const key = [f.alert, c.playId ?? '', normaliseAgent(c.agent ?? ''), f.family].join('|');
-        const evidence = await evidenceFor(key, entry, run, group.slice(i + 1));
-        const draft = logDraft({
-          finding: f,
-          entry,
-          correlation: c,
-          session,
-          startedAt: run.startedAt,
-          evidence,
-        });
-        try {
-          await o.onDraft(draft);
-        } catch (err) {
-          warn(
-            { play_id: c.playId, alert: f.alert, err: String(err) },
-            'recording a log alert failed',
-          );
-        }
-      }
-      pushRing(run.ring, lines[i], o.contextAround ? 0 : before);
+      if (finding) await this.#emitFinding(finding, entry, c, run, group.slice(i + 1));
+      pushRing(run.ring, lines[i], this.#o.contextAround ? 0 : this.#before);
     }
-    await emitChecklist(run);
+    await this.#runs.emitChecklist(run);
   }
 
-  return {
-    async handle(namespace, entries) {
-      const groups = new Map<string, LogEntry[]>();
-      for (const e of entries) {
-        const k = `${e.pod}\u0000${e.container}`;
-        const g = groups.get(k);
-        if (g) g.push(e);
-        else groups.set(k, [e]);
+  /** A finding's drafts from the log rules, each handed to `onDraft` (a failure is logged). */
+  async #emitFinding(
+    finding: Finding,
+    entry: LogEntry,
+    c: Correlation,
+    run: Run,
+    following: readonly LogEntry[],
+  ): Promise<void> {
+    const f = applyPreflight(finding, entry.time, run.startedAt, this.#windowMs);
+    const key = [f.alert, c.playId ?? '', normaliseAgent(c.agent ?? ''), f.family].join('|');
+    const ev = await this.#evidence.for(key, entry, run, following);
+    const session = (c.playId ? this.#o.session(c.playId) : undefined) ?? null;
+    const drafts = evaluateLog(
+      lineSignal(f, entry, c, run, ev),
+      this.#viewOf(session),
+      (rule, err) => this.#warn({ alert: rule.id, err: String(err) }, 'a log rule failed'),
+    );
+    for (const draft of drafts) {
+      try {
+        await this.#o.onDraft(draft);
+      } catch (err) {
+        this.#warn(
+          { play_id: c.playId, alert: f.alert, err: String(err) },
+          'recording a log alert failed',
+        );
       }
-      for (const group of groups.values()) await handleRun(namespace, group);
-    },
+    }
+  }
 
-    async tick() {
-      for (const t of o.activeRuns?.() ?? []) {
-        const c = o.correlatePod(t.namespace, t.pod);
-        if (c.excluded === null && c.playId && c.agent) runOf(t.namespace, t.pod, t.container, c);
-      }
-      const now = o.clock.now().getTime();
-      for (const run of [...runs.values()]) {
-        await emitChecklist(run);
-        if (run.frozen && now - run.seenAt > RUN_IDLE_MS) runs.delete(run.key);
-      }
-    },
+  async tick(): Promise<void> {
+    for (const t of this.#o.activeRuns?.() ?? []) {
+      const c = this.#o.correlatePod(t.namespace, t.pod);
+      if (c.excluded === null && c.playId && c.agent)
+        this.#runs.runOf(t.namespace, t.pod, t.container, c);
+    }
+    await this.#runs.sweep();
+  }
 
-    async gap(namespace, from, to) {
-      for (const s of o.sessionsIn?.(namespace) ?? []) {
-        try {
-          await o.onGap?.(s.play_id, from, to);
-        } catch (err) {
-          warn({ play_id: s.play_id, err: String(err) }, 'recording a log gap failed');
-        }
+  async gap(namespace: string, from: Date, to: Date): Promise<void> {
+    for (const s of this.#o.sessionsIn?.(namespace) ?? []) {
+      try {
+        await this.#o.onGap?.(s.play_id, from, to);
+      } catch (err) {
+        this.#warn({ play_id: s.play_id, err: String(err) }, 'recording a log gap failed');
       }
-    },
-  };
+    }
+  }
 }
