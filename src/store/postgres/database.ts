@@ -85,26 +85,16 @@ export class Database {
    * the statement ran is an uncertain outcome, never repeated (a 503 that says so).
    */
   async statement<R extends pg.QueryResultRow>(sql: string, args: unknown[] = []): Promise<R[]> {
-    return this.#run(async () => {
-      const client = await this.pool.connect();
-      let broken = false;
-      const onError = (err: Error) => {
-        broken = true;
-        this.lastError = err.message;
-      };
-      client.on('error', onError);
+    return this.#withClient(async (client, markBroken) => {
       try {
         return (await client.query<R>(sql, args)).rows;
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (isTransient(err) && code !== '40001' && code !== '40P01') {
-          broken = true;
+          markBroken();
           throw new CommitUncertain(`statement outcome unknown: ${(err as Error).message}`);
         }
         throw err;
-      } finally {
-        client.off('error', onError);
-        client.release(broken);
       }
     });
   }
@@ -114,34 +104,47 @@ export class Database {
    * on a connection failure before COMMIT (the server rolled the transaction back), never after.
    */
   async tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.#withClient(async (client, markBroken) => {
+      await client.query('BEGIN');
+      let out: T;
+      try {
+        out = await fn(client);
+      } catch (err) {
+        await client.query('ROLLBACK').catch(markBroken);
+        throw err;
+      }
+      try {
+        await client.query('COMMIT');
+      } catch (err) {
+        markBroken();
+        if (isTransient(err))
+          throw new CommitUncertain(`COMMIT outcome unknown: ${(err as Error).message}`);
+        throw err;
+      }
+      return out;
+    });
+  }
+
+  /**
+   * `fn` on one checked-out connection (retried as a whole by the policy); a connection that
+   * broke is destroyed rather than returned to the pool. A checked-out client has no pool
+   * listener: a server that goes away between two statements (a restart, a terminated backend)
+   * emits 'error' on it, which would otherwise end the process.
+   */
+  #withClient<T>(fn: (client: pg.PoolClient, markBroken: () => void) => Promise<T>): Promise<T> {
     return this.#run(async () => {
       const client = await this.pool.connect();
       let broken = false;
-      // A checked-out client has no pool listener: a server that goes away between two statements
-      // (a restart, a terminated backend) emits 'error' on it, which would otherwise end the process.
+      const markBroken = () => {
+        broken = true;
+      };
       const onError = (err: Error) => {
         broken = true;
         this.lastError = err.message;
       };
       client.on('error', onError);
       try {
-        await client.query('BEGIN');
-        let out: T;
-        try {
-          out = await fn(client);
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => (broken = true));
-          throw err;
-        }
-        try {
-          await client.query('COMMIT');
-        } catch (err) {
-          broken = true;
-          if (isTransient(err))
-            throw new CommitUncertain(`COMMIT outcome unknown: ${(err as Error).message}`);
-          throw err;
-        }
-        return out;
+        return await fn(client, markBroken);
       } catch (err) {
         if (isTransient(err)) broken = true;
         throw err;
