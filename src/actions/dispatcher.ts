@@ -7,7 +7,7 @@ import type { IncidentStore, OutboxStore } from '../domain/stores.js';
 import type { Session } from '../domain/session.js';
 import { backoffDelay, IntervalJob } from '../runtime/index.js';
 import { runNeverStarted as giveUpRun } from '../incidents/lifecycle.js';
-import { ActionError, type ActionHandler } from './handler.js';
+import { ActionError, type ActionHandler, type ActionOutcome } from './handler.js';
 
 export interface DispatcherOptions {
   store: Pick<IncidentStore, 'getIncident'> & OutboxStore;
@@ -43,8 +43,7 @@ function runNeverStarted(
   why: string,
 ): ((i: Incident) => Incident) | undefined {
   const k = a.action;
-  if (k.kind === 'spawn-evaluation')
-    return (i) => giveUpRun(i, { kind: 'evaluation' }, at, why);
+  if (k.kind === 'spawn-evaluation') return (i) => giveUpRun(i, { kind: 'evaluation' }, at, why);
   if (k.kind === 'spawn-remediation')
     return (i) => giveUpRun(i, { kind: 'remediation', attempt: k.attempt }, at, why);
   return undefined;
@@ -195,7 +194,6 @@ export class Dispatcher {
   async #run(a: ActionRecord): Promise<'done' | 'retry' | 'failed'> {
     const { store, clock, logger } = this.#o;
     const now = clock.now();
-    const iso = () => clock.now().toISOString();
     const handler = this.#byKey.get(`${a.action.kind}/${a.destination}`);
     const log = logger.child({
       incident_id: a.incidentId,
@@ -204,39 +202,23 @@ export class Dispatcher {
       attempt: a.attempts + 1,
     });
     if (!handler) {
-      await store.finishAction(a.id, (x) => ({
-        ...x,
-        state: 'failed',
-        lastError: `no handler for ${a.action.kind} → ${a.destination} (destination not configured)`,
-        updatedAt: iso(),
-      }));
+      await this.#failAt(
+        a,
+        `no handler for ${a.action.kind} → ${a.destination} (destination not configured)`,
+      );
       this.#o.onOutcome?.(a, 'failed');
       return 'failed';
     }
     const incident = await store.getIncident(a.incidentId);
     if (!incident) {
-      await store.finishAction(a.id, (x) => ({
-        ...x,
-        state: 'failed',
-        lastError: 'incident no longer exists',
-        updatedAt: iso(),
-      }));
+      await this.#failAt(a, 'incident no longer exists');
       return 'failed';
     }
     const session = incident.playId ? ((await this.#o.sessionOf(incident.playId)) ?? null) : null;
-    const deadlineMs = this.#deadlineMs;
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const out = await Promise.race([
-        handler.run({ action: a, incident, session, now, signal: controller.signal }),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            controller.abort();
-            reject(new ActionError(`no answer within ${deadlineMs} ms`, true));
-          }, deadlineMs);
-        }),
-      ]).finally(() => clearTimeout(timer));
+      const out = await this.#withDeadline((signal) =>
+        handler.run({ action: a, incident, session, now, signal }),
+      );
       await store.finishAction(
         a.id,
         (x) => ({
@@ -245,7 +227,7 @@ export class Dispatcher {
           attempts: x.attempts + 1,
           result: out.result,
           lastError: null,
-          updatedAt: iso(),
+          updatedAt: clock.now().toISOString(),
         }),
         out.incident,
       );
@@ -253,30 +235,65 @@ export class Dispatcher {
       this.#o.onOutcome?.(a, 'done');
       return 'done';
     } catch (err) {
-      const e =
-        err instanceof ActionError
-          ? err
-          : new ActionError(err instanceof Error ? err.message : String(err), true, { cause: err });
-      const attempts = a.attempts + 1;
-      const giveUp = !e.retryable || attempts >= (this.#o.maxAttempts ?? 40);
-      const { initialMs, maxMs } = this.#o.backoff ?? { initialMs: 2000, maxMs: 30 * 60_000 };
-      const wait = Math.max(e.retryAfterMs ?? 0, backoffDelay(attempts - 1, initialMs, maxMs));
-      await store.finishAction(
-        a.id,
-        (x) => ({
-          ...x,
-          attempts,
-          state: giveUp ? 'failed' : 'pending',
-          lastError: e.message,
-          nextAttemptAt: new Date(clock.now().getTime() + (giveUp ? 0 : wait)).toISOString(),
-          updatedAt: iso(),
-        }),
-        giveUp ? runNeverStarted(a, iso(), e.message) : undefined,
-      );
-      if (giveUp) log.error({ err: e.message }, `${a.action.kind} failed for good`);
-      else log.warn({ err: e.message, retryInMs: wait }, `${a.action.kind} failed; will retry`);
-      this.#o.onOutcome?.(a, giveUp ? 'failed' : 'retry');
-      return giveUp ? 'failed' : 'retry';
+      return this.#failed(a, err, log);
     }
+  }
+
+  /** The action fails for good without running (no handler, no incident). */
+  async #failAt(a: ActionRecord, why: string): Promise<void> {
+    await this.#o.store.finishAction(a.id, (x) => ({
+      ...x,
+      state: 'failed',
+      lastError: why,
+      updatedAt: this.#o.clock.now().toISOString(),
+    }));
+  }
+
+  /** Runs a handler under the dispatcher's deadline: past it, the handler is aborted (retryable). */
+  async #withDeadline(
+    run: (signal: AbortSignal) => Promise<ActionOutcome>,
+  ): Promise<ActionOutcome> {
+    const deadlineMs = this.#deadlineMs;
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      run(controller.signal),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          controller.abort();
+          reject(new ActionError(`no answer within ${deadlineMs} ms`, true));
+        }, deadlineMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
+
+  /** A failed run: retried after a capped backoff (honouring Retry-After), or given up. */
+  async #failed(a: ActionRecord, err: unknown, log: Logger): Promise<'retry' | 'failed'> {
+    const { store, clock } = this.#o;
+    const iso = () => clock.now().toISOString();
+    const e =
+      err instanceof ActionError
+        ? err
+        : new ActionError(err instanceof Error ? err.message : String(err), true, { cause: err });
+    const attempts = a.attempts + 1;
+    const giveUp = !e.retryable || attempts >= (this.#o.maxAttempts ?? 40);
+    const { initialMs, maxMs } = this.#o.backoff ?? { initialMs: 2000, maxMs: 30 * 60_000 };
+    const wait = Math.max(e.retryAfterMs ?? 0, backoffDelay(attempts - 1, initialMs, maxMs));
+    await store.finishAction(
+      a.id,
+      (x) => ({
+        ...x,
+        attempts,
+        state: giveUp ? 'failed' : 'pending',
+        lastError: e.message,
+        nextAttemptAt: new Date(clock.now().getTime() + (giveUp ? 0 : wait)).toISOString(),
+        updatedAt: iso(),
+      }),
+      giveUp ? runNeverStarted(a, iso(), e.message) : undefined,
+    );
+    if (giveUp) log.error({ err: e.message }, `${a.action.kind} failed for good`);
+    else log.warn({ err: e.message, retryInMs: wait }, `${a.action.kind} failed; will retry`);
+    this.#o.onOutcome?.(a, giveUp ? 'failed' : 'retry');
+    return giveUp ? 'failed' : 'retry';
   }
 }

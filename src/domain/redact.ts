@@ -90,6 +90,28 @@ export function looksRandom(v: string): boolean {
   return v.length >= 20 ? h >= 3.5 : classes === 3 && h >= 3.2;
 }
 
+/** Named context rules, in the order their groups are tried. */
+const CONTEXT_NAMES = [
+  'dockerauth',
+  'discord',
+  'slackhook',
+  'auth',
+  'bearer',
+  'cookie',
+  'userinfo',
+  'setcmd',
+  'cliuser',
+  'cmdp',
+  'flagsp',
+  'connstr',
+  'query',
+  'envpair',
+  'xml',
+  'kvcolon',
+  'kveq',
+  'entropykv',
+] as const;
+
 function replaceMatch(match: string, g: Groups): string {
   if (g.pem !== undefined || g.pemb64 !== undefined || g.pemtail !== undefined)
     return tag('private-key');
@@ -98,100 +120,85 @@ function replaceMatch(match: string, g: Groups): string {
     if (g[r.name] === undefined) continue;
     return !r.verify || r.verify.test(match) ? tag(r.kind) : match;
   }
-  for (const name of [
-    'dockerauth',
-    'discord',
-    'slackhook',
-    'auth',
-    'bearer',
-    'cookie',
-    'userinfo',
-    'setcmd',
-    'cliuser',
-    'cmdp',
-    'flagsp',
-    'connstr',
-    'query',
-    'envpair',
-    'xml',
-    'kvcolon',
-    'kveq',
-    'entropykv',
-  ]) {
-    if (g[name] === undefined) continue;
-    const pre = g[`${name}_pre`] ?? '';
-    const val =
-      g[`${name}_val`] ??
-      g[`${name}_dq`] ??
-      g[`${name}_eq`] ??
-      g[`${name}_sq`] ??
-      g[`${name}_bare`] ??
-      '';
-    const key = g[`${name}_key`] ?? '';
-    switch (name) {
-      case 'dockerauth':
-        return pre + tag('basic-auth');
-      case 'discord':
-        return pre + tag('discord-webhook');
-      case 'slackhook':
-        return pre + tag('slack-webhook');
-      case 'auth': {
-        const scheme = (g.auth_scheme ?? '').trim().toLowerCase();
-        const kind =
-          scheme === 'basic'
-            ? 'basic-auth'
-            : scheme === 'bearer'
-              ? 'bearer-token'
-              : 'authorization';
-        return redactValue(pre, val, match, kind, false);
-      }
-      case 'bearer':
-        return redactValue(pre, val, match, 'bearer-token', false);
-      case 'cookie':
-        return redactValue(pre, val, match, 'cookie', false);
-      case 'cliuser':
-        // `docker run -u 1000:1000` is a uid:gid, not a password
-        return /^\d+$/.test(val)
-          ? redact(pre) + match.slice(pre.length)
-          : redactValue(redact(pre), val, redact(pre) + match.slice(pre.length), 'password', false);
-      case 'cmdp':
-        return redactValue(
-          redact(pre),
-          val,
-          redact(pre) + match.slice(pre.length),
-          'password',
-          false,
-        );
-      case 'connstr':
-        return redactValue(
-          pre,
-          val,
-          match,
-          /^pw?d$|^password$/i.test(pre.slice(0, -1)) ? 'password' : 'azure-key',
-          false,
-        );
-      case 'entropykv':
-        return looksRandom(val)
-          ? pre + tag(tokenKind(val) ?? 'secret')
-          : pre + redact(match.slice(pre.length));
-      case 'userinfo':
-        return redactValue(
-          redact(pre),
-          val,
-          redact(pre) + match.slice(pre.length),
-          'password',
-          false,
-        );
-      default: {
-        const kind = kindForKey(key);
-        const bare = g[`${name}_bare`];
-        const cut = name === 'kvcolon' && bare !== undefined && !PLACEHOLDER.test(bare.trim());
-        const value = cut ? cutJsonContinuation(bare) : val;
-        return redactValue(pre, value, match, kind, kind === 'token');
-      }
-    }
+  for (const name of CONTEXT_NAMES) {
+    if (g[name] !== undefined) return contextReplacement(name, match, g);
   }
   return match;
+}
+
+/** The replacement of a match of the context rule `name` (a key, a flag, a URL, a header …). */
+function contextReplacement(
+  name: (typeof CONTEXT_NAMES)[number],
+  match: string,
+  g: Groups,
+): string {
+  const pre = g[`${name}_pre`] ?? '';
+  const val =
+    g[`${name}_val`] ??
+    g[`${name}_dq`] ??
+    g[`${name}_eq`] ??
+    g[`${name}_sq`] ??
+    g[`${name}_bare`] ??
+    '';
+  const key = g[`${name}_key`] ?? '';
+  switch (name) {
+    case 'dockerauth':
+      return pre + tag('basic-auth');
+    case 'discord':
+      return pre + tag('discord-webhook');
+    case 'slackhook':
+      return pre + tag('slack-webhook');
+    case 'auth': {
+      const scheme = (g.auth_scheme ?? '').trim().toLowerCase();
+      const kind =
+        scheme === 'basic' ? 'basic-auth' : scheme === 'bearer' ? 'bearer-token' : 'authorization';
+      return redactValue(pre, val, match, kind, false);
+    }
+    case 'bearer':
+      return redactValue(pre, val, match, 'bearer-token', false);
+    case 'cookie':
+      return redactValue(pre, val, match, 'cookie', false);
+    case 'cliuser':
+      // `docker run -u 1000:1000` is a uid:gid, not a password
+      return /^\d+$/.test(val)
+        ? redact(pre) + match.slice(pre.length)
+        : redactValue(redact(pre), val, redact(pre) + match.slice(pre.length), 'password', false);
+    case 'cmdp':
+      return redactValue(
+        redact(pre),
+        val,
+        redact(pre) + match.slice(pre.length),
+        'password',
+        false,
+      );
+    case 'connstr':
+      return redactValue(
+        pre,
+        val,
+        match,
+        /^pw?d$|^password$/i.test(pre.slice(0, -1)) ? 'password' : 'azure-key',
+        false,
+      );
+    case 'entropykv':
+      return looksRandom(val)
+        ? pre + tag(tokenKind(val) ?? 'secret')
+        : pre + redact(match.slice(pre.length));
+    case 'userinfo':
+      return redactValue(
+        redact(pre),
+        val,
+        redact(pre) + match.slice(pre.length),
+        'password',
+        false,
+      );
+    default: {
+      const kind = kindForKey(key);
+      const bare = g[`${name}_bare`];
+      const cut = name === 'kvcolon' && bare !== undefined && !PLACEHOLDER.test(bare.trim());
+      const value = cut ? cutJsonContinuation(bare) : val;
+      return redactValue(pre, value, match, kind, kind === 'token');
+    }
+  }
 }
 
 /** The built-in rules, one pass of the combined expression. */

@@ -115,6 +115,35 @@ function issueLabels(alert: string, severity: string, ctx: Record<string, unknow
   return ['heal', 'remediation', alert.toLowerCase(), `severity:${severity}`];
 }
 
+/** The objects the incident is about: named by the view, else read from the alert's context. */
+function objectFields(v: IncidentView, ctx: Context) {
+  return {
+    pod: v.pod ?? fromContext(ctx, 'pod', 'pod_name', 'podName'),
+    coderun: v.coderun ?? fromContext(ctx, 'coderun', 'coderun_name', 'codeRun'),
+    container: v.container ?? fromContext(ctx, 'container', 'container_name'),
+    phase: v.phase ?? fromContext(ctx, 'phase', 'pod_phase'),
+    detectionMethod:
+      v.detectionMethod ?? fromContext(ctx, 'method', 'detection_method', 'detectionMethod'),
+  };
+}
+
+/** The alert's context as a sorted list, and the alert-specific fields read from it. */
+function contextFields(v: IncidentView, ctx: Context) {
+  const conflictState = fromContext(ctx, 'mergeable_state', 'mergeableState');
+  return {
+    context: Object.entries(ctx)
+      .filter(([, value]) => value !== null && value !== '')
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, value]) => ({ key, value: String(value) })),
+    missingTools: list(v.missingTools, ctx, 'missing_tools', 'missingTools'),
+    declaredTools: list(v.declaredTools, ctx, 'declared_tools', 'declaredTools'),
+    mcpServer: v.mcpServer ?? fromContext(ctx, 'mcp_server', 'mcpServer', 'server'),
+    failedChecks: list(v.failedChecks, ctx, 'failed_checks', 'failedChecks'),
+    mergeConflict:
+      ctx.mergeable === false || conflictState === 'dirty' || ctx.merge_conflict === true,
+  };
+}
+
 /**
  * Builds the template view model from an incident. Everything that came from the cluster, logs or
  * GitHub is redacted here (evidence as one text, then the whole model), so no template can forget.
@@ -129,7 +158,6 @@ export function buildViewModel(v: IncidentView, expected?: ExpectedBehaviour): V
   const issueUrl = v.issueUrl ?? null;
   const issue = v.issueNumber != null ? { number: v.issueNumber, url: issueUrl } : null;
   const agent = v.agent;
-  const conflictState = fromContext(ctx, 'mergeable_state', 'mergeableState');
   const model: ViewModel = {
     alert: {
       id: v.alert,
@@ -151,12 +179,7 @@ export function buildViewModel(v: IncidentView, expected?: ExpectedBehaviour): V
     agent,
     stage: agent ? (DEFAULT_AGENT_STAGES[agent] ?? null) : null,
     subject: v.subject,
-    pod: v.pod ?? fromContext(ctx, 'pod', 'pod_name', 'podName'),
-    coderun: v.coderun ?? fromContext(ctx, 'coderun', 'coderun_name', 'codeRun'),
-    container: v.container ?? fromContext(ctx, 'container', 'container_name'),
-    phase: v.phase ?? fromContext(ctx, 'phase', 'pod_phase'),
-    detectionMethod:
-      v.detectionMethod ?? fromContext(ctx, 'method', 'detection_method', 'detectionMethod'),
+    ...objectFields(v, ctx),
     repository: v.repository ?? null,
     repoRef: v.repository ? `\`${v.repository}\`` : 'the platform repository',
     issue,
@@ -178,16 +201,7 @@ export function buildViewModel(v: IncidentView, expected?: ExpectedBehaviour): V
     events: eventsView(v.events ?? []),
     links: links(v, issueUrl),
     dashboardUrl: v.dashboardUrl ?? null,
-    context: Object.entries(ctx)
-      .filter(([, value]) => value !== null && value !== '')
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([key, value]) => ({ key, value: String(value) })),
-    missingTools: list(v.missingTools, ctx, 'missing_tools', 'missingTools'),
-    declaredTools: list(v.declaredTools, ctx, 'declared_tools', 'declaredTools'),
-    mcpServer: v.mcpServer ?? fromContext(ctx, 'mcp_server', 'mcpServer', 'server'),
-    failedChecks: list(v.failedChecks, ctx, 'failed_checks', 'failedChecks'),
-    mergeConflict:
-      ctx.mergeable === false || conflictState === 'dirty' || ctx.merge_conflict === true,
+    ...contextFields(v, ctx),
     expected: expected
       ? {
           agent: expected.agent,

@@ -37,62 +37,61 @@ export const FAILURE_WAITING_REASONS: readonly string[] = [
   'InvalidImageName',
 ];
 
-function findings(pod: Pod, view: RuleView, agent: string | null): Finding[] {
-  const { restartThreshold, startupGraceSeconds } = view.config.alerts;
+type ContainerStatus = ReturnType<typeof containerStatuses>[number];
+
+/** What one container's status says: OOM kills, a failure waiting reason, a failed init container. */
+function containerFindings(s: ContainerStatus, init: boolean, view: RuleView): Finding[] {
   const out: Finding[] = [];
-  const sidecars = nativeSidecarNames(pod);
-  const all = [
-    ...initContainerStatuses(pod).map((s) => ({ s, init: !sidecars.has(s.name) })),
-    ...containerStatuses(pod).map((s) => ({ s, init: false })),
-  ];
-  for (const { s, init } of all) {
-    const restartCount = s.restartCount ?? 0;
-    const waiting = s.state?.waiting?.reason ?? '';
-    const oom = [s.state?.terminated, s.lastState?.terminated].find(
-      (t) => t?.reason === 'OOMKilled',
-    );
-    if (oom && oomOnceStable(s, view))
-      out.push({
-        reason: 'OOMKilledOnce',
-        severity: 'low',
-        container: s.name,
-        exitCode: oom.exitCode ?? 137,
-        restartCount,
-        text: `container "${s.name}" was OOM-killed once and has run stably since: a resource warning (raise its memory limit), not a pod failure`,
-      });
-    else if (oom)
-      out.push({
-        reason: 'OOMKilled',
-        severity: 'critical',
-        container: s.name,
-        exitCode: oom.exitCode ?? 137,
-        restartCount,
-        text: `container "${s.name}" was OOMKilled`,
-      });
-    if (FAILURE_WAITING_REASONS.includes(waiting)) {
-      const loop = waiting === 'CrashLoopBackOff';
-      const severity: Severity = loop && restartCount > restartThreshold ? 'critical' : 'high';
-      const exitCode = s.lastState?.terminated?.exitCode ?? null;
-      out.push({
-        reason: waiting,
-        severity,
-        container: s.name,
-        exitCode,
-        restartCount,
-        text: `container "${s.name}" is waiting in ${waiting}${loop ? ` after ${restartCount} restarts` : ''}${s.state?.waiting?.message ? `: ${s.state.waiting.message}` : ''}`,
-      });
-    }
-    const code = s.state?.terminated?.exitCode;
-    if (init && typeof code === 'number' && code !== 0)
-      out.push({
-        reason: 'InitContainerFailed',
-        severity: 'high',
-        container: s.name,
-        exitCode: code,
-        restartCount,
-        text: `init container "${s.name}" exited with code ${code}`,
-      });
+  const restartCount = s.restartCount ?? 0;
+  const waiting = s.state?.waiting?.reason ?? '';
+  const oom = [s.state?.terminated, s.lastState?.terminated].find((t) => t?.reason === 'OOMKilled');
+  if (oom && oomOnceStable(s, view))
+    out.push({
+      reason: 'OOMKilledOnce',
+      severity: 'low',
+      container: s.name,
+      exitCode: oom.exitCode ?? 137,
+      restartCount,
+      text: `container "${s.name}" was OOM-killed once and has run stably since: a resource warning (raise its memory limit), not a pod failure`,
+    });
+  else if (oom)
+    out.push({
+      reason: 'OOMKilled',
+      severity: 'critical',
+      container: s.name,
+      exitCode: oom.exitCode ?? 137,
+      restartCount,
+      text: `container "${s.name}" was OOMKilled`,
+    });
+  if (FAILURE_WAITING_REASONS.includes(waiting)) {
+    const loop = waiting === 'CrashLoopBackOff';
+    const severity: Severity =
+      loop && restartCount > view.config.alerts.restartThreshold ? 'critical' : 'high';
+    out.push({
+      reason: waiting,
+      severity,
+      container: s.name,
+      exitCode: s.lastState?.terminated?.exitCode ?? null,
+      restartCount,
+      text: `container "${s.name}" is waiting in ${waiting}${loop ? ` after ${restartCount} restarts` : ''}${s.state?.waiting?.message ? `: ${s.state.waiting.message}` : ''}`,
+    });
   }
+  const code = s.state?.terminated?.exitCode;
+  if (init && typeof code === 'number' && code !== 0)
+    out.push({
+      reason: 'InitContainerFailed',
+      severity: 'high',
+      container: s.name,
+      exitCode: code,
+      restartCount,
+      text: `init container "${s.name}" exited with code ${code}`,
+    });
+  return out;
+}
+
+/** What the pod as a whole says: phase Failed (not an eviction) or Unknown, unschedulable too long. */
+function podFindings(pod: Pod, view: RuleView, agent: string | null): Finding[] {
+  const out: Finding[] = [];
   const phase = pod.status?.phase;
   const main = agentContainerName(pod, agent);
   // an eviction for a resource is the `resource` rule's incident (one incident per cause)
@@ -121,14 +120,27 @@ function findings(pod: Pod, view: RuleView, agent: string | null): Finding[] {
     sched?.lastTransitionTime ?? pod.metadata?.creationTimestamp,
     view.now,
   );
-  if (sched && since !== null && since > startupGraceSeconds)
+  if (sched && since !== null && since > view.config.alerts.startupGraceSeconds)
     out.push({
       reason: 'Unschedulable',
       severity: 'high',
       container: null,
       text: `unschedulable for ${Math.floor(since)}s${sched.message ? `: ${sched.message}` : ''}`,
     });
-  return [...out, ...podStallFindings(pod, view, agent)];
+  return out;
+}
+
+function findings(pod: Pod, view: RuleView, agent: string | null): Finding[] {
+  const sidecars = nativeSidecarNames(pod);
+  const all = [
+    ...initContainerStatuses(pod).map((s) => ({ s, init: !sidecars.has(s.name) })),
+    ...containerStatuses(pod).map((s) => ({ s, init: false })),
+  ];
+  return [
+    ...all.flatMap(({ s, init }) => containerFindings(s, init, view)),
+    ...podFindings(pod, view, agent),
+    ...podStallFindings(pod, view, agent),
+  ];
 }
 
 export const a7PodFailure: Rule = {

@@ -92,28 +92,9 @@ export class MetricsSampler {
     const keep = now.getTime() - 2 * Math.max(this.#o.thresholds.memorySustainSeconds, 300) * 1000;
     const seen = new Set<string>();
     for (const scope of this.#o.namespaces()) {
-      let items;
-      try {
-        const path =
-          scope === '*'
-            ? `${METRICS}/pods`
-            : `${METRICS}/namespaces/${encodeURIComponent(scope)}/pods`;
-        items = (await kubeGetJson<PodMetricsList>(this.#o.kc, path, this.#timeoutMs)).items ?? [];
-      } catch (e) {
-        if (gone(e)) {
-          this.#usageOff = true;
-          this.#o.logger.info(
-            'the metrics API (metrics.k8s.io) is not served (or not granted: the chart grants it with platformChecks.enabled): resource usage checks are off; node conditions are still read',
-          );
-          return;
-        }
-        this.#o.logger.warn(
-          { err: e, namespace: scope },
-          'reading pod metrics failed; retrying next pass',
-        );
-        continue;
-      }
-      for (const m of items) {
+      const items = await this.#podMetrics(scope);
+      if (items === 'off') return;
+      for (const m of items ?? []) {
         const podName = m.metadata?.name ?? '';
         const namespace = m.metadata?.namespace ?? scope;
         const pod = this.#o.pod(namespace, podName);
@@ -129,46 +110,92 @@ export class MetricsSampler {
           const series = (this.#samples.get(key) ?? []).filter((s) => s.at >= keep && s.at < at);
           series.push({ at, bytes });
           this.#samples.set(key, series);
-          const spec = (pod.spec?.containers ?? []).find((x) => x.name === c.name);
-          const limit = parseQuantity(spec?.resources?.limits?.memory);
-          const p = memoryPressure(c.name, series, limit, now, this.#o.thresholds);
-          if (p)
-            drafts.push({
-              alert: 'resource',
-              severity: p.severity,
-              issueType: 'agent_error',
-              title: `Resource Pressure: ${podName}`,
-              description: `Pod ${podName}: ${p.text}.`,
-              namespace,
-              playId: owner.playId,
-              taskId: owner.taskId,
-              agent: owner.agent,
-              subject: `${podName}/${c.name}`,
-              evidence: series
-                .slice(-6)
-                .map(
-                  (s) =>
-                    `metrics ${new Date(s.at).toISOString()} ${c.name} memory=${Math.round(s.bytes / 2 ** 20)}Mi`,
-                )
-                .concat(
-                  limit
-                    ? [`resources.limits.memory=${String(spec?.resources?.limits?.memory)}`]
-                    : [],
-                ),
-              context: {
-                kind: p.kind,
-                container: c.name,
-                ratio: Math.round(p.ratio * 100) / 100,
-                secondsToLimit: p.secondsToLimit,
-                limitBytes: limit,
-              },
-              detectedAt: now.toISOString(),
-            });
+          const d = this.#pressureDraft(
+            { pod, owner, namespace, podName, container: c.name },
+            series,
+            now,
+          );
+          if (d) drafts.push(d);
         }
         if (drafts.length) found.set(`resource:pod/${namespace}/${podName}`, drafts);
       }
     }
     for (const key of this.#samples.keys()) if (!seen.has(key)) this.#samples.delete(key);
+  }
+
+  /**
+   * The pod metrics of a namespace (or all of them), null after a failure worth retrying next pass,
+   * or `off` when the metrics API is not served or granted (said once, usage checks stop).
+   */
+  async #podMetrics(scope: string): Promise<PodMetricsList['items'] | null | 'off'> {
+    try {
+      const path =
+        scope === '*'
+          ? `${METRICS}/pods`
+          : `${METRICS}/namespaces/${encodeURIComponent(scope)}/pods`;
+      return (await kubeGetJson<PodMetricsList>(this.#o.kc, path, this.#timeoutMs)).items ?? [];
+    } catch (e) {
+      if (gone(e)) {
+        this.#usageOff = true;
+        this.#o.logger.info(
+          'the metrics API (metrics.k8s.io) is not served (or not granted: the chart grants it with platformChecks.enabled): resource usage checks are off; node conditions are still read',
+        );
+        return 'off';
+      }
+      this.#o.logger.warn(
+        { err: e, namespace: scope },
+        'reading pod metrics failed; retrying next pass',
+      );
+      return null;
+    }
+  }
+
+  /** The draft of a container whose memory series is under pressure, or null. */
+  #pressureDraft(
+    at: {
+      pod: Pod;
+      owner: PodOwner;
+      namespace: string;
+      podName: string;
+      container: string;
+    },
+    series: UsageSample[],
+    now: Date,
+  ): AlertDraft | null {
+    const { pod, owner, namespace, podName, container } = at;
+    const spec = (pod.spec?.containers ?? []).find((x) => x.name === container);
+    const limit = parseQuantity(spec?.resources?.limits?.memory);
+    const p = memoryPressure(container, series, limit, now, this.#o.thresholds);
+    if (!p) return null;
+    return {
+      alert: 'resource',
+      severity: p.severity,
+      issueType: 'agent_error',
+      title: `Resource Pressure: ${podName}`,
+      description: `Pod ${podName}: ${p.text}.`,
+      namespace,
+      playId: owner.playId,
+      taskId: owner.taskId,
+      agent: owner.agent,
+      subject: `${podName}/${container}`,
+      evidence: series
+        .slice(-6)
+        .map(
+          (s) =>
+            `metrics ${new Date(s.at).toISOString()} ${container} memory=${Math.round(s.bytes / 2 ** 20)}Mi`,
+        )
+        .concat(
+          limit ? [`resources.limits.memory=${String(spec?.resources?.limits?.memory)}`] : [],
+        ),
+      context: {
+        kind: p.kind,
+        container,
+        ratio: Math.round(p.ratio * 100) / 100,
+        secondsToLimit: p.secondsToLimit,
+        limitBytes: limit,
+      },
+      detectedAt: now.toISOString(),
+    };
   }
 
   async #nodes(now: Date, found: Map<string, AlertDraft[]>): Promise<void> {
