@@ -226,10 +226,10 @@ const FIELD = /^(?:Reason|Error type|Error code|errno|syscall):\s/;
 const WRAPPED = /^\s+[a-z]/;
 /** The end of a sentence or a quotation: the next line starts something new. */
 const SENTENCE_END = /[.!?"”]\s*$/;
-const NPM_ERR = /^npm (?:ERR!|error\b)/;
+const NPM_ERR = /^\s*npm (?:ERR!|error\b)/;
 /** The trailer of an npm error block (the failure is on its `code`/message line above). */
 const NPM_TRAILER =
-  /^npm (?:ERR!|error) (?:Exit status \d|errno \S|syscall \S|Failed at |A complete log|This is probably|\s*$)/;
+  /^\s*npm (?:ERR!|error) (?:Exit status \d|errno \S|syscall \S|Failed at |A complete log|This is probably|\s*$)/;
 /**
  * The exit status a tool prints after the failure it already stated (`error: "x" exited with
  * code 1` under `spawn … EACCES`, npm's `verbose stack Exit status 1`).
