@@ -34,6 +34,7 @@ import {
 import { createActionHandlers } from './actions/index.js';
 import { Dispatcher } from './actions/dispatcher.js';
 import { DecisionMaker } from './actions/decisions.js';
+import { loadGroupingRules } from './incidents/grouping.js';
 import { loadInhibitionRules } from './incidents/inhibition.js';
 import {
   applyAttemptUpdate,
@@ -332,6 +333,7 @@ export async function createHealer(deps: HealerDeps) {
     logger,
     inhibitions: loadInhibitionRules(),
     outcomes: store,
+    grouping: loadGroupingRules(),
     ...deps.decisions,
   });
 
@@ -359,6 +361,7 @@ export async function createHealer(deps: HealerDeps) {
     decisions
       .onResolved(incident)
       .then(() => decisions.releaseChildren(incident, (fp) => tracker.isFiring(fp)))
+      .then(() => decisions.childResolved(incident))
       .catch((err: unknown) =>
         logger.error({ err, incident_id: incident.id }, 'deciding on a resolution failed'),
       );

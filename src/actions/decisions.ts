@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AlertDraft } from '../domain/alert.js';
 import type { ActionRecord, Decision, Silence } from '../domain/action.js';
 import type { Clock } from '../domain/clock.js';
-import type { Incident, RecordOutcome } from '../domain/incident.js';
+import { incidentId, type Incident, type RecordOutcome } from '../domain/incident.js';
 import type { IncidentStore, OutcomeStore, SilenceStore } from '../domain/stores.js';
 import {
   decide,
@@ -13,7 +13,7 @@ import {
   servedIncidentId,
   type Decided,
 } from '../incidents/decide.js';
-import { decisionApplied } from '../incidents/lifecycle.js';
+import { decisionApplied, resolved as resolvedIncident } from '../incidents/lifecycle.js';
 import type { Policy } from '../incidents/policy.js';
 import type { Dispatcher } from './dispatcher.js';
 import { KeyedQueue } from '../runtime/keyed-queue.js';
@@ -26,6 +26,13 @@ import {
   type ClassHistory,
 } from '../incidents/history.js';
 import type { RemediationOutcome } from '../domain/outcome.js';
+import {
+  causeKey,
+  parentDraft,
+  parentFingerprint,
+  planGroup,
+  type GroupingRule,
+} from '../incidents/grouping.js';
 
 export interface DecisionMakerOptions {
   store: IncidentStore & Pick<SilenceStore, 'listSilences'>;
@@ -40,6 +47,8 @@ export interface DecisionMakerOptions {
   inhibitions?: readonly InhibitionRule[];
   /** The outcome history (issue #17): every attempt's outcome is recorded, and consulted before a run. */
   outcomes?: OutcomeStore;
+  /** Cause-group rules (`patterns/grouping.yaml`): incidents sharing a cause become one parent's children. */
+  grouping?: readonly GroupingRule[];
 }
 
 /**
@@ -73,6 +82,65 @@ export class DecisionMaker {
       this.#o.inhibitions ?? [],
     );
     return found ? { source: found.source, rule: found.rule.name } : null;
+  }
+
+  /**
+   * The cause group of this incident (`patterns/grouping.yaml`): the open parent of its cause, which
+   * is created (and decided: issue, remediation) when this is the first incident of that cause, or
+   * re-recorded with this child listed when it joins. Read fresh from the store, like inhibition.
+   */
+  async #group(
+    incident: Incident,
+    draft: AlertDraft,
+    now: Date,
+  ): Promise<{ parent: Incident; rule: string; key: string } | null> {
+    const rules = this.#o.grouping ?? [];
+    if (draft.context.remediation === true || !rules.some((r) => causeKey(r, incident)))
+      return null;
+    const plan = planGroup(incident, await this.#o.store.openIncidents(), rules, now);
+    if (!plan) return null;
+    // a child again (a repeat): nothing changes on the parent
+    if (plan.kind === 'join' && incident.groupedBy?.incidentId === plan.parent.id)
+      return { parent: plan.parent, rule: plan.rule.name, key: plan.key };
+    const fp = parentFingerprint(plan.rule.name, plan.key);
+    // one parent per cause: children of one cause form or join it one at a time
+    const parent = await this.#queue.run(`group:${fp}`, async () => {
+      const open = await this.#o.store.openIncidents();
+      const children = open.filter(
+        (c) => c.groupedBy?.incidentId === incidentId(fp) && c.id !== incident.id,
+      );
+      const d = parentDraft(plan.rule, plan.key, [...children, incident], now);
+      const r = await this.#o.store.recordAlert(d, fp, now);
+      return { ...r, draft: d };
+    });
+    // the parent is decided like any incident (a first sighting opens its issue and run)
+    void this.onRecorded(parent).catch((err: unknown) =>
+      this.#o.logger.error(
+        { err, incident_id: parent.incident.id },
+        'deciding on a cause group failed',
+      ),
+    );
+    return { parent: parent.incident, rule: plan.rule.name, key: plan.key };
+  }
+
+  /**
+   * A child of a cause group resolved: when none of the group's children is open any more, the
+   * parent resolves too (its issue is closed with the reason). Returns the resolved parent.
+   */
+  async childResolved(child: Incident): Promise<Incident | undefined> {
+    const parentId = child.groupedBy?.incidentId;
+    if (!parentId) return undefined;
+    const open = await this.#o.store.openIncidents();
+    if (open.some((c) => c.id !== child.id && c.groupedBy?.incidentId === parentId))
+      return undefined;
+    const at = this.#o.clock.now().toISOString();
+    let resolved: Incident | undefined;
+    await this.#o.store.updateIncident(parentId, (p) => {
+      resolved = resolvedIncident(p, at, 'every incident of this cause resolved');
+      return resolved;
+    });
+    if (resolved) await this.onResolved(resolved);
+    return resolved;
   }
 
   /** Decisions of one incident run one at a time, each on the incident as the last one left it. */
@@ -123,8 +191,12 @@ export class DecisionMaker {
       recentIssueForFamily: this.#recentIssue(open, input.incident, now),
       served,
       inhibition: await this.#inhibition(input.incident, input.draft),
+      group: await this.#group(input.incident, input.draft, now),
     };
-    const r = decide(x);
+    let r = decide(x);
+    // only a decision that would start a run reads the class's history, then decides with it
+    if (this.#o.outcomes && r.plan.some(startsRun))
+      r = decide({ ...x, history: await this.classHistory(input.incident, now) });
     if (r.recheckAt) this.#recheck.set(input.incident.id, r.recheckAt);
     else this.#recheck.delete(input.incident.id);
     const d = await this.#commit(input.incident, r, now);
@@ -361,6 +433,9 @@ export class DecisionMaker {
     return decision;
   }
 }
+
+const startsRun = (p: { kind: string }) =>
+  p.kind === 'spawn-remediation' || p.kind === 'spawn-evaluation';
 
 /** Steps dropped when no destination is configured (nobody to notify, no memory to write to). */
 const OPTIONAL = new Set<string>(['notify', 'remember']);

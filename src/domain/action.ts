@@ -14,6 +14,7 @@ export const DECISION_REASONS = [
   'resolved',
   'inhibited-by',
   'history-says-no',
+  'grouped',
 ] as const;
 export type DecisionReason = (typeof DECISION_REASONS)[number];
 

@@ -76,6 +76,19 @@ export interface Incident {
    * `patterns/inhibition.yaml`): its child, never acted on separately while that one is open.
    */
   inhibitedBy: Inhibition | null;
+  /**
+   * Recorded as one of several incidents sharing a cause (a rule of `patterns/grouping.yaml`): the
+   * child of the parent incident named by that cause, which alone gets the issue and the run.
+   */
+  groupedBy?: Grouping | null;
+}
+
+export interface Grouping {
+  /** The parent incident (its context carries `cause_rule` and `cause_key`). */
+  incidentId: string;
+  rule: string;
+  key: string;
+  at: string;
 }
 
 export interface Inhibition {

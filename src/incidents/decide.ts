@@ -3,6 +3,7 @@ import { quietWhenAcknowledged, withSeverityLabel } from './decide/adjustments.j
 import { acted, unstarted } from './decide/facts.js';
 import { decideNew } from './decide/first-occurrence.js';
 import { GATES } from './decide/gates.js';
+import { refuseByHistory } from './history-gate.js';
 import { decideRecurrence } from './decide/recurrence.js';
 import type { DecideInput, DecideResult } from './decide/result.js';
 
@@ -19,12 +20,7 @@ import type { DecideInput, DecideResult } from './decide/result.js';
  */
 
 export { decideAfterEvaluation } from './decide/evaluation.js';
-export {
-  isFinished,
-  NEEDS_HUMAN_LABEL,
-  PLANNED_PHASE,
-  servedIncidentId,
-} from './decide/facts.js';
+export { isFinished, NEEDS_HUMAN_LABEL, PLANNED_PHASE, servedIncidentId } from './decide/facts.js';
 export { GATES } from './decide/gates.js';
 export { decideResolution } from './decide/resolution.js';
 export type { DecideInput, DecideResult, Decided, Gate } from './decide/result.js';
@@ -34,7 +30,10 @@ export type { DecideInput, DecideResult, Decided, Gate } from './decide/result.j
  * forgotten first (re-planning them is safe: CodeRun names are deterministic).
  */
 export function decide(x: DecideInput): DecideResult {
-  return withSeverityLabel(x.incident, quietWhenAcknowledged(x.incident, decideUnacknowledged(x)));
+  return withSeverityLabel(
+    x.incident,
+    quietWhenAcknowledged(x.incident, refuseByHistory(x, decideUnacknowledged(x))),
+  );
 }
 
 function decideUnacknowledged(x: DecideInput): DecideResult {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { causeOf } from './grouping.js';
 import { severityRank, type AlertDraft, type AlertId, type Severity } from '../domain/alert.js';
 import { incidentId, type Incident, type RecordOutcome } from '../domain/incident.js';
 import type { IncidentStore } from '../domain/stores.js';
@@ -158,7 +159,8 @@ export class IncidentTracker extends EventEmitter<TrackerEvents> {
     const unobserved: Unobserved[] = [];
     const clear = open.filter((i) => {
       const source = RESOLVABLE.get(i.alert);
-      if (!source || this.#firing.has(i.fingerprint)) return false;
+      // a cause group's parent is fired by nothing: it resolves when its children have
+      if (!source || this.#firing.has(i.fingerprint) || causeOf(i)) return false;
       const missing = unreadable(source, i);
       if (missing !== null) {
         unobserved.push({ incident: i, missing });

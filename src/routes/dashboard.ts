@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { groupChildren } from '../incidents/grouping.js';
+import type { IncidentTree } from './dashboard/incident-tree.js';
+import type { Incident } from '../domain/incident.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -187,13 +190,14 @@ export const dashboardRoutes =
           key: 'missing',
         };
       }
-      const [decisions, actions, silences] = await Promise.all([
+      const [decisions, actions, silences, tree] = await Promise.all([
         deps.store.decisionsFor(incident.id),
         deps.store.actionsFor(incident.id),
         deps.store.listSilences(now),
+        treeOf(deps.store, incident),
       ]);
       const summary = incidentSummary(incident, now);
-      const main = renderIncidentView({ incident, decisions, actions, silences, now, logs });
+      const main = renderIncidentView({ incident, decisions, actions, silences, now, logs, tree });
       return {
         status: 200,
         title: `Healer · ${incident.alert} ${redact(incident.title)}`,
@@ -438,3 +442,22 @@ export const dashboardRoutes =
       },
     );
   };
+
+/** The incident's parent (cause group or inhibitor) and children, for the tree on its page. */
+async function treeOf(store: Store, i: Incident): Promise<IncidentTree> {
+  const parentId = i.groupedBy?.incidentId ?? i.inhibitedBy?.incidentId ?? null;
+  const [parent, grouped, open] = await Promise.all([
+    parentId ? store.getIncident(parentId) : Promise.resolve(undefined),
+    groupChildren(store, i),
+    store.openIncidents(),
+  ]);
+  return {
+    parent: parent ? { incident: parent, relation: i.groupedBy ? 'grouped' : 'inhibited' } : null,
+    children: [
+      ...grouped.map((c) => ({ incident: c, relation: 'grouped' as const })),
+      ...open
+        .filter((c) => c.inhibitedBy?.incidentId === i.id)
+        .map((c) => ({ incident: c, relation: 'inhibited' as const })),
+    ],
+  };
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { causeOf, groupChildren } from '../incidents/grouping.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ALERT_IDS, ISSUE_TYPES, SEVERITIES } from '../domain/alert.js';
 import { acknowledgement, type Incident } from '../domain/incident.js';
@@ -70,6 +71,16 @@ export const incidentSchema = z.object({
     .describe(
       'a symptom of this open incident on the same agent run (patterns/inhibition.yaml): recorded as its child, not acted on',
     ),
+  grouped_by: z
+    .object({ incident_id: z.string(), rule: z.string(), key: z.string(), at: z.string() })
+    .nullable()
+    .describe(
+      'shares its cause with other incidents (patterns/grouping.yaml): the child of the parent incident named by that cause, which alone gets the issue and the run',
+    ),
+  cause: z
+    .object({ rule: z.string(), key: z.string() })
+    .nullable()
+    .describe('set on the parent of a cause group: the cause its children share'),
 });
 
 const decisionSchema = z.object({
@@ -134,8 +145,22 @@ export function incidentView(i: Incident): z.infer<typeof incidentSchema> {
           at: i.inhibitedBy.at,
         }
       : null,
+    grouped_by: i.groupedBy
+      ? {
+          incident_id: i.groupedBy.incidentId,
+          rule: i.groupedBy.rule,
+          key: redact(i.groupedBy.key),
+          at: i.groupedBy.at,
+        }
+      : null,
+    cause: causeView(i),
   };
 }
+
+const causeView = (i: Incident) => {
+  const c = causeOf(i);
+  return c ? { rule: c.rule, key: redact(c.key) } : null;
+};
 
 const ackView = (i: Incident) => {
   const a = acknowledgement(i);
@@ -224,9 +249,14 @@ export const incidentRoutes =
                     alert: z.string(),
                     title: z.string(),
                     state: z.string(),
+                    relation: z
+                      .enum(['inhibited', 'grouped'])
+                      .describe('a symptom it inhibits, or an incident of the cause it names'),
                   }),
                 )
-                .describe('open incidents inhibited by this one (its symptoms)'),
+                .describe(
+                  'open incidents inhibited by this one (its symptoms) and, for a cause group, every incident of its cause (resolved ones too)',
+                ),
             }),
             404: errorEnvelopeSchema,
           },
@@ -238,10 +268,11 @@ export const incidentRoutes =
           return reply
             .code(404)
             .send({ status: 'error', message: `Incident not found: ${req.params.id}` });
-        const [decisions, actions, open] = await Promise.all([
+        const [decisions, actions, open, grouped] = await Promise.all([
           store.decisionsFor(i.id),
           store.actionsFor(i.id),
           store.openIncidents(),
+          groupChildren(store, i),
         ]);
         return {
           status: 'ok' as const,
@@ -265,9 +296,18 @@ export const incidentRoutes =
             created_at: a.createdAt,
             updated_at: a.updatedAt,
           })),
-          children: open
-            .filter((c) => c.inhibitedBy?.incidentId === i.id)
-            .map((c) => ({ id: c.id, alert: c.alert, title: redact(c.title), state: c.state })),
+          children: [
+            ...open
+              .filter((c) => c.inhibitedBy?.incidentId === i.id)
+              .map((c) => ({ c, relation: 'inhibited' as const })),
+            ...grouped.map((c) => ({ c, relation: 'grouped' as const })),
+          ].map(({ c, relation }) => ({
+            id: c.id,
+            alert: c.alert,
+            title: redact(c.title),
+            state: c.state,
+            relation,
+          })),
         };
       },
     );

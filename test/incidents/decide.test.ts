@@ -17,6 +17,13 @@ import {
 import { fingerprint } from '../../src/incidents/fingerprint.js';
 import { DEFAULT_POLICY, policyFromConfig, type Policy } from '../../src/incidents/policy.js';
 import { recordOccurrence } from '../../src/incidents/lifecycle.js';
+import type { RemediationOutcome } from '../../src/domain/outcome.js';
+import {
+  classOf,
+  evidenceSignature,
+  summariseClass,
+  type ClassHistory,
+} from '../../src/incidents/history.js';
 
 const T0 = new Date('2026-03-01T12:00:00.000Z');
 const at = (min: number) => new Date(T0.getTime() + min * 60_000);
@@ -114,7 +121,161 @@ const repeatOf = (over: Partial<Incident>, d = draft()) => ({
   incident: incident({ occurrences: 2, githubIssue: { number: 12, url: 'u' }, ...over }, d),
 });
 
+/** The class history of the default draft: `fails` failures and `wins` successes on other incidents. */
+function history(fails: number, wins = 0, windowDays = 30): ClassHistory {
+  const i = incident();
+  const o = (n: number, outcome: RemediationOutcome['outcome']): RemediationOutcome => ({
+    id: `inc-other-${outcome}-${n}#1`,
+    incidentId: `inc-other-${outcome}-${n}`,
+    attempt: 1,
+    alert: 'A7',
+    agent: 'rex',
+    signature: evidenceSignature(i),
+    outcome,
+    coderun: `healer-a7-other${n}-1`,
+    issue: null,
+    pullRequestUrl: null,
+    summary: `attempt 1 ${outcome}`,
+    startedAt: iso(-600 - n),
+    at: iso(-500 - n),
+  });
+  return summariseClass(
+    classOf(i),
+    [
+      ...Array.from({ length: fails }, (_, n) => o(n, n % 2 ? 'run-failed' : 'still-firing')),
+      ...Array.from({ length: wins }, (_, n) => o(n, 'cleared')),
+    ],
+    i.id,
+    T0,
+    windowDays,
+  );
+}
+
+/** The parent incident of a cause group (issue #17 point 1). */
+const causeParent = incident(
+  {
+    id: 'inc-parent0000000000',
+    context: { cause_rule: 'mcp-server-down', cause_key: 'cto-tools' },
+  },
+  draft({ title: 'MCP server failing: cto-tools', agent: null, subject: 'cause-mcp-server-down' }),
+);
+const group = { parent: causeParent, rule: 'mcp-server-down', key: 'cto-tools' };
+
 const rows: Row[] = [
+  // --- cause groups: a child is recorded under the parent named by the cause ---
+  {
+    name: 'grouped: an incident sharing its cause is the parent’s child, nothing planned',
+    in: { group },
+    reason: 'grouped',
+    plan: [],
+    change: {
+      groupedBy: {
+        incidentId: causeParent.id,
+        rule: 'mcp-server-down',
+        key: 'cto-tools',
+        at: T0.toISOString(),
+      },
+    },
+    detail:
+      /shares its cause with incident inc-parent0000000000 \(MCP server failing: cto-tools; rule mcp-server-down\): recorded as its child, no issue or run of its own/,
+  },
+  {
+    name: 'grouped: a repeat of a child stays grouped, its first grouping kept',
+    in: {
+      ...repeatOf({
+        githubIssue: null,
+        groupedBy: {
+          incidentId: causeParent.id,
+          rule: 'mcp-server-down',
+          key: 'cto-tools',
+          at: iso(-5),
+        },
+      }),
+      group,
+    },
+    reason: 'grouped',
+    plan: [],
+    change: {
+      groupedBy: {
+        incidentId: causeParent.id,
+        rule: 'mcp-server-down',
+        key: 'cto-tools',
+        at: iso(-5),
+      },
+    },
+  },
+  {
+    name: 'grouped: a silence still wins',
+    in: {
+      group,
+      silences: [
+        {
+          id: 'sil-g',
+          matchers: { alert: 'A7' },
+          startsAt: iso(-10),
+          endsAt: iso(60),
+          comment: 'maintenance',
+          createdBy: 'ops',
+          expiredAt: null,
+        },
+      ],
+    },
+    reason: 'silenced',
+    plan: [],
+  },
+  // --- the outcome history (issue #17): a class that keeps failing goes to a person ---
+  {
+    name: 'history: 3 failures, no success in 30 days → issue, escalated, no CodeRun',
+    in: { history: history(3) },
+    reason: 'history-says-no',
+    plan: [OPEN, notify('opened'), ...ESCALATE],
+    change: { state: 'escalated', escalatedAt: T0.toISOString(), notified: ['open', 'escalated'] },
+    detail:
+      /failed 3 times in 3 other incidents within the last 30 days \(still-firing 2, run-failed 1; last at .*\) and never succeeded \(threshold 3\): issue opened and escalated to a person, no CodeRun/,
+  },
+  {
+    name: 'history: 2 failures → remediated as usual',
+    in: { history: history(2) },
+    reason: 'new',
+    plan: [OPEN, spawn(1), notify('opened')],
+  },
+  {
+    name: 'history: 5 failures and one success → remediated as usual',
+    in: { history: history(5, 1) },
+    reason: 'new',
+    plan: [OPEN, spawn(1), notify('opened')],
+  },
+  {
+    name: 'history: the threshold is configuration (historyFailures 2)',
+    in: { history: history(2), policy: policy({ historyFailures: 2 }) },
+    reason: 'history-says-no',
+    plan: [OPEN, notify('opened'), ...ESCALATE],
+    detail: /failed 2 times .*threshold 2/,
+  },
+  {
+    name: 'history: issue-only mode plans no run, so history is not asked',
+    in: { history: history(4), policy: policy({ mode: 'issue-only' }) },
+    reason: 'new',
+    plan: [OPEN, notify('opened')],
+  },
+  {
+    name: 'history: a recurrence that would start attempt 2 → escalated instead, the issue kept',
+    in: {
+      ...repeatOf({ attempts: [done(1)], state: 'open' }),
+      history: history(3),
+    },
+    reason: 'history-says-no',
+    plan: [...ESCALATE],
+    detail: /issue #12 escalated to a person, no CodeRun/,
+    change: { state: 'escalated' },
+  },
+  {
+    name: 'history: evaluate-then-fix, the evaluation run is not started either',
+    in: { history: history(3), policy: policy({ mode: 'evaluate-then-fix' }) },
+    reason: 'history-says-no',
+    plan: [OPEN, notify('opened'), ...ESCALATE],
+    change: { evaluation: null },
+  },
   // --- new, per mode ---
   {
     name: 'issue-and-fix, high: issue, remediation attempt 1, notification',
@@ -421,6 +582,8 @@ void t.test('every reason of the closed set is produced by some row', (t) => {
     'attempts-exhausted',
     'cooldown',
     'excluded',
+    'grouped',
+    'history-says-no',
     'inhibited-by',
     'new',
     'recurred-after-fix',

@@ -14,6 +14,7 @@ const HANDS_OFF: ReadonlySet<DecisionReason> = new Set([
   'excluded',
   'remediator-failed',
   'inhibited-by',
+  'grouped',
 ]);
 
 /**

@@ -2,6 +2,7 @@ import type { Incident } from '../../domain/incident.js';
 import { describeMatchers, matchSilence } from '../silences.js';
 import { acted, named, steadyState } from './facts.js';
 import { remediatorFailed } from './remediator-failed.js';
+import { groupedGate } from '../grouping-gate.js';
 import { result, type DecideInput, type DecideResult, type Gate } from './result.js';
 
 /*
@@ -66,4 +67,10 @@ function inhibited(x: DecideInput, by: { source: Incident; rule: string }): Deci
 }
 
 /** In order: the first gate that settles the alert decides it. */
-export const GATES: readonly Gate[] = [excludedGate, silencedGate, ownRunGate, inhibitedGate];
+export const GATES: readonly Gate[] = [
+  excludedGate,
+  silencedGate,
+  ownRunGate,
+  inhibitedGate,
+  groupedGate,
+];

@@ -16,7 +16,9 @@ export function decideResolution(incident: Incident, now: Date, policy: Policy):
   const notify = told && !notified.includes('resolved');
   const quiet =
     !acted(i) &&
-    ['silenced', 'excluded', 'remediator-failed', 'inhibited-by'].includes(i.lastDecision ?? '');
+    ['silenced', 'excluded', 'remediator-failed', 'inhibited-by', 'grouped'].includes(
+      i.lastDecision ?? '',
+    );
   // When unsure whether an issue was opened, plan the close anyway: its handler skips a missing issue.
   const issue =
     i.githubIssue !== null || (policy.mode !== 'observe' && canOpenIssue(i, policy) && !quiet);

@@ -1,3 +1,4 @@
+import type { ClassHistory } from '../history.js';
 import type { AlertDraft } from '../../domain/alert.js';
 import type { DecisionReason, PlannedAction, Silence } from '../../domain/action.js';
 import type { Incident, RecordOutcome } from '../../domain/incident.js';
@@ -21,6 +22,10 @@ export interface DecideInput {
   served?: Incident | null;
   /** The open incident this one is a symptom of, by an inhibition rule ({@link findInhibitor}). */
   inhibition?: { source: Incident; rule: string } | null;
+  /** The outcome history of the incident's class ({@link summariseClass}); unset: not consulted. */
+  history?: ClassHistory | null;
+  /** The cause group this incident belongs to ({@link planGroup}): its parent, rule and key. */
+  group?: { parent: Incident; rule: string; key: string } | null;
 }
 
 export interface Decided {

@@ -5,6 +5,7 @@ import { redact, redactLines } from '../../domain/redact.js';
 import { describeMatchers, isActive, matches } from '../../incidents/silences.js';
 import { ago, esc, phaseTone, utc } from './format.js';
 import { link, silenceList, time } from './page.js';
+import { renderIncidentTree, type IncidentTree } from './incident-tree.js';
 
 /**
  * The incident page (`GET /incidents/{id}`, the link in issues and notifications): what was seen,
@@ -26,6 +27,8 @@ export interface IncidentPageData {
   silences: Silence[];
   now: Date;
   logs: LogsLinkConfig;
+  /** Its parent and children (cause group, inhibition), shown as a tree. */
+  tree?: IncidentTree;
 }
 
 const WINDOW_MS = 15 * 60_000;
@@ -254,6 +257,7 @@ export function renderIncidentView(d: IncidentPageData): string {
       ? `<pre class="evidence-all">${esc(evidence.join('\n'))}</pre>`
       : '<p class="muted">None.</p>') +
     `</section>` +
+    renderIncidentTree(i, d.tree) +
     actForms(i) +
     `<section class="panel" aria-labelledby="silences-h"><h2 id="silences-h">Silences matching this incident <span class="count">${silences.length}</span></h2>` +
     silenceList(silences, now, 'None.') +
