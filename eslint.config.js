@@ -7,12 +7,12 @@ import prettier from 'eslint-config-prettier';
 /*
  * The import graph (ADR 0006), enforced with the core no-restricted-imports rule: each folder of
  * src/ lists the folders it may import; anything else fails `npm run lint` (hence `npm test`).
- * Only src/app.ts and src/routes/ import Fastify; src/pipeline.ts (the wiring) and src/cli/ (the
- * process edge) may import every stage.
+ * Only src/app.ts, src/plugins/ and src/routes/ import Fastify; src/pipeline.ts and src/healer.ts
+ * (the wiring) and src/cli/ (the process edge) may import every stage.
  */
 const FASTIFY = {
   group: ['fastify', 'fastify-plugin', '@fastify/*', 'fastify-type-provider-zod'],
-  message: 'Only src/app.ts and src/routes/ import Fastify (ADR 0006).',
+  message: 'Only src/app.ts, src/plugins/ and src/routes/ import Fastify (ADR 0006).',
 };
 /** folder → the src/ folders (or top-level files) it may import besides itself */
 const ALLOWED = {
@@ -29,6 +29,7 @@ const ALLOWED = {
   leader: ['domain', 'sources', 'runtime'],
   actions: ['domain', 'incidents', 'sources', 'templates', 'config', 'runtime', 'version'],
   routes: ['domain', 'incidents', 'observability', 'sessions', 'templates', 'version'],
+  plugins: ['domain', 'incidents', 'observability', 'sessions', 'routes'],
 };
 const boundaries = Object.entries(ALLOWED).flatMap(([folder, allowed]) =>
   [1, 2, 3, 4].map((depth) => {
@@ -45,7 +46,7 @@ const boundaries = Object.entries(ALLOWED).flatMap(([folder, allowed]) =>
                 regex: `^${up}${ok}`,
                 message: `src/${folder}/ may import only ${allowed.length ? allowed.join(', ') : 'itself'} (ADR 0006).`,
               },
-              ...(folder === 'routes' ? [] : [FASTIFY]),
+              ...(folder === 'routes' || folder === 'plugins' ? [] : [FASTIFY]),
             ],
           },
         ],
@@ -71,7 +72,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/app.ts', 'src/routes/**'],
+    ignores: ['src/app.ts', 'src/routes/**', 'src/plugins/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [FASTIFY] }] },
   },
   ...boundaries,

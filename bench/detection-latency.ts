@@ -66,11 +66,11 @@ await healer.start();
 await waitFor(() => healer.hub?.readiness().ok, { timeoutMs: 900_000, intervalMs: 500, what: 'initial list' });
 console.log(`initial list of ${healer.hub?.list('pod').length} pods in ${(performance.now() - t0).toFixed(0)} ms`);
 await healer.tick();
-await healer.tracker.idle();
+await healer.settle();
 
 const pending = new Map<string, number>();
 const latencies: number[] = [];
-healer.tracker.on('recorded', ({ incident }) => {
+healer.incidents.on('recorded', ({ incident }) => {
   const started = pending.get(incident.playId ?? '');
   if (started !== undefined) {
     latencies.push(performance.now() - started);

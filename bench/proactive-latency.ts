@@ -180,7 +180,7 @@ async function round(on: boolean, r: number): Promise<{ latencies: number[]; pas
   await healer.start();
   await waitFor(() => healer.hub?.readiness().ok, { timeoutMs: 120_000, what: 'initial list' });
   await healer.tick();
-  await healer.tracker.idle();
+  await healer.settle();
   // sampler and watcher passes completed while failures are injected (each reads every PodMetrics,
   // the nodes, Applications and Certificates)
   let passes = 0;
@@ -192,7 +192,7 @@ async function round(on: boolean, r: number): Promise<{ latencies: number[]; pas
   }
   const pending = new Map<string, number>();
   const latencies: number[] = [];
-  healer.tracker.on('recorded', ({ incident }) => {
+  healer.incidents.on('recorded', ({ incident }) => {
     const started = pending.get(incident.playId ?? '');
     if (started !== undefined) {
       latencies.push(performance.now() - started);

@@ -1,57 +1,25 @@
-import Fastify, { LogController, type FastifyRequest } from 'fastify';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import type { SessionService } from './sessions/service.js';
-import type { Store } from './domain/stores.js';
-import { incidentRoutes } from './routes/incidents.js';
-import { timelineRoutes } from './routes/timeline.js';
-import { silenceRoutes } from './routes/silences.js';
+import { backgroundPlugin, type BackgroundHooks } from './plugins/background.js';
+import { httpPlugin } from './plugins/http.js';
+import { openapiPlugin } from './plugins/openapi.js';
+import { servicesPlugin, type AppServices, type AppSettings } from './plugins/services.js';
 import { dashboardRoutes } from './routes/dashboard.js';
-import type { LogsLinkConfig } from './routes/dashboard/incident-page.js';
-import type { Clock } from './domain/clock.js';
-import type { Metrics } from './observability/metrics.js';
-import type { Readiness } from './observability/readiness.js';
-import { registerErrorHandling } from './routes/errors.js';
-import { registerAuth } from './routes/auth.js';
-import { sessionRoutes } from './routes/sessions.js';
 import { healthRoutes } from './routes/health.js';
-import { thresholdRoutes, type ThresholdSource } from './routes/thresholds.js';
-import { insightsRoutes, type InsightsOptions } from './routes/insights.js';
-import { leaderRoutes, type LeaderBody } from './routes/leader.js';
-import { VERSION } from './version.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { insightsRoutes } from './routes/insights.js';
+import { leaderRoutes } from './routes/leader.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { silenceRoutes } from './routes/silences.js';
+import { thresholdRoutes } from './routes/thresholds.js';
+import { timelineRoutes } from './routes/timeline.js';
+
+export type { AppServices, AppSettings } from './plugins/services.js';
+export type { BackgroundHooks } from './plugins/background.js';
 
 export const BODY_LIMIT = 1024 * 1024;
-
-export interface AppDeps {
-  sessions: SessionService;
-  store: Store;
-  clock: Clock;
-  metrics: Metrics;
-  readiness: Readiness;
-  logger?: Logger | false;
-  apiToken?: string | undefined;
-  protectReads?: boolean;
-  /** Connection timeouts in ms (README, Configuration). Defaults are the environment's. */
-  timeouts?: Partial<ServerTimeouts>;
-  /** Owner of a bare repository name in a start request (HEALER_DEFAULT_REPO_OWNER). */
-  defaultRepoOwner?: string;
-  /** Grafana Explore links to logs on the dashboard's incident page (HEALER_GRAFANA_URL). */
-  logs?: LogsLinkConfig;
-  /** A silence was created or expired: the next decision must read the silences again. */
-  onSilencesChanged?: () => void;
-  /** The A3/A8/A9 thresholds in force (`GET /api/v1/thresholds`); none → the route is absent. */
-  thresholds?: ThresholdSource;
-  /** What `history-says-no` applies, shown by `GET /api/v1/insights` (default: 3 failures, 30 days). */
-  insights?: InsightsOptions;
-  /** This replica's leadership (`GET /api/v1/leader`). */
-  leader: () => LeaderBody;
-}
 
 export interface ServerTimeouts {
   /** Headers and body must have arrived within this (408 otherwise). */
@@ -71,11 +39,49 @@ export const DEFAULT_TIMEOUTS: ServerTimeouts = {
   idleMs: 60_000,
 };
 
-/** Builds the HTTP app from its parts; nothing here starts background work or listens. */
-export async function buildApp(deps: AppDeps) {
+/** What the root plugin is given: the services routes call, settings, and the background work. */
+export interface HealerAppOptions {
+  services: AppServices;
+  settings: AppSettings;
+  /** Background work started and stopped with the app; absent: none (an API over fakes). */
+  background?: BackgroundHooks;
+}
+
+export interface AppDeps extends HealerAppOptions {
+  logger?: Logger | false;
+  /** Connection timeouts in ms (README, Configuration). Defaults are the environment's. */
+  timeouts?: Partial<ServerTimeouts>;
+}
+
+/**
+ * The root plugin (fastify/demo's `serviceApp`): the decorated services first, then how requests
+ * are read and answered, the OpenAPI document, the background work, and the routes.
+ */
+export const healerApp = fp<HealerAppOptions>(
+  async (app, o) => {
+    await app.register(servicesPlugin, { services: o.services, settings: o.settings });
+    await app.register(httpPlugin);
+    await app.register(openapiPlugin);
+    if (o.background) await app.register(backgroundPlugin, o.background);
+    await app.register(healthRoutes);
+    await app.register(leaderRoutes);
+    await app.register(sessionRoutes);
+    await app.register(incidentRoutes);
+    await app.register(timelineRoutes);
+    await app.register(silenceRoutes);
+    await app.register(thresholdRoutes);
+    const { insights, clock } = o.services;
+    await app.register(insightsRoutes(insights.reads, clock, insights.options));
+    await app.register(dashboardRoutes);
+  },
+  { name: 'healer', fastify: '5.x' },
+);
+
+/** The server's options: nothing holds a socket forever, JSON bodies of at most 1 MiB. */
+function serverOptions(deps: AppDeps) {
   const to = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
-  const app = Fastify({
-    // Nothing holds a socket forever: a client that sends half a body or half its headers is cut.
+  return {
+    // A client that sends half a body or half its headers is cut.
     requestTimeout: to.requestMs,
     connectionTimeout: to.idleMs,
     keepAliveTimeout: to.keepAliveMs,
@@ -87,87 +93,17 @@ export async function buildApp(deps: AppDeps) {
     },
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: BODY_LIMIT,
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
+    onProtoPoisoning: 'error' as const,
+    onConstructorPoisoning: 'error' as const,
     // Per-request logs are chatter; the metrics count requests.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 512 },
-  }).withTypeProvider<ZodTypeProvider>();
+  };
+}
 
-  // JSON only: a text/plain body answers 415 like every other non-JSON type.
-  app.removeContentTypeParser('text/plain');
-  app.setValidatorCompiler(validatorCompiler);
-  // Response schemas document the API; bodies are built by typed code, so serialise without re-validating.
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  registerErrorHandling(app);
-  registerAuth(app, { token: deps.apiToken, protectReads: deps.protectReads ?? false });
-
-  app.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    deps.metrics.httpRequests.inc({ route, method: req.method, status: String(reply.statusCode) });
-    deps.metrics.httpDuration.observe({ route, method: req.method }, reply.elapsedTime / 1000);
-  });
-
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Healer',
-        version: VERSION,
-        description:
-          'Self-healing watchdog of the CTO platform: session API for the MCP server, incidents, silences.',
-      },
-      servers: [{ url: 'http://localhost:8083' }],
-      tags: [
-        { name: 'sessions', description: 'Plays Healer watches' },
-        { name: 'incidents', description: 'What Healer found, one per fingerprint' },
-        { name: 'silences', description: 'Stop acting on matching alerts for a while' },
-        { name: 'operations', description: 'Health, readiness, metrics' },
-      ],
-    },
-    transform: jsonSchemaTransform,
-  });
-  // The committed document names localhost:8083; served, "Try it out" targets the host that asked.
-  const forRequest = (doc: Readonly<Record<string, unknown>>, req: FastifyRequest) => ({
-    ...doc,
-    servers: [{ url: `${req.protocol}://${req.host}` }],
-  });
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    transformSpecification: forRequest,
-    transformSpecificationClone: false,
-  });
-
-  app.get('/openapi.json', { schema: { hide: true } }, (req) =>
-    forRequest(app.swagger() as unknown as Record<string, unknown>, req),
-  );
-  await app.register(
-    healthRoutes({ version: VERSION, readiness: deps.readiness, metrics: deps.metrics }),
-  );
-  await app.register(leaderRoutes(deps.leader));
-  await app.register(
-    sessionRoutes(deps.sessions, { defaultRepoOwner: deps.defaultRepoOwner ?? '5dlabs' }),
-  );
-  await app.register(incidentRoutes(deps.store, deps.clock));
-  await app.register(timelineRoutes(deps.sessions, deps.store));
-  await app.register(silenceRoutes(deps.store, deps.clock, deps.onSilencesChanged));
-  if (deps.thresholds) await app.register(thresholdRoutes(deps.thresholds));
-  await app.register(
-    insightsRoutes(
-      deps.store,
-      deps.clock,
-      deps.insights ?? { historyFailures: 3, historyWindowDays: 30 },
-    ),
-  );
-  await app.register(
-    dashboardRoutes({
-      sessions: deps.sessions,
-      store: deps.store,
-      clock: deps.clock,
-      version: VERSION,
-      auth: { token: deps.apiToken, protectReads: deps.protectReads ?? false },
-      ...(deps.logs ? { logs: deps.logs } : {}),
-    }),
-  );
-  return app;
+/** Builds the HTTP app: a Fastify server with the root plugin registered; it does not listen. */
+export async function buildApp(deps: AppDeps) {
+  const app = Fastify(serverOptions(deps)).withTypeProvider<ZodTypeProvider>();
+  await app.register(healerApp, deps);
+  return app as typeof app & FastifyInstance;
 }

@@ -73,15 +73,14 @@ export async function reconcile(
       await new Promise((r) => setTimeout(r, 100));
     }
     // the pull requests of the active Plays, read once so their rules can be judged
-    await healer.poller?.pollOnce();
+    await healer.polls.prs();
     // one pass: what is observed and not firing now has cleared (no grace to wait out)
     const { cleared, unobserved } = await healer.tick({
       dryRun: opts.dryRun,
       resolveAfterMs: 0,
     });
-    await healer.tracker.idle();
-    await healer.decisions.idle();
-    if (!opts.dryRun) await healer.dispatcher.runOnce();
+    await healer.settle();
+    if (!opts.dryRun) await healer.outbox.runOnce();
     const rows = cleared.map((i) => ({
       id: i.id,
       alert: i.alert,

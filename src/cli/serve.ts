@@ -37,7 +37,15 @@ export async function serve(opts: { config?: string }): Promise<number> {
   }
 
   reportSecretRules(logger);
-  const healer = await createHealer({ config, logger, store, kube, leadership: { plan } });
+  // the background work starts with the app (onReady) and stops with it (onClose)
+  const healer = await createHealer({
+    config,
+    logger,
+    store,
+    kube,
+    leadership: { plan },
+    startWithApp: true,
+  });
   process.on('uncaughtException', (err) => {
     logger.fatal({ err }, 'uncaught exception; exiting');
     process.exit(1);
@@ -59,8 +67,16 @@ export async function serve(opts: { config?: string }): Promise<number> {
     },
     'Healer listening',
   );
-  await healer.start();
 
+  return untilSignal(healer, config.env.HEALER_SHUTDOWN_DRAIN_SECONDS, logger);
+}
+
+/** Resolves with the exit code once SIGTERM or SIGINT stopped Healer (a second signal exits at once). */
+function untilSignal(
+  healer: { stop(): Promise<void> },
+  drainSeconds: number,
+  logger: ReturnType<typeof createLogger>,
+): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
@@ -71,7 +87,7 @@ export async function serve(opts: { config?: string }): Promise<number> {
       stopping = true;
       logger.info({ signal }, 'shutting down: draining requests');
       // The HTTP drain is bounded by HEALER_SHUTDOWN_DRAIN_SECONDS; the rest has 15 s more.
-      const limit = config.env.HEALER_SHUTDOWN_DRAIN_SECONDS + 15;
+      const limit = drainSeconds + 15;
       const force = setTimeout(() => {
         logger.error(`shutdown took longer than ${limit} s; exiting`);
         process.exit(1);

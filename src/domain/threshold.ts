@@ -37,3 +37,12 @@ export interface RunRecord {
   seconds: number;
   finishedAt: string;
 }
+
+/** The thresholds in force for one agent and stage, each with its basis in words. */
+export interface ThresholdRow {
+  agent: string;
+  stage: string;
+  /** Successful runs kept for learning. */
+  runs: number;
+  thresholds: Record<ThresholdKind, Threshold & { description: string }>;
+}

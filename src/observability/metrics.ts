@@ -34,6 +34,21 @@ export class Metrics {
     this.#readiness = source;
   }
 
+  /** The families of one app over a store's counts and the watches' ages. */
+  static forStore(
+    store: {
+      countByStatus(): Promise<Record<SessionStatus, number>>;
+      countIncidentsByState(): Promise<Record<IncidentState, number>>;
+    },
+    watchAges: () => Record<string, number>,
+  ): Metrics {
+    return new Metrics({
+      sessionCounts: () => store.countByStatus(),
+      incidentCounts: () => store.countIncidentsByState(),
+      watchAges,
+    });
+  }
+
   constructor(opts: {
     sessionCounts: () => Promise<Record<SessionStatus, number>>;
     incidentCounts: () => Promise<Record<IncidentState, number>>;
@@ -41,16 +56,7 @@ export class Metrics {
     watchAges?: () => Record<string, number>;
   }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'healer_' });
-    this.sessions = new Gauge({
-      name: 'healer_sessions',
-      help: 'Sessions in the store by status',
-      labelNames: ['status'],
-      registers: [this.registry],
-      async collect() {
-        const counts = await opts.sessionCounts();
-        for (const status of SESSION_STATUSES) this.set({ status }, counts[status]);
-      },
-    });
+    this.sessions = sessionsGauge(this.registry, opts.sessionCounts);
     this.leader = new Gauge({
       name: 'healer_leader',
       help: 'Whether this replica is the leader that runs watches, polling, timers and actions (1) or a follower (0)',
@@ -80,26 +86,8 @@ export class Metrics {
       labelNames: ['kind'],
       registers: [this.registry],
     });
-    this.watchLastEventAge = new Gauge({
-      name: 'healer_watch_last_event_age_seconds',
-      help: 'Seconds since the last watch event (including bookmarks) per kind',
-      labelNames: ['kind'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const [kind, age] of Object.entries(opts.watchAges?.() ?? {})) this.set({ kind }, age);
-      },
-    });
-    this.incidents = new Gauge({
-      name: 'healer_incidents',
-      help: 'Incidents in the store by state',
-      labelNames: ['state'],
-      registers: [this.registry],
-      async collect() {
-        const counts = await opts.incidentCounts();
-        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
-      },
-    });
+    this.watchLastEventAge = watchAgeGauge(this.registry, opts.watchAges ?? (() => ({})));
+    this.incidents = incidentsGauge(this.registry, opts.incidentCounts);
     this.actions = new Counter({
       name: 'healer_actions_total',
       help: 'Outbox action runs by action kind, destination and outcome (done, retry, failed)',
@@ -112,20 +100,7 @@ export class Metrics {
       labelNames: ['route', 'method', 'status'],
       registers: [this.registry],
     });
-    const readiness = () => this.#readiness;
-    this.ready = new Gauge({
-      name: 'healer_ready',
-      help: 'Readiness checks of /ready by check (store, kubernetes, loki, …): 1 ok, 0 failing',
-      labelNames: ['check'],
-      registers: [this.registry],
-      async collect() {
-        const r = readiness();
-        if (!r) return;
-        this.reset();
-        const { checks } = await r.evaluate();
-        for (const [check, c] of Object.entries(checks)) this.set({ check }, c.ok ? 1 : 0);
-      },
-    });
+    this.ready = readyGauge(this.registry, () => this.#readiness);
     this.httpDuration = new Histogram({
       name: 'healer_http_request_duration_seconds',
       help: 'HTTP request duration in seconds, by route and method',
@@ -134,4 +109,68 @@ export class Metrics {
       registers: [this.registry],
     });
   }
+}
+
+/** `healer_sessions{status}`: sessions in the store, counted when scraped. */
+function sessionsGauge(
+  registry: Registry,
+  counts: () => Promise<Record<SessionStatus, number>>,
+): Gauge<'status'> {
+  return new Gauge({
+    name: 'healer_sessions',
+    help: 'Sessions in the store by status',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const c = await counts();
+      for (const status of SESSION_STATUSES) this.set({ status }, c[status]);
+    },
+  });
+}
+
+/** `healer_watch_last_event_age_seconds{kind}`, read when scraped. */
+function watchAgeGauge(registry: Registry, ages: () => Record<string, number>): Gauge<'kind'> {
+  return new Gauge({
+    name: 'healer_watch_last_event_age_seconds',
+    help: 'Seconds since the last watch event (including bookmarks) per kind',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [kind, age] of Object.entries(ages())) this.set({ kind }, age);
+    },
+  });
+}
+
+/** `healer_incidents{state}`: incidents in the store, counted when scraped. */
+function incidentsGauge(
+  registry: Registry,
+  counts: () => Promise<Record<IncidentState, number>>,
+): Gauge<'state'> {
+  return new Gauge({
+    name: 'healer_incidents',
+    help: 'Incidents in the store by state',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      for (const [state, n] of Object.entries(await counts())) this.set({ state }, n);
+    },
+  });
+}
+
+/** `healer_ready{check}`: the /ready checks, evaluated when scraped. */
+function readyGauge(registry: Registry, source: () => ReadinessSource | undefined): Gauge<'check'> {
+  return new Gauge({
+    name: 'healer_ready',
+    help: 'Readiness checks of /ready by check (store, kubernetes, loki, …): 1 ok, 0 failing',
+    labelNames: ['check'],
+    registers: [registry],
+    async collect() {
+      const r = source();
+      if (!r) return;
+      this.reset();
+      const { checks } = await r.evaluate();
+      for (const [check, c] of Object.entries(checks)) this.set({ check }, c.ok ? 1 : 0);
+    },
+  });
 }

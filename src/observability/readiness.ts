@@ -7,6 +7,16 @@ export interface ReadinessCheck {
 export class Readiness {
   readonly #checks = new Map<string, () => ReadinessCheck | Promise<ReadinessCheck>>();
 
+  /** Checks that begin with the store answering a ping. */
+  static withStore(store: { kind: string; ping(): Promise<void> }): Readiness {
+    const r = new Readiness();
+    r.register('store', async () => {
+      await store.ping();
+      return { ok: true, detail: `${store.kind} store open` };
+    });
+    return r;
+  }
+
   register(name: string, check: () => ReadinessCheck | Promise<ReadinessCheck>): void {
     this.#checks.set(name, check);
   }

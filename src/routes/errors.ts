@@ -97,7 +97,11 @@ export function registerErrorHandling(app: AnyFastify): void {
       const message = err.expose ? err.message : 'Internal error; see the Healer logs';
       const extra =
         isStartRoute(req) && err.details?.session_id ? { session_id: err.details.session_id } : {};
-      return envelope(err.statusCode, message, extra);
+      // fields a route's error body carries besides the message (a session read: `session: null`)
+      const fields = err.expose
+        ? (err.details?.envelope as Record<string, unknown> | undefined)
+        : undefined;
+      return envelope(err.statusCode, message, { ...fields, ...extra });
     }
     const known = err.code ? FASTIFY_CLIENT_ERRORS[err.code] : undefined;
     if (known) return envelope(known.status, known.message(err));

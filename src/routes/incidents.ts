@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { causeOf, groupChildren } from '../incidents/grouping.js';
+import { causeOf } from '../incidents/grouping.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ALERT_IDS, ISSUE_TYPES, SEVERITIES } from '../domain/alert.js';
 import { acknowledgement, type Incident } from '../domain/incident.js';
-import { systemClock, type Clock } from '../domain/clock.js';
 import { DECISION_REASONS, type RemediationAttempt } from '../domain/action.js';
 import { redact, redactLines } from '../domain/redact.js';
-import type { Store } from '../domain/stores.js';
-import { errorEnvelopeSchema } from './schemas/session-start.js';
+import { errorEnvelopeSchema, idParamsSchema, type RouteApp } from './schemas/common.js';
 
 const STATES = ['open', 'remediating', 'resolved', 'escalated', 'silenced'] as const;
 
@@ -175,193 +173,166 @@ const ackBodySchema = z
   .strict();
 
 /** Incidents: what Healer found, deduplicated by fingerprint. */
-export const incidentRoutes =
-  (store: Store, clock: Clock = systemClock): FastifyPluginAsyncZod =>
-  // eslint-disable-next-line @typescript-eslint/require-await
-  async (app) => {
-    app.get(
-      '/api/v1/incidents',
-      {
-        schema: {
-          summary: 'List incidents',
-          description:
-            'Newest last_seen first. Filter by state, play, alert and a last_seen range (since inclusive, until exclusive).',
-          operationId: 'listIncidents',
-          tags: ['incidents'],
-          querystring: z.object({
-            state: z.enum(STATES).optional(),
-            play_id: z.string().max(253).optional(),
-            alert: z.enum(ALERT_IDS).optional(),
-            since: z.iso
-              .datetime({ offset: true })
-              .optional()
-              .describe('last_seen at or after this (RFC 3339)'),
-            until: z.iso
-              .datetime({ offset: true })
-              .optional()
-              .describe('last_seen before this (RFC 3339)'),
-            limit: z.coerce.number().int().min(1).max(5000).default(500),
+// eslint-disable-next-line @typescript-eslint/require-await
+export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
+  listIncidents(app);
+  getIncident(app);
+  acknowledgeIncident(app);
+};
+
+function listIncidents(app: RouteApp): void {
+  app.get(
+    '/api/v1/incidents',
+    {
+      schema: {
+        summary: 'List incidents',
+        description:
+          'Newest last_seen first. Filter by state, play, alert and a last_seen range (since inclusive, until exclusive).',
+        operationId: 'listIncidents',
+        tags: ['incidents'],
+        querystring: z.object({
+          state: z.enum(STATES).optional(),
+          play_id: z.string().max(253).optional(),
+          alert: z.enum(ALERT_IDS).optional(),
+          since: z.iso
+            .datetime({ offset: true })
+            .optional()
+            .describe('last_seen at or after this (RFC 3339)'),
+          until: z.iso
+            .datetime({ offset: true })
+            .optional()
+            .describe('last_seen before this (RFC 3339)'),
+          limit: z.coerce.number().int().min(1).max(5000).default(500),
+        }),
+        response: {
+          200: z.object({
+            status: z.literal('ok'),
+            count: z.number().int(),
+            incidents: z.array(incidentSchema),
           }),
-          response: {
-            200: z.object({
-              status: z.literal('ok'),
-              count: z.number().int(),
-              incidents: z.array(incidentSchema),
-            }),
-            400: errorEnvelopeSchema,
-          },
+          400: errorEnvelopeSchema,
         },
       },
-      async (req) => {
-        const q = req.query;
-        const rows = await store.listIncidents({
-          limit: q.limit,
-          ...(q.state ? { state: q.state } : {}),
-          ...(q.play_id ? { playId: q.play_id } : {}),
-          ...(q.alert ? { alert: q.alert } : {}),
-          ...(q.since ? { lastSeenFrom: new Date(q.since).toISOString() } : {}),
-          ...(q.until ? { lastSeenTo: new Date(q.until).toISOString() } : {}),
-        });
-        return { status: 'ok' as const, count: rows.length, incidents: rows.map(incidentView) };
-      },
-    );
+    },
+    async (req) => {
+      const q = req.query;
+      const rows = await app.incidents.list({
+        limit: q.limit,
+        ...(q.state ? { state: q.state } : {}),
+        ...(q.play_id ? { playId: q.play_id } : {}),
+        ...(q.alert ? { alert: q.alert } : {}),
+        ...(q.since ? { lastSeenFrom: new Date(q.since).toISOString() } : {}),
+        ...(q.until ? { lastSeenTo: new Date(q.until).toISOString() } : {}),
+      });
+      return { status: 'ok' as const, count: rows.length, incidents: rows.map(incidentView) };
+    },
+  );
+}
 
-    app.get(
-      '/api/v1/incidents/:id',
-      {
-        schema: {
-          summary: 'One incident',
-          description:
-            'The incident with every decision taken on it (and why), its outbox actions and their outcomes, the GitHub issue and the remediation runs.',
-          operationId: 'getIncident',
-          tags: ['incidents'],
-          params: z.object({ id: z.string().max(100) }),
-          response: {
-            200: z.object({
-              status: z.literal('ok'),
-              incident: incidentSchema,
-              decisions: z.array(decisionSchema),
-              actions: z.array(actionSchema),
-              children: z
-                .array(
-                  z.object({
-                    id: z.string(),
-                    alert: z.string(),
-                    title: z.string(),
-                    state: z.string(),
-                    relation: z
-                      .enum(['inhibited', 'grouped'])
-                      .describe('a symptom it inhibits, or an incident of the cause it names'),
-                  }),
-                )
-                .describe(
-                  'open incidents inhibited by this one (its symptoms) and, for a cause group, every incident of its cause (resolved ones too)',
-                ),
-            }),
-            404: errorEnvelopeSchema,
-          },
+function getIncident(app: RouteApp): void {
+  app.get(
+    '/api/v1/incidents/:id',
+    {
+      schema: {
+        summary: 'One incident',
+        description:
+          'The incident with every decision taken on it (and why), its outbox actions and their outcomes, the GitHub issue and the remediation runs.',
+        operationId: 'getIncident',
+        tags: ['incidents'],
+        params: idParamsSchema,
+        response: {
+          200: z.object({
+            status: z.literal('ok'),
+            incident: incidentSchema,
+            decisions: z.array(decisionSchema),
+            actions: z.array(actionSchema),
+            children: z
+              .array(
+                z.object({
+                  id: z.string(),
+                  alert: z.string(),
+                  title: z.string(),
+                  state: z.string(),
+                  relation: z
+                    .enum(['inhibited', 'grouped'])
+                    .describe('a symptom it inhibits, or an incident of the cause it names'),
+                }),
+              )
+              .describe(
+                'open incidents inhibited by this one (its symptoms) and, for a cause group, every incident of its cause (resolved ones too)',
+              ),
+          }),
+          404: errorEnvelopeSchema,
         },
       },
-      async (req, reply) => {
-        const i = await store.getIncident(req.params.id);
-        if (!i)
-          return reply
-            .code(404)
-            .send({ status: 'error', message: `Incident not found: ${req.params.id}` });
-        const [decisions, actions, open, grouped] = await Promise.all([
-          store.decisionsFor(i.id),
-          store.actionsFor(i.id),
-          store.openIncidents(),
-          groupChildren(store, i),
-        ]);
-        return {
-          status: 'ok' as const,
-          incident: incidentView(i),
-          decisions: decisions.map((d) => ({
-            id: d.id,
-            at: d.at,
-            reason: d.reason,
-            detail: redact(d.detail),
-            plan: d.plan.map((p) => p.kind),
-          })),
-          actions: actions.map((a) => ({
-            id: a.id,
-            action: a.action.kind,
-            destination: a.destination,
-            state: a.state,
-            attempts: a.attempts,
-            next_attempt_at: a.nextAttemptAt,
-            last_error: a.lastError ? redact(a.lastError) : null,
-            result: a.result,
-            created_at: a.createdAt,
-            updated_at: a.updatedAt,
-          })),
-          children: [
-            ...open
-              .filter((c) => c.inhibitedBy?.incidentId === i.id)
-              .map((c) => ({ c, relation: 'inhibited' as const })),
-            ...grouped.map((c) => ({ c, relation: 'grouped' as const })),
-          ].map(({ c, relation }) => ({
-            id: c.id,
-            alert: c.alert,
-            title: redact(c.title),
-            state: c.state,
-            relation,
-          })),
-        };
-      },
-    );
+    },
+    async (req) => {
+      const {
+        incident: i,
+        decisions,
+        actions,
+        children,
+      } = await app.incidents.detail(req.params.id);
+      return {
+        status: 'ok' as const,
+        incident: incidentView(i),
+        decisions: decisions.map((d) => ({
+          id: d.id,
+          at: d.at,
+          reason: d.reason,
+          detail: redact(d.detail),
+          plan: d.plan.map((p) => p.kind),
+        })),
+        actions: actions.map((a) => ({
+          id: a.id,
+          action: a.action.kind,
+          destination: a.destination,
+          state: a.state,
+          attempts: a.attempts,
+          next_attempt_at: a.nextAttemptAt,
+          last_error: a.lastError ? redact(a.lastError) : null,
+          result: a.result,
+          created_at: a.createdAt,
+          updated_at: a.updatedAt,
+        })),
+        children: children.map(({ incident: c, relation }) => ({
+          id: c.id,
+          alert: c.alert,
+          title: redact(c.title),
+          state: c.state,
+          relation,
+        })),
+      };
+    },
+  );
+}
 
-    app.post(
-      '/api/v1/incidents/:id/ack',
-      {
-        schema: {
-          summary: 'Acknowledge an incident',
-          description:
-            'A person is on it: no more notifications or escalation for it until it changes (state, severity or a reopen). Recorded with who and when.',
-          operationId: 'acknowledgeIncident',
-          tags: ['incidents'],
-          params: z.object({ id: z.string().max(100) }),
-          body: ackBodySchema,
-          response: {
-            200: z.object({ status: z.literal('ok'), incident: incidentSchema }),
-            400: errorEnvelopeSchema,
-            401: errorEnvelopeSchema,
-            404: errorEnvelopeSchema,
-            409: errorEnvelopeSchema,
-            415: errorEnvelopeSchema,
-          },
+function acknowledgeIncident(app: RouteApp): void {
+  app.post(
+    '/api/v1/incidents/:id/ack',
+    {
+      schema: {
+        summary: 'Acknowledge an incident',
+        description:
+          'A person is on it: no more notifications or escalation for it until it changes (state, severity or a reopen). Recorded with who and when.',
+        operationId: 'acknowledgeIncident',
+        tags: ['incidents'],
+        params: idParamsSchema,
+        body: ackBodySchema,
+        response: {
+          200: z.object({ status: z.literal('ok'), incident: incidentSchema }),
+          400: errorEnvelopeSchema,
+          401: errorEnvelopeSchema,
+          404: errorEnvelopeSchema,
+          409: errorEnvelopeSchema,
+          415: errorEnvelopeSchema,
         },
       },
-      async (req, reply) => {
-        const at = clock.now().toISOString();
-        let resolved = false;
-        const updated = await store.updateIncident(req.params.id, (i) => {
-          if (i.state === 'resolved') {
-            resolved = true;
-            return undefined;
-          }
-          return {
-            ...i,
-            acknowledged: {
-              by: req.body.by,
-              at,
-              comment: req.body.comment ?? null,
-              state: i.state,
-              severity: i.severity,
-              reopened: i.reopened,
-            },
-          };
-        });
-        if (resolved)
-          return reply
-            .code(409)
-            .send({ status: 'error', message: `Incident is resolved: ${req.params.id}` });
-        if (!updated)
-          return reply
-            .code(404)
-            .send({ status: 'error', message: `Incident not found: ${req.params.id}` });
-        return { status: 'ok' as const, incident: incidentView(updated) };
-      },
-    );
-  };
+    },
+    async (req) => {
+      const { by, comment } = req.body;
+      const updated = await app.incidents.acknowledge(req.params.id, by, comment ?? null);
+      return { status: 'ok' as const, incident: incidentView(updated) };
+    },
+  );
+}

@@ -71,12 +71,12 @@ export interface InsightsOptions {
 }
 
 /** `GET /api/v1/insights` (issue #17 point 4): remediation outcomes per alert and agent, from the store. */
+/** What the insights read: incidents and remediation outcomes. */
+export type InsightsReads = Pick<IncidentStore, 'listIncidents'> &
+  Pick<OutcomeStore, 'listOutcomes'>;
+
 export const insightsRoutes =
-  (
-    store: Pick<IncidentStore, 'listIncidents'> & Pick<OutcomeStore, 'listOutcomes'>,
-    clock: Clock,
-    opts: InsightsOptions,
-  ): FastifyPluginAsyncZod =>
+  (store: InsightsReads, clock: Clock, opts: InsightsOptions): FastifyPluginAsyncZod =>
   // eslint-disable-next-line @typescript-eslint/require-await
   async (app) => {
     app.get(

@@ -24,8 +24,7 @@ export const leaderSchema = z.object({
 export type LeaderBody = z.infer<typeof leaderSchema>;
 
 /** `GET /api/v1/leader`: which replica leads (every replica answers, from its own view). */
-export const leaderRoutes =
-  (view: () => LeaderBody): FastifyPluginAsyncZod =>
+export const leaderRoutes: FastifyPluginAsyncZod =
   // eslint-disable-next-line @typescript-eslint/require-await
   async (app) => {
     app.get(
@@ -45,6 +44,6 @@ export const leaderRoutes =
           },
         },
       },
-      () => view(),
+      () => app.leader(),
     );
   };

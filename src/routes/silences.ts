@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Clock } from '../domain/clock.js';
 import type { Silence } from '../domain/action.js';
-import type { Store } from '../domain/stores.js';
-import { silenceBodySchema, silenceFromBody } from '../incidents/silences.js';
-import { errorEnvelopeSchema } from './schemas/session-start.js';
+import { silenceBodySchema } from '../incidents/silences.js';
+import { errorEnvelopeSchema, idParamsSchema, type RouteApp } from './schemas/common.js';
 
 const silenceSchema = z.object({
   id: z.string(),
@@ -37,122 +34,121 @@ const view = (s: Silence, now: Date): z.infer<typeof silenceSchema> => ({
 });
 
 /** Silences (api.md): matching alerts are recorded but not acted on until they end or expire. */
-export const silenceRoutes =
-  (store: Store, clock: Clock, onChange: () => void = () => {}): FastifyPluginAsyncZod =>
-  // eslint-disable-next-line @typescript-eslint/require-await
-  async (app) => {
-    app.post(
-      '/api/v1/silences',
-      {
-        schema: {
-          summary: 'Create a silence',
-          description: 'At least one matcher; ends_at in the future, at most 30 days away.',
-          operationId: 'createSilence',
-          tags: ['silences'],
-          body: silenceBodySchema(() => clock.now()),
-          response: {
-            201: z.object({ status: z.literal('ok'), silence: silenceSchema }),
-            400: errorEnvelopeSchema,
-            401: errorEnvelopeSchema,
-            415: errorEnvelopeSchema,
-          },
+// eslint-disable-next-line @typescript-eslint/require-await
+export const silenceRoutes: FastifyPluginAsyncZod = async (app) => {
+  createSilence(app);
+  listSilences(app);
+  getSilence(app);
+  expireSilence(app);
+};
+
+function createSilence(app: RouteApp): void {
+  app.post(
+    '/api/v1/silences',
+    {
+      schema: {
+        summary: 'Create a silence',
+        description: 'At least one matcher; ends_at in the future, at most 30 days away.',
+        operationId: 'createSilence',
+        tags: ['silences'],
+        body: silenceBodySchema(() => app.clock.now()),
+        response: {
+          201: z.object({ status: z.literal('ok'), silence: silenceSchema }),
+          400: errorEnvelopeSchema,
+          401: errorEnvelopeSchema,
+          415: errorEnvelopeSchema,
         },
       },
-      async (req, reply) => {
-        const now = clock.now();
-        const s = await store.createSilence(silenceFromBody(req.body, `sil-${randomUUID()}`, now));
-        onChange();
-        return reply.code(201).send({ status: 'ok' as const, silence: view(s, now) });
-      },
-    );
+    },
+    async (req, reply) => {
+      const s = await app.silences.create(req.body);
+      return reply.code(201).send({ status: 'ok' as const, silence: view(s, app.clock.now()) });
+    },
+  );
+}
 
-    app.get(
-      '/api/v1/silences',
-      {
-        schema: {
-          summary: 'List silences',
-          description: 'Active silences; `?all=true` includes expired and ended ones.',
-          operationId: 'listSilences',
-          tags: ['silences'],
-          querystring: z.object({ all: z.enum(['true', 'false']).default('false') }),
-          response: {
-            200: z.object({
-              status: z.literal('ok'),
-              count: z.number().int(),
-              silences: z.array(silenceSchema),
-            }),
-            400: errorEnvelopeSchema,
-          },
-        },
-      },
-      async (req) => {
-        const now = clock.now();
-        const rows = await store.listSilences(req.query.all === 'true' ? undefined : now);
-        return {
-          status: 'ok' as const,
-          count: rows.length,
-          silences: rows.map((s) => view(s, now)),
-        };
-      },
-    );
-
-    app.get(
-      '/api/v1/silences/:id',
-      {
-        schema: {
-          summary: 'One silence',
-          operationId: 'getSilence',
-          tags: ['silences'],
-          params: z.object({ id: z.string().max(100) }),
-          response: {
-            200: z.object({ status: z.literal('ok'), silence: silenceSchema }),
-            404: errorEnvelopeSchema,
-          },
-        },
-      },
-      async (req, reply) => {
-        const s = await store.getSilence(req.params.id);
-        if (!s)
-          return reply
-            .code(404)
-            .send({ status: 'error', message: `Silence not found: ${req.params.id}` });
-        return { status: 'ok' as const, silence: view(s, clock.now()) };
-      },
-    );
-
-    app.delete(
-      '/api/v1/silences/:id',
-      {
-        schema: {
-          summary: 'Expire a silence',
-          operationId: 'expireSilence',
-          tags: ['silences'],
-          params: z.object({ id: z.string().max(100) }),
-          querystring: z.object({
-            expired_by: z
-              .string()
-              .min(1)
-              .max(128)
-              .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
-              .optional()
-              .describe('who is expiring it (recorded with the time)'),
+function listSilences(app: RouteApp): void {
+  app.get(
+    '/api/v1/silences',
+    {
+      schema: {
+        summary: 'List silences',
+        description: 'Active silences; `?all=true` includes expired and ended ones.',
+        operationId: 'listSilences',
+        tags: ['silences'],
+        querystring: z.object({ all: z.enum(['true', 'false']).default('false') }),
+        response: {
+          200: z.object({
+            status: z.literal('ok'),
+            count: z.number().int(),
+            silences: z.array(silenceSchema),
           }),
-          response: {
-            200: z.object({ status: z.literal('ok'), silence: silenceSchema }),
-            401: errorEnvelopeSchema,
-            404: errorEnvelopeSchema,
-          },
+          400: errorEnvelopeSchema,
         },
       },
-      async (req, reply) => {
-        const now = clock.now();
-        const s = await store.expireSilence(req.params.id, now, req.query.expired_by ?? null);
-        if (!s)
-          return reply
-            .code(404)
-            .send({ status: 'error', message: `Silence not found: ${req.params.id}` });
-        onChange();
-        return { status: 'ok' as const, silence: view(s, now) };
+    },
+    async (req) => {
+      const now = app.clock.now();
+      const rows = await app.silences.list(req.query.all === 'true');
+      return {
+        status: 'ok' as const,
+        count: rows.length,
+        silences: rows.map((s) => view(s, now)),
+      };
+    },
+  );
+}
+
+function getSilence(app: RouteApp): void {
+  app.get(
+    '/api/v1/silences/:id',
+    {
+      schema: {
+        summary: 'One silence',
+        operationId: 'getSilence',
+        tags: ['silences'],
+        params: idParamsSchema,
+        response: {
+          200: z.object({ status: z.literal('ok'), silence: silenceSchema }),
+          404: errorEnvelopeSchema,
+        },
       },
-    );
-  };
+    },
+    async (req) => {
+      const s = await app.silences.get(req.params.id);
+      return { status: 'ok' as const, silence: view(s, app.clock.now()) };
+    },
+  );
+}
+
+function expireSilence(app: RouteApp): void {
+  app.delete(
+    '/api/v1/silences/:id',
+    {
+      schema: {
+        summary: 'Expire a silence',
+        operationId: 'expireSilence',
+        tags: ['silences'],
+        params: idParamsSchema,
+        querystring: z.object({
+          expired_by: z
+            .string()
+            .min(1)
+            .max(128)
+            .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+            .optional()
+            .describe('who is expiring it (recorded with the time)'),
+        }),
+        response: {
+          200: z.object({ status: z.literal('ok'), silence: silenceSchema }),
+          401: errorEnvelopeSchema,
+          404: errorEnvelopeSchema,
+        },
+      },
+    },
+    async (req) => {
+      const s = await app.silences.expire(req.params.id, req.query.expired_by ?? null);
+      return { status: 'ok' as const, silence: view(s, app.clock.now()) };
+    },
+  );
+}

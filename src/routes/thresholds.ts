@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { THRESHOLD_KINDS, type Threshold, type ThresholdKind } from '../domain/threshold.js';
+import { THRESHOLD_KINDS, type ThresholdRow } from '../domain/threshold.js';
 import { errorEnvelopeSchema } from './schemas/session-start.js';
 
 export const thresholdSchema = z.object({
@@ -34,12 +34,7 @@ const rowSchema = z.object({
   }),
 });
 
-export type ThresholdRow = {
-  agent: string;
-  stage: string;
-  runs: number;
-  thresholds: Record<ThresholdKind, Threshold & { description: string }>;
-};
+export type { ThresholdRow } from '../domain/threshold.js';
 
 export interface ThresholdSource {
   /** One row per known agent and stage: the configured agents and those with run history. */
@@ -48,33 +43,33 @@ export interface ThresholdSource {
 }
 
 /** The time thresholds in force per agent and stage, with their basis (issue #18). */
-export const thresholdRoutes =
-  (source: ThresholdSource): FastifyPluginAsyncZod =>
-  // eslint-disable-next-line @typescript-eslint/require-await
-  async (app) => {
-    app.get(
-      '/api/v1/thresholds',
-      {
-        schema: {
-          summary: 'Time thresholds in force per agent and stage',
-          description: `The A8 step timeout, A9 stuck-CodeRun and A3 stale-progress thresholds per agent and stage: learned from the agent's successful runs (p95 × factor, bounded by a floor and the configured value) once enough runs exist, pinned in heal-config.json, or the configured (static) value. Kinds: ${THRESHOLD_KINDS.join(', ')}.`,
-          operationId: 'listThresholds',
-          tags: ['incidents'],
-          response: {
-            200: z.object({
-              status: z.literal('ok'),
-              policy: z.object({
-                learn: z.boolean(),
-                minSamples: z.number().int(),
-                factor: z.number(),
-                floorSeconds: z.number(),
-              }),
-              thresholds: z.array(rowSchema),
+// eslint-disable-next-line @typescript-eslint/require-await
+export const thresholdRoutes: FastifyPluginAsyncZod = async (app) => {
+  const source = app.thresholds;
+  if (!source) return;
+  app.get(
+    '/api/v1/thresholds',
+    {
+      schema: {
+        summary: 'Time thresholds in force per agent and stage',
+        description: `The A8 step timeout, A9 stuck-CodeRun and A3 stale-progress thresholds per agent and stage: learned from the agent's successful runs (p95 × factor, bounded by a floor and the configured value) once enough runs exist, pinned in heal-config.json, or the configured (static) value. Kinds: ${THRESHOLD_KINDS.join(', ')}.`,
+        operationId: 'listThresholds',
+        tags: ['incidents'],
+        response: {
+          200: z.object({
+            status: z.literal('ok'),
+            policy: z.object({
+              learn: z.boolean(),
+              minSamples: z.number().int(),
+              factor: z.number(),
+              floorSeconds: z.number(),
             }),
-            401: errorEnvelopeSchema,
-          },
+            thresholds: z.array(rowSchema),
+          }),
+          401: errorEnvelopeSchema,
         },
       },
-      () => ({ status: 'ok' as const, policy: source.policy, thresholds: source.rows() }),
-    );
-  };
+    },
+    () => ({ status: 'ok' as const, policy: source.policy, thresholds: source.rows() }),
+  );
+};

@@ -83,9 +83,8 @@ async function incidents(w: World): Promise<IncidentJson[]> {
 /** Every decision committed and every outbox action run (twice: a decision may plan more). */
 async function settle(w: World) {
   for (let n = 0; n < 3; n++) {
-    await w.healer.tracker.idle();
-    await w.healer.decisions.idle();
-    await w.healer.dispatcher.runOnce();
+    await w.healer.settle();
+    await w.healer.outbox.runOnce();
   }
 }
 

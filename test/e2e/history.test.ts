@@ -69,7 +69,7 @@ async function secondFailure(w: World): Promise<Incident> {
   let found: Incident | undefined;
   await waitFor(
     async () => {
-      await w.healer.decisions.idle();
+      await w.healer.settle();
       found = (await w.store.openIncidents()).find((i) => i.playId === 'play-task-5');
       return found?.lastDecision != null;
     },
@@ -103,8 +103,7 @@ void t.test(
     await waitFor(() => w.healer.hub?.list('pod').length === 0, { what: 'pod gone' });
     w.clock.advance(5 * 60_000 + 1_000);
     await w.healer.tick();
-    await w.healer.tracker.idle();
-    await w.healer.decisions.idle();
+    await w.healer.settle();
     let outcomes: RemediationOutcome[] = [];
     await waitFor(
       async () => {
@@ -188,7 +187,7 @@ void t.test(
       what: 'the second issue',
       timeoutMs: 10_000,
     });
-    await w.healer.dispatcher.runOnce();
+    await w.healer.outbox.runOnce();
     const issue = issuesOf(w.github).find((i) => i.title.includes('play-task-5'));
     t.ok(issue, 'the second incident has its issue');
     await waitFor(() => JSON.stringify(issue?.labels ?? []).includes('needs-human'), {

@@ -78,8 +78,7 @@ void t.test(
     await waitFor(
       async () => {
         await h.healer.tick();
-        await h.healer.tracker.idle();
-        await h.healer.decisions.idle();
+        await h.healer.settle();
         // (the remediation run, never started in this world, is stuck too: that A9 is remediator-failed)
         a9 = (await list()).find((i) => i.subject === 'play-task-4-coderun-rex');
         return a9?.last_decision === 'inhibited-by';
@@ -91,7 +90,7 @@ void t.test(
       state: 'open',
       inhibited_by: { incident_id: a2.id, alert: 'A2', rule: 'agent-failure-stalls-its-run' },
     });
-    await h.healer.dispatcher.runOnce();
+    await h.healer.outbox.runOnce();
     t.equal(issuesOf(github).length, 1, 'one issue for one cause');
     t.equal(healerRuns(kube).length, 1, 'one remediation run');
     const parent = (await h.app.inject({ method: 'GET', url: `/api/v1/incidents/${a2.id}` })).json<{
@@ -106,8 +105,7 @@ void t.test(
     await waitFor(
       async () => {
         await h.healer.tick();
-        await h.healer.tracker.idle();
-        await h.healer.decisions.idle();
+        await h.healer.settle();
         const now = await list();
         return (
           now.find((i) => i.id === a2.id)?.state === 'resolved' &&

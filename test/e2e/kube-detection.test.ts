@@ -111,7 +111,7 @@ void t.test(
     });
     await healer.tick();
     await healer.tick();
-    await healer.tracker.idle();
+    await healer.settle();
     const list = await incidents(app);
     t.equal(list.length, 1);
     t.match(list[0], {
@@ -140,7 +140,7 @@ void t.test(
     sim.delete('v1', 'Pod', 'cto', 'play-task-4-rex-x7k2p', { gracePeriodSeconds: 0 });
     await waitFor(() => healer.hub?.list('pod').length === 0, { what: 'pod gone' });
     await healer.tick();
-    await healer.tracker.idle();
+    await healer.settle();
     t.equal(
       (await incidents(app, '?state=resolved')).length,
       0,
@@ -148,7 +148,7 @@ void t.test(
     );
     clock.advance(5 * 60_000);
     await healer.tick();
-    await healer.tracker.idle();
+    await healer.settle();
     t.equal((await incidents(app, '?state=resolved')).length, 1, 'resolved after 5 minutes clear');
   },
 );
@@ -239,11 +239,11 @@ void t.test(
     });
     await waitFor(() => healer.hub?.get('coderun', 'cto', 'play-task-4-coderun-rex'));
     await healer.tick();
-    await healer.tracker.idle();
+    await healer.settle();
     t.equal((await incidents(app)).length, 0, 'not yet stuck');
     clock.advance(11 * 60_000);
     await healer.tick();
-    await healer.tracker.idle();
+    await healer.settle();
     const list = await incidents(app);
     t.equal(list.length, 1);
     t.match(list[0], {
@@ -276,7 +276,7 @@ void t.test('an agent past its stage timeout → one A8 on the timer', async (t)
   );
   clock.advance(52 * 60_000);
   await healer.tick();
-  await healer.tracker.idle();
+  await healer.settle();
   const list = await incidents(app);
   t.equal(list.length, 1);
   t.match(list[0], {
@@ -372,7 +372,7 @@ void t.test('healthy look-alikes produce nothing', async (t) => {
   });
   await waitFor(() => healer.hub?.list('pod').length === 4);
   await healer.tick();
-  await healer.tracker.idle();
+  await healer.settle();
   t.same(await incidents(app), []);
 });
 

@@ -113,7 +113,7 @@ void t.test(
       timeoutMs: 20_000,
     });
     await h.healer.tick();
-    await h.healer.tracker.idle();
+    await h.healer.settle();
     const incidents = await list();
     t.equal(incidents.length, injected, 'one incident per failure');
     t.ok(

@@ -160,7 +160,7 @@ void t.test(
       { what: 'rex pods seen on play-task-7 and 8' },
     );
     await w.healer.tick();
-    await w.healer.tracker.idle();
+    await w.healer.settle();
     const open = await w.incidents();
     // no PR and no commit for 25 minutes: A3 (stale progress, learned the same way) fires beside A8
     t.same(
@@ -216,7 +216,7 @@ void t.test('a value pinned in heal-config.json wins over the learned one', asyn
   rexPod(w.sim, w.clock.now(), 7, 25, null);
   await waitFor(() => w.healer.hub?.list('pod').length === 7, { what: 'pod cached' });
   await w.healer.tick();
-  await w.healer.tracker.idle();
+  await w.healer.settle();
   t.same(await w.incidents(), [], '25 minutes is within the pinned 30');
 });
 

@@ -139,12 +139,12 @@ for (const withLoki of [true, false]) {
       log(w, 10, MCP_FAIL);
       log(w, 12, INVENTORY);
       w.clock.set(at(20));
-      if (w.healer.loki) await w.healer.loki.pollOnce();
+      await w.healer.polls.logs();
       await waitFor(async () => (await incidents(w.app)).length >= 2, {
         what: 'A12 and A10 incidents',
         timeoutMs: 10_000,
       });
-      await w.healer.tracker.idle();
+      await w.healer.settle();
       const list = await incidents(w.app);
       t.equal(list.length, 2, 'two incidents, none for the harmless line');
       const a12 = list.find((i) => i.alert === 'A12');
@@ -177,20 +177,20 @@ void t.test(
     loki.faults.outage(60_000);
     log(w, 10, MCP_FAIL);
     w.clock.set(at(20));
-    await w.healer.loki!.pollOnce();
-    await w.healer.loki!.pollOnce();
+    await w.healer.polls.logs();
+    await w.healer.polls.logs();
     t.equal((await incidents(w.app)).length, 0, 'nothing read while Loki is down');
     loki.faults.clear();
     await loki.faults.outageOver();
     w.clock.set(at(120)); // past the poller's backoff
-    await w.healer.loki!.pollOnce();
+    await w.healer.polls.logs();
     await waitFor(async () => (await incidents(w.app)).length === 1, {
       what: 'the outage line, after recovery',
     });
     w.clock.set(at(240));
-    await w.healer.loki!.pollOnce();
-    await w.healer.loki!.pollOnce();
-    await w.healer.tracker.idle();
+    await w.healer.polls.logs();
+    await w.healer.polls.logs();
+    await w.healer.settle();
     const list = await incidents(w.app);
     t.equal(list.length, 1);
     t.equal(list[0].occurrences, 1, 'classified once, not twice');
@@ -201,9 +201,9 @@ void t.test(
   'a Loki catch-up longer than an hour records the unread span on the session timeline and in a metric',
   async (t) => {
     const w = await world(t, true);
-    await w.healer.loki!.pollOnce();
+    await w.healer.polls.logs();
     w.clock.set(at(2 * 3600)); // Healer could not read Loki for two hours
-    await w.healer.loki!.pollOnce();
+    await w.healer.polls.logs();
     await waitFor(
       async () => {
         const tl = (

@@ -118,13 +118,12 @@ void t.test(
     await waitFor(() => w.healer.hub?.list('pod').length === 0, { what: 'pod gone' });
     w.clock.advance(5 * 60_000 + 1_000);
     await w.healer.tick();
-    await w.healer.tracker.idle();
-    await w.healer.decisions.idle();
+    await w.healer.settle();
     await waitFor(() => mem.memories.some((m) => m.metadata.incident_id === incident.id), {
       what: 'the resolution stored',
       timeoutMs: 10_000,
     });
-    await w.healer.dispatcher.runOnce();
+    await w.healer.outbox.runOnce();
     const stored = mem.memories.filter((m) => m.metadata.incident_id === incident.id);
     t.equal(stored.length, 1, 'stored once');
     t.match(stored[0], {

@@ -85,7 +85,7 @@ void t.test(
     await w.pass();
     w.clock.advance(6 * 60_000);
     await w.healer.tick();
-    await w.healer.tracker.idle();
+    await w.healer.settle();
     t.match(await w.incidents('?state=resolved'), [
       { alert: 'resource', subject: 'Node/talos-worker-1', state: 'resolved' },
     ]);
@@ -133,7 +133,7 @@ void t.test(
     });
     await waitFor(async () => (await w.incidents()).length > 0, { what: 'an incident' });
     await w.healer.tick();
-    await w.healer.tracker.idle();
+    await w.healer.settle();
     const open = await w.incidents();
     t.equal(open.length, 1, 'exactly one incident: no A7 beside it');
     t.match(open[0], {

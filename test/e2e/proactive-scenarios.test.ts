@@ -87,7 +87,7 @@ void t.test(
       w.clock.advance(30_000);
     }
     await w.healer.tick();
-    await w.healer.tracker.idle();
+    await w.healer.settle();
     t.match(await w.incidents('?state=resolved'), [
       { alert: 'resource', play_id: 'play-task-4', state: 'resolved' },
     ]);
@@ -159,7 +159,7 @@ void t.test(
     });
     await w.pass();
     await w.healer.tick();
-    await w.healer.tracker.idle();
+    await w.healer.settle();
     t.match(await w.incidents('?state=resolved'), [
       { alert: 'platform', subject: 'Application/cto-controller', state: 'resolved' },
     ]);

@@ -107,9 +107,8 @@ void t.test(
       what: 'second occurrence',
     });
     await w.healer.tick();
-    await w.healer.tracker.idle();
-    await w.healer.decisions.idle();
-    await w.healer.dispatcher.runOnce();
+    await w.healer.settle();
+    await w.healer.outbox.runOnce();
     t.equal(issuesOf(w.github).length, 1, 'still one issue');
     t.equal(healerRuns(w.kube).length, 1, 'still one CodeRun');
     t.equal(w.discord.calls.length, 1, 'still one notification');
@@ -160,11 +159,11 @@ void t.test(
           (await w.store.openIncidents())[0]?.attempts?.find((a) => a.coderun === name)?.finishedAt,
         { what: `attempt ${n} finished` },
       );
-      await w.healer.decisions.idle();
+      await w.healer.settle();
       w.clock.advance(11 * 60_000); // past the cooldown
       await w.healer.tick();
-      await w.healer.decisions.idle();
-      w.healer.dispatcher.kick();
+      await w.healer.settle();
+      w.healer.outbox.kick();
     };
     await fail(1);
     await fail(2);
@@ -176,7 +175,7 @@ void t.test(
       },
       { what: 'needs-human label', timeoutMs: 10_000 },
     );
-    await w.healer.dispatcher.idle();
+    await w.healer.outbox.idle();
     t.equal(healerRuns(w.kube).length, 3, 'exactly three CodeRuns');
     const [incident] = await w.store.openIncidents();
     t.match(incident, { state: 'escalated', escalatedAt: String });
@@ -218,8 +217,8 @@ void t.test(
     // later ticks add nothing
     w.clock.advance(30 * 60_000);
     await w.healer.tick();
-    await w.healer.decisions.idle();
-    await w.healer.dispatcher.runOnce();
+    await w.healer.settle();
+    await w.healer.outbox.runOnce();
     t.equal(healerRuns(w.kube).length, 3, 'still three');
     t.ok(
       w.discord.calls.some((c) => /Needs a human/.test(JSON.stringify(c.body))),
@@ -238,12 +237,12 @@ void t.test(
     await waitFor(
       () => {
         w.clock.advance(5_000);
-        w.healer.dispatcher.kick();
+        w.healer.outbox.kick();
         return issuesOf(w.github).length === 1 && healerRuns(w.kube).length === 1;
       },
       { what: 'issue and CodeRun after the outage', timeoutMs: 20_000, intervalMs: 100 },
     );
-    await w.healer.dispatcher.idle();
+    await w.healer.outbox.idle();
     t.equal(issuesOf(w.github).length, 1);
     const actions = await w.store.actionsFor((await w.store.openIncidents())[0].id);
     const open = actions.find((a) => a.action.kind === 'open-issue')!;

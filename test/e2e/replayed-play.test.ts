@@ -33,7 +33,7 @@ void t.test(
       await world.close();
     });
     const recorded: AlertDraft[] = [];
-    h.healer.tracker.on('recorded', ({ draft }) => recorded.push(draft));
+    h.healer.incidents.on('recorded', ({ draft }) => recorded.push(draft));
     await h.healer.start();
     await waitFor(() => h.healer.hub?.readiness().ok, { what: 'watches synced' });
     const started = await h.app.inject({
@@ -52,8 +52,7 @@ void t.test(
       { what: 'the three CodeRuns Succeeded in the cache', timeoutMs: 10_000 },
     );
     await h.healer.tick();
-    await h.healer.tracker.idle();
-    await h.healer.decisions.idle();
+    await h.healer.settle();
 
     const a9 = recorded.filter((d) => d.alert === 'A9');
     t.same(

@@ -80,12 +80,11 @@ for (const file of files) {
 
     /** One pass of everything Healer does on its timers. */
     const pass = async () => {
-      await h.healer.loki?.pollOnce();
-      await h.healer.poller?.pollOnce();
+      await h.healer.polls.logs();
+      await h.healer.polls.prs();
       await h.healer.tick();
-      await h.healer.tracker.idle();
-      await h.healer.decisions.idle();
-      await h.healer.dispatcher.runOnce();
+      await h.healer.settle();
+      await h.healer.outbox.runOnce();
     };
     const expected = scenario.expect.alerts;
     const matches = (i: Incident, e: (typeof expected)[number]) =>

@@ -39,7 +39,7 @@ void t.test('a new silence silences the next alert; an expired one no longer doe
     let reason: string | null | undefined;
     await waitFor(
       async () => {
-        await h.healer.decisions.idle();
+        await h.healer.settle();
         const i = (await h.store.listIncidents({ limit: 50 })).find((x) => x.agent === agent);
         reason = i?.lastDecision;
         return reason !== undefined && reason !== null;

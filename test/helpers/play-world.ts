@@ -142,18 +142,17 @@ export async function playWorld(t: Test) {
   async function settle(expectIncidents: number): Promise<void> {
     github.faults.failRequests({ status: 503, count: 1_000_000 });
     clock.set(at(600));
-    await h.healer.loki!.pollOnce();
+    await h.healer.polls.logs();
     await waitFor(async () => (await h.store.openIncidents()).length >= expectIncidents, {
       what: `${expectIncidents} incidents`,
       timeoutMs: 30_000,
     });
-    await h.healer.tracker.idle();
-    await h.healer.decisions.idle();
+    await h.healer.settle();
     github.faults.clear();
     await waitFor(
       () => {
         clock.advance(5_000);
-        h.healer.dispatcher.kick();
+        h.healer.outbox.kick();
         return (
           issues().length >= expectIncidents &&
           codeRuns().length >= expectIncidents &&
@@ -162,7 +161,7 @@ export async function playWorld(t: Test) {
       },
       { what: 'issues, CodeRuns and notifications', timeoutMs: 60_000, intervalMs: 100 },
     );
-    await h.healer.dispatcher.idle();
+    await h.healer.outbox.idle();
   }
 
   /** Everything Healer let out, by exit. */

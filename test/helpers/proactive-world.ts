@@ -51,10 +51,9 @@ export async function proactiveWorld(
     }>().incidents;
   /** One pass of each enabled proactive source, then the tracker's writes. */
   const pass = async () => {
-    await h.healer.proactive?.platformJob?.runNow();
-    await h.healer.proactive?.samplerJob?.runNow();
-    await h.healer.tracker.idle();
-    await h.healer.decisions.idle();
+    await h.healer.polls.platform();
+    await h.healer.polls.resources();
+    await h.healer.settle();
   };
   return { ...h, sim, clock, logLines, incidents, pass };
 }

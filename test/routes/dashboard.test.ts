@@ -7,24 +7,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import t, { type Test } from 'tap';
-import Fastify from 'fastify';
-import {
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
 import type { AlertDraft } from '../../src/domain/alert.js';
 import type { RemediationAttempt } from '../../src/domain/action.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { PREFLIGHT_ITEMS } from '../../src/domain/preflight.js';
 import type { Session } from '../../src/domain/session.js';
 import { dashboardLink } from '../../src/actions/handler.js';
-import { dashboardRoutes } from '../../src/routes/dashboard.js';
 import { dashboardStateSchema, type DashboardState } from '../../src/routes/dashboard/state.js';
 import { esc, safeUrl } from '../../src/routes/dashboard/format.js';
 import { openMemoryStore } from '../../src/store/memory/index.js';
 import { VERSION } from '../../src/version.js';
 import { testHealer } from '../helpers/healer.js';
+import { appOverFakes } from '../helpers/app-fakes.js';
 import {
   SCREENSHOTS,
   chromiumSkip,
@@ -39,20 +33,9 @@ const XSS_EVIDENCE = '<img src=x onerror="window.__pwned = \'evidence\'"> exit c
 const XSS_PLAY = 'play-"><svg onload=window.__pwned=1>';
 const TOKEN = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
 
-/** A Healer app with the dashboard registered (by `buildApp` once app.ts has it, else here). */
+/** A Healer app (the dashboard is one of its route plugins). */
 async function dashboardApp() {
-  const h = await testHealer();
-  if (!h.app.hasRoute({ method: 'GET', url: '/' })) {
-    await h.app.register(
-      dashboardRoutes({
-        sessions: h.healer.sessions,
-        store: h.store,
-        clock: h.clock,
-        version: VERSION,
-      }),
-    );
-  }
-  return h;
+  return testHealer();
 }
 
 type Harness = Awaited<ReturnType<typeof dashboardApp>>;
@@ -470,21 +453,13 @@ void t.test(
 
 void t.test('a store that does not answer still gives a page, with the banner, 503', async (t) => {
   const store = openMemoryStore();
-  const app = Fastify({ logger: false }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  const sessions = { active: () => store.activeSessions() } as unknown as Parameters<
-    typeof dashboardRoutes
-  >[0]['sessions'];
-  await app.register(
-    dashboardRoutes({
-      sessions,
-      store,
-      clock: new ManualClock(T0),
-      version: 'v-test',
-      refreshMs: 750,
-    }),
-  );
+  // the app over fakes: the dashboard reads through services over this store, nothing else runs
+  const { app } = await appOverFakes({
+    store,
+    clock: new ManualClock(T0),
+    services: { sessions: { active: () => store.activeSessions() } as never },
+    settings: { dashboardRefreshMs: 750 },
+  });
   t.teardown(() => app.close());
   t.match((await app.inject({ method: 'GET', url: '/' })).body, 'data-refresh-ms="750"');
   await store.close();

@@ -168,11 +168,9 @@ function actForms(i: Incident): string {
   );
 }
 
-/** Inner HTML of `#view` on the incident page. */
-export function renderIncidentView(d: IncidentPageData): string {
+/** The issue, the latest CodeRun, the pull requests and the logs of an incident. */
+function incidentLinks(d: IncidentPageData): string[] {
   const i = d.incident;
-  const now = d.now.toISOString();
-  const ack = acknowledgement(i);
   const logs = grafanaLogsUrl(
     d.logs,
     i.namespace,
@@ -189,7 +187,7 @@ export function renderIncidentView(d: IncidentPageData): string {
     ),
   ];
   const latestRun = [...(i.attempts ?? [])].at(-1) ?? i.evaluation ?? null;
-  const links = [
+  return [
     i.githubIssue
       ? link(i.githubIssue.url, `GitHub issue #${i.githubIssue.number}`, 'issue')
       : '<span class="muted">no GitHub issue</span>',
@@ -201,22 +199,13 @@ export function renderIncidentView(d: IncidentPageData): string {
       ? `<a class="logs" href="${esc(logs)}" target="_blank" rel="noopener noreferrer">logs in Grafana</a>`
       : '<span class="muted" title="set HEALER_GRAFANA_URL">no logs link (HEALER_GRAFANA_URL not set)</span>',
   ];
-  const matching = d.silences.filter((s) => isActive(s, d.now) && matches(s.matchers, asDraft(i)));
-  const silences = matching.map((s) => ({
-    id: s.id,
-    matchers: describeMatchers(s.matchers),
-    starts_at: s.startsAt,
-    ends_at: s.endsAt,
-    comment: redact(s.comment),
-    created_by: s.createdBy,
-  }));
-  const evidence = redactLines(i.evidence);
+}
+
+/** The facts list of an incident: where, when, how often, who is on it. */
+function incidentFacts(i: Incident, now: string): string {
+  const ack = acknowledgement(i);
+  const seen = (at: string) => `${time(at, now)} <span class="detail">${esc(utc(at))}</span>`;
   return (
-    `<article class="incident-page sev-row-${esc(i.severity)}" data-id="${esc(i.id)}" data-state="${esc(i.state)}">` +
-    `<section class="panel" aria-labelledby="incident-h">` +
-    `<p class="crumbs"><a href="/">Open incidents</a> › ${esc(i.id)}</p>` +
-    `<h2 id="incident-h"><span class="sev sev-${esc(i.severity)}">${esc(i.severity)}</span> <span class="state state-${esc(i.state)}">${esc(i.state)}</span> ${esc(i.alert)} · <span class="title-text">${esc(redact(i.title))}</span></h2>` +
-    `<p class="links">${links.join(' · ')}</p>` +
     `<dl class="facts">` +
     fact(
       'Play',
@@ -228,14 +217,8 @@ export function renderIncidentView(d: IncidentPageData): string {
     fact('Task', i.taskId ? esc(i.taskId) : '—') +
     fact('Namespace', esc(i.namespace)) +
     fact('Subject', `<code>${esc(i.subject)}</code>`) +
-    fact(
-      'First seen',
-      `${time(i.firstSeen, now)} <span class="detail">${esc(utc(i.firstSeen))}</span>`,
-    ) +
-    fact(
-      'Last seen',
-      `${time(i.lastSeen, now)} <span class="detail">${esc(utc(i.lastSeen))}</span>`,
-    ) +
+    fact('First seen', seen(i.firstSeen)) +
+    fact('Last seen', seen(i.lastSeen)) +
     fact('Occurrences', `${i.occurrences}${i.reopened ? ` · reopened ${i.reopened}×` : ''}`) +
     fact(
       'Acknowledged',
@@ -250,7 +233,37 @@ export function renderIncidentView(d: IncidentPageData): string {
           `${time(i.resolvedAt, now)}${i.resolution ? ` — ${esc(redact(i.resolution))}` : ''}`,
         )
       : '') +
-    `</dl>` +
+    `</dl>`
+  );
+}
+
+/** The active silences that match an incident, as the silence list shows them. */
+const matchingSilences = (d: IncidentPageData) =>
+  d.silences
+    .filter((s) => isActive(s, d.now) && matches(s.matchers, asDraft(d.incident)))
+    .map((s) => ({
+      id: s.id,
+      matchers: describeMatchers(s.matchers),
+      starts_at: s.startsAt,
+      ends_at: s.endsAt,
+      comment: redact(s.comment),
+      created_by: s.createdBy,
+    }));
+
+/** Inner HTML of `#view` on the incident page. */
+export function renderIncidentView(d: IncidentPageData): string {
+  const i = d.incident;
+  const now = d.now.toISOString();
+  const silences = matchingSilences(d);
+  const evidence = redactLines(i.evidence);
+  const runs = (i.attempts?.length ?? 0) + (i.evaluation ? 1 : 0);
+  return (
+    `<article class="incident-page sev-row-${esc(i.severity)}" data-id="${esc(i.id)}" data-state="${esc(i.state)}">` +
+    `<section class="panel" aria-labelledby="incident-h">` +
+    `<p class="crumbs"><a href="/">Open incidents</a> › ${esc(i.id)}</p>` +
+    `<h2 id="incident-h"><span class="sev sev-${esc(i.severity)}">${esc(i.severity)}</span> <span class="state state-${esc(i.state)}">${esc(i.state)}</span> ${esc(i.alert)} · <span class="title-text">${esc(redact(i.title))}</span></h2>` +
+    `<p class="links">${incidentLinks(d).join(' · ')}</p>` +
+    incidentFacts(i, now) +
     `<h3>Description</h3><pre class="description">${esc(redact(i.description))}</pre>` +
     `<h3>Evidence <span class="count">${evidence.length}</span></h3>` +
     (evidence.length
@@ -263,7 +276,7 @@ export function renderIncidentView(d: IncidentPageData): string {
     silenceList(silences, now, 'None.') +
     `</section>` +
     `<section class="panel" aria-labelledby="decisions-h"><h2 id="decisions-h">Decisions <span class="count">${d.decisions.length}</span></h2>${decisionsTable(d.decisions, now)}</section>` +
-    `<section class="panel" aria-labelledby="runs-h"><h2 id="runs-h">Remediation runs <span class="count">${(i.attempts?.length ?? 0) + (i.evaluation ? 1 : 0)}</span></h2>${runsTable(i, d)}</section>` +
+    `<section class="panel" aria-labelledby="runs-h"><h2 id="runs-h">Remediation runs <span class="count">${runs}</span></h2>${runsTable(i, d)}</section>` +
     `<section class="panel" aria-labelledby="actions-h"><h2 id="actions-h">Actions <span class="count">${d.actions.length}</span></h2>${actionsTable(d.actions, now)}</section>` +
     `</article>`
   );

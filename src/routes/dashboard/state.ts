@@ -7,7 +7,8 @@ import { redact, redactLines } from '../../domain/redact.js';
 import type { Session, SessionAgent } from '../../domain/session.js';
 import { DEFAULT_STAGE_ORDER } from '../../domain/stages.js';
 import type { SessionService } from '../../sessions/service.js';
-import type { Store } from '../../domain/stores.js';
+import type { IncidentService } from '../../incidents/incident-service.js';
+import type { SilenceService } from '../../incidents/silence-service.js';
 import { HISTORY_READ_LIMIT, matchesView, type ViewFilter } from './view.js';
 
 /**
@@ -233,10 +234,13 @@ const ackOf = (i: Incident) => {
   return a ? { by: a.by, at: a.at } : null;
 };
 
-async function incidentView(store: Store, i: Incident): Promise<DashboardIncident> {
+async function incidentView(
+  incidents: Pick<IncidentService, 'decisionsFor'>,
+  i: Incident,
+): Promise<DashboardIncident> {
   // The incident carries the reason (set in the decision's transaction); the decision record adds
   // its sentence and time.
-  const d = (await store.decisionsFor(i.id)).at(-1);
+  const d = (await incidents.decisionsFor(i.id)).at(-1);
   const reason = i.lastDecision ?? d?.reason ?? null;
   const last: DashboardIncident['last_decision'] =
     reason === null
@@ -289,7 +293,13 @@ const sessionOrder = (a: Session, b: Session): number =>
 
 /** Reads the dashboard's state from the store: the open view, or the history of a time range. */
 export async function readDashboardState(
-  deps: { sessions: Pick<SessionService, 'active'>; store: Store; clock: Clock; version: string },
+  deps: {
+    sessions: Pick<SessionService, 'active'>;
+    incidents: Pick<IncidentService, 'open' | 'list' | 'decisionsFor'>;
+    silences: Pick<SilenceService, 'list'>;
+    clock: Clock;
+    version: string;
+  },
   limit = 200,
   filter?: ViewFilter,
 ): Promise<DashboardState> {
@@ -297,10 +307,10 @@ export async function readDashboardState(
   const history = filter?.view === 'history';
   const [active, open, silences, ranged] = await Promise.all([
     deps.sessions.active(),
-    deps.store.openIncidents(),
-    deps.store.listSilences(now),
+    deps.incidents.open(),
+    deps.silences.list(),
     history
-      ? deps.store.listIncidents({
+      ? deps.incidents.list({
           limit: HISTORY_READ_LIMIT,
           ...(filter.from ? { lastSeenFrom: filter.from } : {}),
           ...(filter.to ? { lastSeenTo: filter.to } : {}),
@@ -332,7 +342,7 @@ export async function readDashboardState(
       by_severity: bySeverity,
     },
     sessions: sessions.map((s) => sessionView(s, openByPlay)),
-    incidents: await Promise.all(incidents.map((i) => incidentView(deps.store, i))),
+    incidents: await Promise.all(incidents.map((i) => incidentView(deps.incidents, i))),
     matching: selected.length,
     silences: [...silences]
       .sort((a, b) => (a.endsAt < b.endsAt ? -1 : a.endsAt > b.endsAt ? 1 : 0))

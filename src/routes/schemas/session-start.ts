@@ -260,9 +260,4 @@ export const startResponseSchema = z.object({
   message: z.string(),
 });
 
-export const errorEnvelopeSchema = z.object({
-  status: z.literal('error'),
-  session_id: z.string().nullable().optional(),
-  message: z.string(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
+export { errorEnvelopeSchema } from './common.js';

@@ -118,11 +118,7 @@ export const sessionResponseSchema = z.object({
   message: z.null(),
 });
 
-export const sessionNotFoundSchema = z.object({
-  status: z.literal('error'),
-  session: z.null(),
-  message: z.string(),
-});
+export { sessionNotFoundSchema } from './common.js';
 
 export const sessionSummarySchema = z.object({
   play_id: z.string(),

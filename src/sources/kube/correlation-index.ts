@@ -35,3 +35,22 @@ export function buildCorrelationIndex(sessions: readonly Session[]): Correlation
 
 export const isCorrelationIndex = (v: unknown): v is CorrelationIndex =>
   v !== null && typeof v === 'object' && 'byPlay' in v && 'byTask' in v;
+
+/**
+ * The correlation index of the active sessions, built on first use and dropped whenever a
+ * session starts or ends (`invalidate`), so a burst of events indexes once.
+ */
+export class CorrelationIndexCache {
+  readonly #sessions: () => readonly Session[];
+  #index: CorrelationIndex | undefined;
+
+  constructor(sessions: () => readonly Session[]) {
+    this.#sessions = sessions;
+  }
+
+  get = (): CorrelationIndex => (this.#index ??= buildCorrelationIndex(this.#sessions()));
+
+  invalidate(): void {
+    this.#index = undefined;
+  }
+}

@@ -48,6 +48,8 @@ export interface HubOptions {
     >
   >;
   onRestart?(kind: ObjectKind, reason: string): void;
+  /** The clock of each watch's last event (ms epoch). Default `Date.now`. */
+  now?: () => number;
 }
 
 /**
@@ -146,6 +148,17 @@ export class InformerHub extends EventEmitter<{ event: [HubEvent] }> {
   }
 
   /** Per kind: restarts and the newest event time (ms epoch, 0 = none yet). */
+  /** Seconds since the newest event per watched kind, on the hub's clock (kinds with no event omitted). */
+  watchAges(): Record<string, number> {
+    const now = (this.#o.now ?? Date.now)();
+    const out: Record<string, number> = {};
+    for (const s of this.stats()) {
+      if (!s.lastEventAt) continue;
+      out[s.kind] = Math.min(out[s.kind] ?? Infinity, (now - s.lastEventAt) / 1000);
+    }
+    return out;
+  }
+
   stats(): {
     kind: ObjectKind;
     scope: string;
@@ -176,6 +189,7 @@ export class InformerHub extends EventEmitter<{ event: [HubEvent] }> {
         path,
         optional: spec.optional,
         logger: this.#o.logger,
+        ...(this.#o.now ? { now: this.#o.now } : {}),
         ...this.#o.reflector,
         onRestart: (reason) => this.#o.onRestart?.(spec.kind, reason),
         onEvent: (type, object: Pod | CodeRun | Workflow | KubeEvent, old) => {
