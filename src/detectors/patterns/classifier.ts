@@ -256,6 +256,9 @@ export class Classifier {
    * the line and `structural` is set, assign one from the line's shape. `only` narrows the
    * entries to these (indices into the priority order, ascending); `steps` collects the reasons.
    */
+  // A documented hot loop (the one exception to the 80-line rule, see ARCHITECTURE.md): run for every line that
+  // passed the prefilter, kept as one function so the per-line path stays monomorphic and inlined.
+  // eslint-disable-next-line max-lines-per-function
   #classify(
     text: string,
     line: number,

@@ -134,6 +134,30 @@ class Lane {
   }
 }
 
+/** The trie of the literals over character classes: `next[state]` class → state, `out` matches. */
+function trie(
+  literals: readonly string[],
+  classOf: Uint8Array | Int32Array | number[],
+): { next: Map<number, number>[]; out: number[][] } {
+  const next: Map<number, number>[] = [new Map<number, number>()];
+  const out: number[][] = [[]];
+  for (const [index, lit] of literals.entries()) {
+    let s = 0;
+    for (const ch of lit) {
+      const k = classOf[ch.charCodeAt(0)];
+      let t = next[s].get(k);
+      if (t === undefined) {
+        t = next.push(new Map<number, number>()) - 1;
+        out.push([]);
+        next[s].set(k, t);
+      }
+      s = t;
+    }
+    out[s].push(index);
+  }
+  return { next, out };
+}
+
 export class LiteralScanner {
   /** Character class of each UTF-16 code unit: 0 for characters no literal uses, 1 for `\n`. */
   readonly #charClass = new Uint8Array(65536);
@@ -178,23 +202,7 @@ export class LiteralScanner {
     const width = (this.#width = classes);
     this.#lengths = literals.map((l) => l.length);
 
-    // The trie.
-    const next: Map<number, number>[] = [new Map<number, number>()];
-    const out: number[][] = [[]];
-    for (const [index, lit] of literals.entries()) {
-      let s = 0;
-      for (const ch of lit) {
-        const k = classOf[ch.charCodeAt(0)];
-        let t = next[s].get(k);
-        if (t === undefined) {
-          t = next.push(new Map<number, number>()) - 1;
-          out.push([]);
-          next[s].set(k, t);
-        }
-        s = t;
-      }
-      out[s].push(index);
-    }
+    const { next, out } = trie(literals, classOf);
 
     // Failure links, breadth first, folded into a complete transition table (state numbers).
     const states = next.length + 1; // the trie, and the newline state
