@@ -145,8 +145,15 @@ for (const withLoki of [true, false]) {
         timeoutMs: 10_000,
       });
       await w.healer.settle();
-      const list = await incidents(w.app);
+      // the detections; the MCP server's failure is also a cause parent (issue #17's grouping)
+      const all = await incidents(w.app);
+      const list = all.filter((i) => !i.cause);
       t.equal(list.length, 2, 'two incidents, none for the harmless line');
+      t.match(
+        all.filter((i) => i.cause),
+        [{ cause: { rule: 'mcp-server-down' } }],
+        'one cause parent: the MCP server',
+      );
       const a12 = list.find((i) => i.alert === 'A12');
       const a10 = list.find((i) => i.alert === 'A10');
       t.match(a12, {
@@ -184,14 +191,16 @@ void t.test(
     await loki.faults.outageOver();
     w.clock.set(at(120)); // past the poller's backoff
     await w.healer.polls.logs();
-    await waitFor(async () => (await incidents(w.app)).length === 1, {
+    // the detection (its cause parent, issue #17's grouping, is left out of the count)
+    const detected = async () => (await incidents(w.app)).filter((i) => !i.cause);
+    await waitFor(async () => (await detected()).length === 1, {
       what: 'the outage line, after recovery',
     });
     w.clock.set(at(240));
     await w.healer.polls.logs();
     await w.healer.polls.logs();
     await w.healer.settle();
-    const list = await incidents(w.app);
+    const list = await detected();
     t.equal(list.length, 1);
     t.equal(list[0].occurrences, 1, 'classified once, not twice');
   },

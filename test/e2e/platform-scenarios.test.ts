@@ -186,8 +186,16 @@ void t.test(
     pulling('sandbox', 'typo-1', 'ghcr.io/5dlabs/runtme:2.4.1');
     await waitFor(() => (w.healer.hub?.list('pod').length ?? 0) >= 4, { what: 'pods cached' });
     await w.pass();
-    const open = (await w.incidents()).filter((i) => i.alert === 'platform');
-    t.equal(open.length, 1, 'exactly one platform incident');
+    // the platform check's incident; the pods' own failures are grouped under a cause parent
+    // (issue #17's grouping rule image-pull-failing), which is not the platform check's
+    const all = await w.incidents();
+    const open = all.filter((i) => i.alert === 'platform' && !i.cause);
+    t.equal(open.length, 1, 'exactly one platform incident from the image-pull check');
+    t.match(
+      all.filter((i) => i.cause),
+      [{ cause: { rule: 'image-pull-failing', key: broken } }],
+      'the failing pods share one cause parent',
+    );
     t.match(open[0], {
       alert: 'platform',
       play_id: null,
