@@ -8,8 +8,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { parseRulesFile } from './rules-file.js';
 import { ALERT_IDS, type AlertDraft } from '../domain/alert.js';
 import type { Incident } from '../domain/incident.js';
 import { redact } from '../domain/redact.js';
@@ -250,43 +250,32 @@ export function parentDraft(
 
 /** Parses and checks rules: schema, unique names, every example holds. */
 export function parseGroupingRules(text: string, source = 'grouping rules'): GroupingRule[] {
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (err) {
-    throw new GroupingRulesError(source, [`not YAML: ${(err as Error).message.split('\n')[0]}`]);
-  }
-  const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new GroupingRulesError(
-      source,
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
-  const problems: string[] = [];
-  const seen = new Set<string>();
-  for (const rule of parsed.data.rules) {
-    if (seen.has(rule.name)) problems.push(`${rule.name}: the name is used twice`);
-    seen.add(rule.name);
-    rule.examples.forEach((e, n) => {
-      if (e.keys.length !== e.incidents.length)
-        problems.push(
-          `${rule.name}: example ${n + 1} gives ${e.keys.length} keys for ${e.incidents.length} incidents`,
-        );
-      e.incidents.forEach((inc, m) => {
-        const got = causeKey(rule, {
-          alert: inc.alert,
-          evidence: inc.evidence,
-          context: inc.context,
-        });
-        if (got !== (e.keys[m] ?? null))
+  return parseRulesFile(
+    text,
+    fileSchema,
+    (rule, problems) => {
+      rule.examples.forEach((e, n) => {
+        if (e.keys.length !== e.incidents.length)
           problems.push(
-            `${rule.name}: example ${n + 1}, incident ${m + 1} (${inc.alert}) has key ${JSON.stringify(got)}, expected ${JSON.stringify(e.keys[m] ?? null)}`,
+            `${rule.name}: example ${n + 1} gives ${e.keys.length} keys for ${e.incidents.length} incidents`,
           );
+        e.incidents.forEach((inc, m) => {
+          const got = causeKey(rule, {
+            alert: inc.alert,
+            evidence: inc.evidence,
+            context: inc.context,
+          });
+          if (got !== (e.keys[m] ?? null))
+            problems.push(
+              `${rule.name}: example ${n + 1}, incident ${m + 1} (${inc.alert}) has key ${JSON.stringify(got)}, expected ${JSON.stringify(e.keys[m] ?? null)}`,
+            );
+        });
       });
-    });
-  }
-  if (problems.length) throw new GroupingRulesError(source, problems);
-  return parsed.data.rules;
+    },
+    (problems) => {
+      throw new GroupingRulesError(source, problems);
+    },
+  );
 }
 
 export function loadGroupingRules(path = DEFAULT_GROUPING_PATH): GroupingRule[] {

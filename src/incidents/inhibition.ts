@@ -3,8 +3,8 @@
 // acted on separately. Pure matching here; the file is read once at start and its examples checked.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { parseRulesFile } from './rules-file.js';
 import { ALERT_IDS, type AlertId } from '../domain/alert.js';
 import type { Incident } from '../domain/incident.js';
 
@@ -97,32 +97,21 @@ export const inhibitable = (rules: readonly InhibitionRule[]): ReadonlySet<Alert
 
 /** Parses and checks rules: schema, unique names, and every example holds. */
 export function parseInhibitionRules(text: string, source = 'inhibition rules'): InhibitionRule[] {
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (err) {
-    throw new InhibitionRulesError(source, [`not YAML: ${(err as Error).message.split('\n')[0]}`]);
-  }
-  const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new InhibitionRulesError(
-      source,
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
-  const problems: string[] = [];
-  const seen = new Set<string>();
-  for (const rule of parsed.data.rules) {
-    if (seen.has(rule.name)) problems.push(`${rule.name}: the name is used twice`);
-    seen.add(rule.name);
-    rule.examples.forEach((e, n) => {
-      if (inhibits(rule, e.source, e.target) !== e.inhibited)
-        problems.push(
-          `${rule.name}: example ${n + 1} (${e.source.alert} → ${e.target.alert}) should ${e.inhibited ? '' : 'not '}be inhibited`,
-        );
-    });
-  }
-  if (problems.length) throw new InhibitionRulesError(source, problems);
-  return parsed.data.rules;
+  return parseRulesFile(
+    text,
+    fileSchema,
+    (rule, problems) => {
+      rule.examples.forEach((e, n) => {
+        if (inhibits(rule, e.source, e.target) !== e.inhibited)
+          problems.push(
+            `${rule.name}: example ${n + 1} (${e.source.alert} → ${e.target.alert}) should ${e.inhibited ? '' : 'not '}be inhibited`,
+          );
+      });
+    },
+    (problems) => {
+      throw new InhibitionRulesError(source, problems);
+    },
+  );
 }
 
 export function loadInhibitionRules(path = DEFAULT_INHIBITION_PATH): InhibitionRule[] {
