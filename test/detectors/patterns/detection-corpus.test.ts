@@ -10,6 +10,8 @@ import { Classifier, LOG_ALERTS, loadCatalogue } from '../../../src/detectors/pa
 // and reported as held-out in its round; once a later round brought a fresh `heldout/`, it is
 // tuning material like `tune/`.
 // The held-out half's individual misses are not printed (only its counts), so tuning cannot see them.
+// While a round is being tuned, HEALER_CORPUS_HIDE_HELDOUT=1 leaves the held-out half out of the
+// figures altogether (its thread checks still run), so not even its counts can guide a change.
 // Each file is classified as one stream (classifyChunk), so a classifier that reads a window of
 // preceding lines is measured the way it runs. The figures are printed for both halves and kept
 // in docs/detection.md; the held-out half is reported, never tuned to, so it has no floor here.
@@ -113,7 +115,8 @@ void t.test('the halves share no source (split by source, not by line)', (t) => 
   t.end();
 });
 
-for (const half of HALVES) {
+const HIDE_HELDOUT = process.env.HEALER_CORPUS_HIDE_HELDOUT === '1';
+for (const half of HALVES.filter((h) => h !== 'heldout' || !HIDE_HELDOUT)) {
   void t.test(`precision, recall and category agreement on the ${half} half`, (t) => {
     const r = evaluate(half);
     t.comment(`${half}: ${Object.keys(r.labels.files).length} files, ${r.lines} lines`);
