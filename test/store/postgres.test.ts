@@ -9,6 +9,8 @@ import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { Database } from '../../src/store/postgres/database.js';
 import { MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { PostgresOutboxStore } from '../../src/store/postgres/outbox.js';
+import { migrate } from '../../src/store/postgres/migrations.js';
+import { StartBatcher } from '../../src/store/postgres/start-batch.js';
 import { startPostgres } from '../helpers/postgres.js';
 import { storeContracts } from './contract/index.js';
 import { at, seedDecision, session } from './contract/fixtures.js';
@@ -60,6 +62,55 @@ void t.test(
       { code: '23505' },
       'the partial unique index refuses a second active row even outside Healer',
     );
+  },
+);
+
+void t.test(
+  'the starts of one event-loop turn share one statement; each play id is decided alone',
+  async (t) => {
+    const url = await freshSchema();
+    const store = await openPostgresStore(url);
+    t.teardown(() => store.close());
+    // an ended session of play-b1 is replaced, an active one of play-b2 refuses its start
+    await store.startSession(session('play-b1', 0));
+    await store.endSession('play-b1', 'completed', null, at(1));
+    await store.startSession(session('play-b2', 0));
+    const db = new Database({ url });
+    t.teardown(() => db.close());
+    await migrate(db.pool);
+    const statements: number[] = [];
+    const counted = Object.assign(Object.create(db) as Database, {
+      statement: (sql: string, args: unknown[]) => {
+        statements.push((args[0] as unknown[]).length);
+        return db.statement(sql, args);
+      },
+    });
+    const batcher = new StartBatcher(counted);
+    const ids = ['play-b1', 'play-b2', ...Array.from({ length: 40 }, (_, i) => `play-n${i}`)];
+    // play-n0 twice in the same turn: the second waits for the next batch and is refused
+    const rows = await Promise.all([...ids, 'play-n0'].map((id) => batcher.start(session(id, 5))));
+    t.same(statements, [42, 1], 'one statement for the turn, one for the held-back duplicate');
+    t.same(rows[0], { id: rows[0].id, replaced: 'completed' }, 'the ended row is replaced');
+    t.ok(rows[0].id, 'play-b1 admitted');
+    t.same(rows[1], { id: null, replaced: null }, 'play-b2 refused: it is active');
+    t.ok(
+      rows.slice(2, 42).every((r) => r.id !== null && r.replaced === null),
+      'new ids admitted',
+    );
+    t.same(rows[42], { id: null, replaced: null }, 'the duplicate meets the first as active');
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    t.teardown(() => client.end());
+    const { rows: counts } = await client.query<{ play_id: string; n: number }>(
+      `SELECT play_id, count(*)::int AS n FROM sessions
+       WHERE play_id IN ('play-b1', 'play-b2', 'play-n0') GROUP BY play_id ORDER BY play_id`,
+    );
+    t.same(counts, [
+      { play_id: 'play-b1', n: 1 },
+      { play_id: 'play-b2', n: 1 },
+      { play_id: 'play-n0', n: 1 },
+    ]);
+    t.equal((await store.getSession('play-b1'))?.status, 'active', 'play-b1 active again');
   },
 );
 

@@ -25,7 +25,7 @@ export async function readSession(
   return rows[0] ? (JSON.parse(rows[0].doc) as Session) : undefined;
 }
 
-const sessionColumns = (s: Session) => [
+export const sessionColumns = (s: Session): unknown[] => [
   s.play_id,
   s.status,
   s.repository,
@@ -48,25 +48,6 @@ export async function insertSession(sql: Sql, s: Session): Promise<string | unde
   );
   return rows[0]?.id;
 }
-
-/**
- * A start as one statement: the INSERT the partial unique index on active play ids admits or
- * refuses and, when admitted, the removal of the play id's ended row it replaces. `id` is null
- * when refused (an active session exists).
- */
-export const START_SESSION_SQL = `
-  WITH ins AS (
-    INSERT INTO sessions (play_id, status, repository, started_at, last_updated, ended_at,
-                          task_count, issue_count, doc)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-    ON CONFLICT (play_id) WHERE status = 'active' DO NOTHING
-    RETURNING id
-  ), del AS (
-    DELETE FROM sessions s USING ins WHERE s.play_id = $1 AND s.id <> ins.id RETURNING s.status
-  )
-  SELECT (SELECT id FROM ins) AS id, (SELECT status FROM del LIMIT 1) AS replaced`;
-
-export const startSessionArgs = (s: Session): unknown[] => sessionColumns(s);
 
 /** Rewrites the (only) row of the session's play id. */
 export async function writeSession(sql: Sql, s: Session): Promise<void> {

@@ -11,21 +11,18 @@ import {
 } from '../../domain/stores.js';
 import type { Database, Sql } from './database.js';
 import type { SessionCache } from './session-cache.js';
-import {
-  insertSession,
-  readSession,
-  START_SESSION_SQL,
-  startSessionArgs,
-  writeSession,
-} from './rows.js';
+import { insertSession, readSession, writeSession } from './rows.js';
+import { StartBatcher } from './start-batch.js';
 
 export class PostgresSessionStore implements SessionStore {
   readonly #db: Database;
   readonly #cache: SessionCache | null;
+  readonly #starts: StartBatcher;
 
   constructor(db: Database, cache: SessionCache | null = null) {
     this.#db = db;
     this.#cache = cache;
+    this.#starts = new StartBatcher(db);
   }
 
   /** `fn`'s transaction, then the play ids it wrote leave this replica's read cache. */
@@ -41,16 +38,14 @@ export class PostgresSessionStore implements SessionStore {
   /**
    * One INSERT that the partial unique index on active play ids admits or refuses, so concurrent
    * starts on any number of replicas give exactly one `started`; an ended row of the play id is
-   * removed by the same statement (it is replaced). Resolves once that statement committed.
+   * removed by the same statement (it is replaced). The starts of one event-loop turn share that
+   * statement (`StartBatcher`); each resolves once it committed.
    */
   async startSession(session: Session): Promise<StartResult> {
     // the common cases in one round trip: admitted (replacing an ended row), or refused
-    const [row] = await this.#db.statement<{ id: string | null; replaced: SessionStatus | null }>(
-      START_SESSION_SQL,
-      startSessionArgs(session),
-    );
+    const row = await this.#starts.start(session);
     this.#cache?.evict(session.play_id);
-    if (row?.id) return { outcome: 'started', session, replaced: row.replaced ?? null };
+    if (row.id) return { outcome: 'started', session, replaced: row.replaced ?? null };
     const existing = await this.getSession(session.play_id);
     if (existing?.status === 'active') return { outcome: 'conflict', session: existing };
     // the active one ended between the two: settle it in a transaction
