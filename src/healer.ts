@@ -14,6 +14,7 @@ import type { Store } from './domain/stores.js';
 import type { DecisionTuning, DispatcherTuning } from './actions/stage.js';
 import type { DecisionMaker } from './actions/decisions.js';
 import type { Dispatcher } from './actions/dispatcher.js';
+import type { RemediationPullRequests } from './actions/remediation-prs.js';
 import type { RuleTimer } from './incidents/rule-timer.js';
 import type { IncidentTracker, Unobserved } from './incidents/tracker.js';
 import type { SessionSync } from './sessions/sync.js';
@@ -90,6 +91,8 @@ export interface HealerSeams {
     logs(): Promise<void>;
     resources(): Promise<void>;
     platform(): Promise<void>;
+    /** The pull requests of remediation runs (merged ones are recorded in the outcome history). */
+    remediationPrs(): Promise<void>;
   };
   /** The informer caches, read-only (undefined without a cluster). */
   hub: ClusterView | undefined;
@@ -127,6 +130,8 @@ export interface HealerStages {
   dispatcher: Dispatcher;
   cluster: ClusterStage | undefined;
   prs: PrStage;
+  /** Follows the pull requests remediation runs opened (undefined without GitHub). */
+  pullRequests: RemediationPullRequests | undefined;
   logs: LogSources;
   proactive: ProactiveSources | undefined;
 }
@@ -147,6 +152,7 @@ function seamsOf(s: HealerStages): HealerSeams {
       logs: () => s.logs.pollOnce(),
       resources: async () => void (await proactive?.samplerJob?.runNow()),
       platform: async () => void (await proactive?.platformJob?.runNow()),
+      remediationPrs: async () => void (await s.pullRequests?.job.runNow()),
     },
     hub: s.cluster?.hub,
     outbox: s.dispatcher,

@@ -50,7 +50,7 @@ export async function createHealer(deps: HealerDeps): Promise<Healer> {
   observeIncidents(tracker, metrics, logger);
   const githubMetrics = registerGitHubMetrics(metrics.registry);
   const github = chooseGitHub(deps.github, ctx, githubMetrics);
-  const { dispatcher, decisions, follower, settle } = createActionStage(ctx, {
+  const { dispatcher, decisions, follower, settle, pullRequests } = createActionStage(ctx, {
     ...{ tracker, templates, github: github.client, kc: kube.kc, owner: planOf(deps).identity },
     tuning: deps,
     onOutcome: (a, outcome) =>
@@ -87,7 +87,10 @@ export async function createHealer(deps: HealerDeps): Promise<Healer> {
     recheckDue: (isFiring) => decisions.recheckDue(isFiring),
   });
 
-  const stages = { ...sources, sync, history, timer, tracker, decisions, settle, dispatcher };
+  const stages = {
+    ...sources,
+    ...{ sync, history, timer, tracker, decisions, settle, dispatcher, pullRequests },
+  };
   const background = leaderWork(stages, store.kind === 'postgres');
   const parts = { sessions, metrics, readiness, background, thresholds };
   return assembleHealer(ctx, { ...parts, noCluster: sources.noCluster }, stages);
@@ -108,6 +111,7 @@ function leaderWork(s: HealerStages, sharedStore: boolean): Background {
     .add('platform-watcher', proactive?.platformJob)
     .add('rule timer', s.timer.job)
     .add('pull-request poller', s.prs.poller)
+    .add('remediation pull requests', s.pullRequests?.job)
     .add('loki poller', logs.loki)
     .add('pod logs', logs.podLogs)
     .add('log checklist', logs.checklistJob)

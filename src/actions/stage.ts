@@ -10,6 +10,7 @@ import { createActionHandlers } from './index.js';
 import { DecisionMaker, type DecisionMakerOptions } from './decisions.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 import { RemediationFollower } from './follow-remediation.js';
+import { RemediationPullRequests } from './remediation-prs.js';
 
 export type DispatcherTuning = Partial<
   Pick<DispatcherOptions, 'pollMs' | 'deadlineMs' | 'backoff' | 'maxAttempts'>
@@ -52,10 +53,11 @@ export function createActionStage(ctx: StageContext, o: ActionStageOptions) {
     ...(o.onOutcome ? { onOutcome: o.onOutcome } : {}),
     ...o.tuning.dispatcher,
   });
+  const policy = policyFromConfig(config.heal);
   const decisions = new DecisionMaker({
     store,
     clock,
-    policy: policyFromConfig(config.heal),
+    policy,
     dispatcher,
     logger,
     inhibitions: loadInhibitionRules(),
@@ -86,5 +88,16 @@ export function createActionStage(ctx: StageContext, o: ActionStageOptions) {
     await tracker.idle();
     await decisions.idle();
   };
-  return { dispatcher, decisions, follower, settle };
+  // the pull requests remediation runs opened: a merge is recorded in the outcome history
+  const pullRequests = o.github
+    ? new RemediationPullRequests({
+        outcomes: store,
+        github: o.github,
+        clock,
+        logger,
+        windowDays: policy.historyWindowDays,
+        everyMs: config.env.HEALER_GITHUB_POLL_SECONDS * 1000,
+      })
+    : undefined;
+  return { dispatcher, decisions, follower, settle, pullRequests };
 }

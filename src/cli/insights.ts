@@ -22,6 +22,8 @@ interface InsightRow {
   attempts: number;
   successes: number;
   failures: number;
+  /** Absent from a Healer older than this CLI. */
+  merged?: number;
   success_rate: number | null;
   median_time_to_resolve_seconds: number | null;
   top_signatures: SignatureRow[];
@@ -97,6 +99,7 @@ export function insightsCsv(rows: readonly InsightRow[]): string {
     'attempts',
     'successes',
     'failures',
+    'merged',
     'success_rate',
     'median_time_to_resolve_seconds',
     'top_signatures',
@@ -110,6 +113,7 @@ export function insightsCsv(rows: readonly InsightRow[]): string {
       r.attempts,
       r.successes,
       r.failures,
+      r.merged ?? null,
       r.success_rate,
       r.median_time_to_resolve_seconds,
       r.top_signatures.map((s) => s.signature).join(' | '),

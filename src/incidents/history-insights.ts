@@ -22,6 +22,8 @@ export interface InsightRow {
   attempts: number;
   successes: number;
   failures: number;
+  /** Attempts whose pull request was merged and whose condition cleared (`pr-merged`, a success). */
+  merged: number;
   /** Successes over settled attempts (successes + failures); null when none is settled. */
   successRate: number | null;
   /** Median of resolvedAt − firstSeen over the resolved incidents, in seconds; null when none. */
@@ -52,6 +54,7 @@ export interface Insights {
     attempts: number;
     successes: number;
     failures: number;
+    merged: number;
     successRate: number | null;
   };
 }
@@ -114,6 +117,7 @@ function row(acc: Acc, top: number): InsightRow {
     attempts: acc.outcomes.length,
     successes,
     failures,
+    merged: acc.outcomes.filter((o) => o.outcome === 'pr-merged').length,
     successRate: rate(successes, failures),
     medianTimeToResolveSeconds: median(durations),
     topSignatures: signatures(acc, top),
@@ -199,6 +203,7 @@ export function computeInsights(
       attempts: outcomes.length,
       successes,
       failures,
+      merged: rows.reduce((n, r) => n + r.merged, 0),
       successRate: rate(successes, failures),
     },
   };

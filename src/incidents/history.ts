@@ -242,6 +242,53 @@ export function pullRequestOutcome(
   );
 }
 
+/** A remediation's pull request as GitHub shows it (only what an outcome quotes). */
+export interface PullRequestState {
+  url: string;
+  number: number;
+  title: string;
+  /** RFC 3339 when it was merged; null while it is not. */
+  mergedAt: string | null;
+  /** Closed without being merged. */
+  closedUnmerged: boolean;
+  changedFiles: number | null;
+  additions: number | null;
+  deletions: number | null;
+}
+
+const MERGED_MARK = 'pull request was merged';
+
+/** Outcomes whose pull request is worth reading: it may still be merged, or be merged already. */
+export const awaitsMerge = (o: RemediationOutcome): boolean =>
+  o.pullRequestUrl !== null &&
+  (o.outcome === 'cleared' || (o.outcome === 'pr-opened' && !o.summary.includes(MERGED_MARK)));
+
+function mergedText(pr: PullRequestState): string {
+  const files =
+    pr.changedFiles === null
+      ? ''
+      : ` (${plural(pr.changedFiles, 'file')} changed${pr.additions !== null && pr.deletions !== null ? `, +${pr.additions} −${pr.deletions}` : ''})`;
+  return `its ${MERGED_MARK} at ${pr.mergedAt}: #${pr.number} "${pr.title}"${files}`;
+}
+
+/**
+ * What a merged pull request makes of an attempt's outcome: `cleared` becomes `pr-merged` (the
+ * fix was merged and the condition cleared: the history's strongest success); `pr-opened` keeps
+ * its kind — whether the condition clears is still unknown — and says the merge, so the
+ * resolution that follows is upgraded on the next read. Null when nothing changes.
+ */
+export function mergedOutcome(
+  o: RemediationOutcome,
+  pr: PullRequestState,
+  now: Date,
+): RemediationOutcome | null {
+  if (!pr.mergedAt || o.pullRequestUrl !== pr.url || !awaitsMerge(o)) return null;
+  const summary = redact(`${o.summary}; ${mergedText(pr)}`);
+  if (o.outcome === 'cleared')
+    return { ...o, outcome: 'pr-merged', summary, at: now.toISOString() };
+  return { ...o, summary };
+}
+
 /** What earlier remediations of a similar failure did, for a remediation prompt. */
 export interface PastOutcomes {
   /** The most recent successful fix of the same signature (same alert first), or null. */

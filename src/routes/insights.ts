@@ -19,6 +19,11 @@ const counts = {
     .describe('attempts after which it kept firing, the run failed, or Healer escalated'),
 };
 
+const merged = z
+  .number()
+  .int()
+  .describe('successes whose pull request was merged (outcome pr-merged)');
+
 const signatureSchema = z.object({
   signature: z.string().describe('normalised, redacted error line of the evidence'),
   incidents: z.number().int(),
@@ -31,6 +36,7 @@ const rowSchema = z.object({
   incidents: z.number().int(),
   resolved: z.number().int(),
   ...counts,
+  merged,
   success_rate: z.number().nullable().describe('successes / (successes + failures); null: none'),
   median_time_to_resolve_seconds: z.number().nullable(),
   top_signatures: z.array(signatureSchema),
@@ -58,6 +64,7 @@ export const insightsResponseSchema = z.object({
   totals: z.object({
     incidents: z.number().int(),
     ...counts,
+    merged,
     success_rate: z.number().nullable(),
   }),
   insights: z.array(rowSchema),
@@ -132,6 +139,7 @@ async function insightsAnswer(
       attempts: r.totals.attempts,
       successes: r.totals.successes,
       failures: r.totals.failures,
+      merged: r.totals.merged,
       success_rate: r.totals.successRate,
     },
     insights: r.rows.map((row) => ({
@@ -142,6 +150,7 @@ async function insightsAnswer(
       attempts: row.attempts,
       successes: row.successes,
       failures: row.failures,
+      merged: row.merged,
       success_rate: row.successRate,
       median_time_to_resolve_seconds: row.medianTimeToResolveSeconds,
       top_signatures: row.topSignatures,

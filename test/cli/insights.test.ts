@@ -52,7 +52,7 @@ void t.test('insights are computed per alert and agent', (t) => {
   t.same(r, {
     rows: [],
     failing: [],
-    totals: { incidents: 0, attempts: 0, successes: 0, failures: 0, successRate: null },
+    totals: { incidents: 0, attempts: 0, successes: 0, failures: 0, merged: 0, successRate: null },
   });
   t.end();
 });
@@ -180,11 +180,11 @@ void t.test('API and CLI, on a store that survives a restart', async (t) => {
   const rows = csv.out.split('\r\n');
   t.equal(
     rows[0],
-    'alert,agent,incidents,resolved,attempts,successes,failures,success_rate,median_time_to_resolve_seconds,top_signatures',
+    'alert,agent,incidents,resolved,attempts,successes,failures,merged,success_rate,median_time_to_resolve_seconds,top_signatures',
   );
   t.equal(
     rows[1],
-    `A7,rex,3,2,3,1,2,0.333,1200,"${signature}"`,
+    `A7,rex,3,2,3,1,2,0,0.333,1200,"${signature}"`,
     'a signature with a comma is quoted',
   );
   t.equal(rows.at(-1), '', 'CRLF after the last row');

@@ -16,6 +16,7 @@ import type { CodeRun } from '../../src/domain/kube.js';
 import type { Incident } from '../../src/domain/incident.js';
 import type { RemediationOutcome } from '../../src/domain/outcome.js';
 import { evidenceSignature } from '../../src/incidents/history.js';
+import { createGitHubClient } from '../../src/sources/github/client.js';
 
 type World = Awaited<ReturnType<typeof remediationWorld>>;
 
@@ -199,5 +200,99 @@ void t.test(
       await w.app.inject({ method: 'GET', url: `/api/v1/incidents/${second.id}` })
     ).json<{ incident: { last_decision: string } }>();
     t.equal(api.incident.last_decision, 'history-says-no');
+  },
+);
+
+void t.test(
+  'a remediation pull request that is merged: pr-opened, then pr-merged once the condition cleared; quoted as the fix, counted in insights',
+  async (t) => {
+    const w = await remediationWorld(t);
+    const { incident, run } = await firstFailure(w);
+    // the remediation agent opens its pull request in the repository (the simulated GitHub)
+    const agent = createGitHubClient({
+      baseUrl: w.github.url,
+      auth: { kind: 'token', token: 'login:5dlabs-rex[bot]' },
+      retryBaseMs: 5,
+      pacing: false,
+    }).octokit;
+    const [owner, repo] = REPO.split('/');
+    const { data: pr } = await agent.rest.pulls.create({
+      owner,
+      repo,
+      title: 'Pass the git credentials to rex again',
+      head: 'healer/a2-rex-credentials',
+      base: 'main',
+    });
+    w.kube.patchStatus('agents.platform/v1', 'CodeRun', 'cto', run.metadata.name!, {
+      status: { phase: 'Running', pullRequestUrl: pr.html_url },
+    });
+    const mine = async () => (await w.store.listOutcomes({ incidentId: incident.id, limit: 5 }))[0];
+    await waitFor(async () => (await mine())?.outcome === 'pr-opened', {
+      what: 'pr-opened recorded',
+      timeoutMs: 10_000,
+    });
+    // a pass before the merge changes nothing
+    await w.healer.polls.remediationPrs();
+    t.notMatch((await mine()).summary, /merged/, 'not merged yet');
+
+    await agent.rest.pulls.merge({ owner, repo, pull_number: pr.number });
+    await w.healer.polls.remediationPrs();
+    let o = await mine();
+    t.equal(o.outcome, 'pr-opened', 'merged, but whether the condition clears is not known yet');
+    t.match(o.summary, /pull request was merged at .*#\d+ "Pass the git credentials to rex again"/);
+
+    // the pod goes and the condition clears: cleared, then pr-merged on the next pass
+    w.kube.delete('v1', 'Pod', 'cto', 'play-task-4-rex-x7k2p', { gracePeriodSeconds: 0 });
+    await waitFor(() => w.healer.hub?.list('pod').length === 0, { what: 'pod gone' });
+    w.clock.advance(5 * 60_000 + 1_000);
+    await w.healer.tick();
+    await w.healer.settle();
+    await waitFor(async () => (await mine())?.outcome === 'cleared', {
+      what: 'the outcome cleared',
+      timeoutMs: 10_000,
+    });
+    await w.healer.polls.remediationPrs();
+    o = await mine();
+    t.match(o, {
+      id: `${incident.id}#1`,
+      outcome: 'pr-merged',
+      pullRequestUrl: pr.html_url,
+      issue: { number: 1 },
+      summary: new RegExp(
+        `the condition cleared .*; its pull request was merged at .*: #${pr.number} "Pass the git credentials to rex again" \\(\\d+ files? changed, \\+\\d+ −\\d+\\)`,
+      ),
+    });
+    t.equal(
+      (await w.store.listOutcomes({ incidentId: incident.id, limit: 5 })).length,
+      1,
+      'still one record per attempt',
+    );
+    await w.healer.polls.remediationPrs();
+    t.same(await mine(), o, 'a later pass changes nothing');
+
+    // the next remediation of the same failure quotes the merged fix; insights count it
+    await secondFailure(w);
+    await waitFor(() => healerRuns(w.kube).length === 2, {
+      what: 'the second remediation run',
+      timeoutMs: 10_000,
+    });
+    const next = healerRuns(w.kube).find((r) => r.metadata.name !== run.metadata.name)!;
+    const prompt = promptOf(next);
+    const fence = prompt.slice(
+      prompt.indexOf('<!-- untrusted-data:begin past-outcomes -->'),
+      prompt.indexOf('<!-- untrusted-data:end past-outcomes -->'),
+    );
+    t.match(fence, /Most recent successful fix of this failure \(A2 on rex/);
+    t.match(fence, `pull request: ${pr.html_url}`);
+    t.match(
+      fence,
+      /what happened: .*pull request was merged .*"Pass the git credentials to rex again"/,
+    );
+    const insights = (await w.app.inject({ method: 'GET', url: '/api/v1/insights' })).json<{
+      totals: { successes: number; merged: number };
+      insights: { alert: string; agent: string; successes: number; merged: number }[];
+    }>();
+    t.match(insights.insights, [{ alert: 'A2', agent: 'rex', successes: 1, merged: 1 }]);
+    t.match(insights.totals, { successes: 1, merged: 1 });
   },
 );

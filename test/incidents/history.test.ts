@@ -11,6 +11,8 @@ import {
   evidenceSignature,
   historySaysNo,
   normaliseLine,
+  awaitsMerge,
+  mergedOutcome,
   outcomesOf,
   pastOutcomesFor,
   pastOutcomesText,
@@ -322,6 +324,59 @@ void t.test('a run that opened a pull request, nothing settled: pr-opened, once'
   t.match(pullRequestOutcome(i, new Set(), T0), { outcome: 'pr-opened', id: `${i.id}#1` });
   t.equal(pullRequestOutcome(i, new Set([`${i.id}#1`]), T0), null, 'settled already');
   t.equal(pullRequestOutcome(incident({ attempts: [attempt(1)] }), new Set(), T0), null, 'no PR');
+  t.end();
+});
+
+void t.test('a merged pull request: cleared becomes pr-merged, pr-opened says the merge', (t) => {
+  const url = 'https://github.com/5dlabs/cto/pull/7';
+  const pr = {
+    url,
+    number: 7,
+    title: 'Mount the tools config again',
+    mergedAt: iso(30),
+    closedUnmerged: false,
+    changedFiles: 2,
+    additions: 14,
+    deletions: 3,
+  };
+  const cleared = outcome('inc-1#1', 'cleared', 0, { pullRequestUrl: url });
+  const merged = mergedOutcome(cleared, pr, new Date(iso(40)));
+  t.match(merged, {
+    id: 'inc-1#1',
+    outcome: 'pr-merged',
+    at: iso(40),
+    summary: `attempt 1 cleared; its pull request was merged at ${iso(30)}: #7 "Mount the tools config again" (2 files changed, +14 −3)`,
+  });
+  t.notOk(awaitsMerge(merged!), 'settled for good');
+  t.equal(mergedOutcome(merged!, pr, new Date(iso(50))), null, 'merged once');
+
+  const opened = outcome('inc-2#1', 'pr-opened', 0, { pullRequestUrl: url });
+  const said = mergedOutcome(opened, pr, new Date(iso(40)));
+  t.match(said, { outcome: 'pr-opened', at: iso(0), summary: /pull request was merged at/ });
+  t.notOk(awaitsMerge(said!), 'the merge is said once');
+
+  t.equal(mergedOutcome(cleared, { ...pr, mergedAt: null }, T0), null, 'not merged yet');
+  t.equal(
+    mergedOutcome(cleared, { ...pr, url: 'https://github.com/5dlabs/cto/pull/8' }, T0),
+    null,
+    'another pull request',
+  );
+  for (const kind of ['still-firing', 'run-failed', 'escalated'] as const)
+    t.equal(
+      mergedOutcome(outcome('inc-3#1', kind, 0, { pullRequestUrl: url }), pr, T0),
+      null,
+      `${kind}: a merge does not turn a failure into a success`,
+    );
+  t.notOk(awaitsMerge(outcome('inc-4#1', 'cleared', 0)), 'no pull request');
+  t.match(
+    mergedOutcome(
+      cleared,
+      { ...pr, title: 'use token ghp_abcdefghijklmnopqrstuvwxyz0123456789' },
+      T0,
+    )?.summary,
+    /REDACTED/,
+    'redacted',
+  );
   t.end();
 });
 

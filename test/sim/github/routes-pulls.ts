@@ -163,6 +163,40 @@ function updatePull(ctx: Ctx) {
   return { status: 200, body: pullJson(ctx.r, repo, issue) };
 }
 
+/** `PUT /pulls/{n}/merge`: a merge commit on the base branch, the pull request closed and merged. */
+function mergePull(ctx: Ctx) {
+  const user = requireUser(ctx);
+  const repo = repoOf(ctx);
+  const issue = pullOf(ctx, repo);
+  const p = issue.pull!;
+  if (p.merged || issue.state === 'closed')
+    throw new HttpError(
+      405,
+      errorBody(
+        405,
+        issue.state === 'closed' && !p.merged
+          ? 'Pull Request is not mergeable'
+          : 'Pull Request is already merged',
+      ),
+    );
+  const b = obj(ctx);
+  const sha = str(b.sha, 'PullRequest', 'sha', false);
+  const head = ctx.world.headSha(repo, p.headRef);
+  if (sha !== undefined && sha !== head)
+    throw new HttpError(
+      409,
+      errorBody(409, 'Head branch was modified. Review and try the merge again.'),
+    );
+  p.merged = true;
+  p.mergedAt = ctx.world.timestamp();
+  closeIssue(ctx, issue, user, null);
+  issue.updatedAt = p.mergedAt;
+  return {
+    status: 200,
+    body: { sha: head ?? '', merged: true, message: 'Pull Request successfully merged' },
+  };
+}
+
 const EVENTS: Record<string, ReviewState> = {
   APPROVE: 'APPROVED',
   REQUEST_CHANGES: 'CHANGES_REQUESTED',
@@ -223,6 +257,7 @@ export const pullRoutes: Route[] = [
   route('GET', '/repos/{owner}/{repo}/pulls', listPulls),
   route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', getPull),
   route('PATCH', '/repos/{owner}/{repo}/pulls/{pull_number}', updatePull),
+  route('PUT', '/repos/{owner}/{repo}/pulls/{pull_number}/merge', mergePull),
   route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/commits', (ctx) => {
     const repo = repoOf(ctx);
     const issue = pullOf(ctx, repo);
