@@ -51,11 +51,15 @@ export function codeRunManifest(
   };
 }
 
-/** Poll `check` every `intervalMs` until it returns a truthy value or `timeoutMs` passes. */
+/**
+ * Poll `check` every `intervalMs` until it returns a truthy value or `timeoutMs` passes. The
+ * default is generous: on a 2-core CI machine a scenario of several stages can take seconds, and a
+ * wait that passes only bounds how long a failing test takes.
+ */
 export async function waitFor<T>(
   check: () => T | Promise<T>,
   {
-    timeoutMs = 5000,
+    timeoutMs = 15_000,
     intervalMs = 10,
     what = 'condition',
   }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
