@@ -133,7 +133,13 @@ export function envelopeOf(line: string): Envelope {
       message: LOGFMT_MSG.exec(rest)?.[1] ?? rest,
     };
   const br = BRACKET.exec(rest);
-  if (br) return { shape: 'bracket', level: levelWord(br[1]), message: br[2] };
+  if (br) {
+    // An editor's output channel wraps its language server's own log lines at info
+    // (`[info] E0520 13:46:29.975004 78921 interceptor.go:70] …`): the inner klog level decides.
+    const inner = KLOG.exec(br[2]);
+    if (inner) return { shape: 'klog', level: levelWord(inner[1]), message: inner[2] };
+    return { shape: 'bracket', level: levelWord(br[1]), message: br[2] };
+  }
   const px = PREFIX.exec(rest);
   if (px) return { shape: 'prefix', level: levelWord(px[1]), message: px[2] };
   const dashed = PY_DASHED.exec(rest);
@@ -226,10 +232,17 @@ const FIELD = /^(?:Reason|Error type|Error code|errno|syscall):\s/;
 const WRAPPED = /^\s+[a-z]/;
 /** The end of a sentence or a quotation: the next line starts something new. */
 const SENTENCE_END = /[.!?"”]\s*$/;
-const NPM_ERR = /^\s*npm (?:ERR!|error\b)/;
+/** npm's error block, also as numbered lines of its debug log (`189 error code EAI_AGAIN`). */
+const NPM_ERR = /^\s*(?:npm (?:ERR!|error\b)|\d+ error\b)/;
 /** The trailer of an npm error block (the failure is on its `code`/message line above). */
 const NPM_TRAILER =
-  /^\s*npm (?:ERR!|error) (?:Exit status \d|errno \S|syscall \S|Failed at |A complete log|This is probably|\s*$)/;
+  /^\s*(?:npm (?:ERR!|error)|\d+ error) (?:Exit status \d|errno \S|syscall \S|Failed at |A complete log|This is probably|\s*$)/;
+/**
+ * A field of an error object Node printed under its message (`  code: 'EAI_AGAIN',`), also
+ * behind npm's debug-log prefix (`247 silly fetchPackageMetaData   code: 'EAI_AGAIN',`).
+ */
+const NODE_ERROR_FIELD =
+  /^(?:\d+ \w+ \S+)?\s+(?:code|errno|syscall|hostname|host|address|port|path|dest):\s*(?:'[^']*'|"[^"]*"|-?\d+),?\s*$/;
 /**
  * The exit status a tool prints after the failure it already stated (`error: "x" exited with
  * code 1` under `spawn … EACCES`, npm's `verbose stack Exit status 1`).
@@ -242,6 +255,15 @@ const EXIT_TRAILER_LINES = 2;
 const JSON_OPENER = /^[{[]\s*$/;
 /** An interactive interpreter's prompt: what follows it is the REPL's answer, not the program's. */
 const REPL_PROMPT = /^(?:>>>|In \[\d+\]:|irb\([\w.]+\):\d+:\d+>)\s/;
+/** A traceback frame of code typed into an interactive interpreter (`File "<stdin>", line 1`). */
+const REPL_FRAME = /^\s*File "<(?:stdin|console|python-input-\d+|ipython-input-[^>]*)>", line \d+/;
+/** A frame line of a Python traceback: the indented line under it is the frame's source code. */
+const PY_FRAME = /^\s*File "[^"]+", line \d+/;
+/** Rust anyhow/eyre's `Caused by:` header: the numbered, indented lines under it are the error's causes. */
+const CAUSED_BY = /^\s*Caused by:\s*$/;
+const CAUSE_ITEM = /^\s+\d+: \S/;
+/** `[LEVEL] [logger] ` after the timestamps: a logger that prints a multi-line report tags each line. */
+const LOGGER_TAG = /^\[[A-Za-z]+\]\s*\[[^\]]+\]/;
 const MCP_TRANSPORT = /MCP error -3200[01]|request timed out|connection closed/i;
 const MCP_STARTUP =
   /fail(?:ed)? to (?:start|connect|initiali[sz]e)|start-?up|discovery|initiali[sz]|connecting to/i;
@@ -332,6 +354,8 @@ export function refineFinding(text: string, alert: LogAlert, ctx: Context): Verd
       rule: 'structure:go-panic-tail',
       why: 'part of the Go panic above (signal, goroutine dump, exit status)',
     };
+  const part = partOfShape(text, ctx);
+  if (part) return part;
   const continuation = continuationOf(text, ctx);
   if (continuation) return continuation;
   const repl = replAnswer(text, ctx);
@@ -350,15 +374,45 @@ export function refineFinding(text: string, alert: LogAlert, ctx: Context): Verd
 }
 
 /**
- * An exception printed by an interactive interpreter (`>>> 1 / 0` then its traceback): the REPL
- * answering its user, not the program failing.
+ * Lines that belong to a multi-line shape whatever their words: the source line of a Python
+ * traceback frame (`    raise litellm.Timeout(` under `File "…", line 765, in post`), and the
+ * numbered causes under Rust's `Caused by:` (the error above them is the finding).
+ */
+function partOfShape(text: string, ctx: Context): Verdict | null {
+  if (!/^\s/.test(text)) return null;
+  const before = ctx.before();
+  const prev = before[before.length - 1] ?? '';
+  if (PY_FRAME.test(prev) && !PY_FRAME.test(text))
+    return {
+      kind: 'veto',
+      rule: 'structure:traceback-frame',
+      why: 'the source line of a traceback frame (code, not a failure)',
+    };
+  if (!CAUSE_ITEM.test(text)) return null;
+  for (let i = before.length - 1; i >= 0; i--) {
+    const l = before[i];
+    if (CAUSED_BY.test(l))
+      return {
+        kind: 'veto',
+        rule: 'structure:cause-chain',
+        why: 'a cause listed under `Caused by:`: the error above the list is the finding',
+      };
+    if (!/^\s/.test(l)) return null; // only the list's own indented lines may lie between
+  }
+  return null;
+}
+
+/**
+ * An exception printed by an interactive interpreter (`>>> 1 / 0` then its traceback, or a
+ * traceback whose frames are typed input, `File "<stdin>"`): the REPL answering its user, not
+ * the program failing.
  */
 function replAnswer(text: string, ctx: Context): Verdict | null {
   if (!PY_EXCEPTION.test(text)) return null;
   const before = ctx.before();
   for (let i = before.length - 1; i >= 0; i--) {
     const l = before[i];
-    if (REPL_PROMPT.test(l))
+    if (REPL_PROMPT.test(l) || REPL_FRAME.test(l))
       return {
         kind: 'veto',
         rule: 'structure:repl',
@@ -424,6 +478,7 @@ function continuationOf(text: string, ctx: Context): Verdict | null {
   const shaped =
     (JSON_FRAGMENT.test(body) && !isCompleteJson(body) && !newDocumentSince(last.back, ctx)) ||
     FIELD.test(body) ||
+    NODE_ERROR_FIELD.test(text) ||
     (WRAPPED.test(text) && wrapsFinding(last.back, ctx));
   if (!shaped) return null;
   const env = envelopeOf(text);
@@ -447,7 +502,42 @@ function mcpStatusFailed(text: string, ctx: Context): boolean {
 export function assignByStructure(text: string, ctx: Context): Verdict | null {
   const verdict = assign(text, ctx);
   if (!verdict) return null;
-  return continuationOf(text, ctx) ?? replAnswer(text, ctx) ?? verdict;
+  return (
+    partOfShape(text, ctx) ??
+    continuationOf(text, ctx) ??
+    replAnswer(text, ctx) ??
+    (verdict.rule === 'structure:error-envelope' ? sameLoggerReport(text, ctx) : null) ??
+    verdict
+  );
+}
+
+/** The `[LEVEL] [logger]` tag of a line (after its timestamps), or null. */
+const loggerTag = (line: string): string | null =>
+  LOGGER_TAG.exec(bodyOf(line.trim()))?.[0] ?? null;
+
+/**
+ * A multi-line report printed by one logger, every line tagged alike (Gradle's
+ * `[ERROR] [org.gradle.internal.buildevents.BuildExceptionReporter]` under `FAILURE: Build failed
+ * with an exception.`): the failure its first failing line stated is the finding, the lines of
+ * the report under it that follow without a break are its details. A line that repeats the
+ * finding word for word is a record of its own (each retry is found).
+ */
+function sameLoggerReport(text: string, ctx: Context): Verdict | null {
+  const last = ctx.lastFinding;
+  if (!last || last.back > WINDOW_LINES) return null;
+  const tag = loggerTag(text);
+  if (!tag || loggerTag(last.text) !== tag) return null;
+  if (bodyOf(text.trim()) === bodyOf(last.text.trim())) return null;
+  if (last.back > 1) {
+    // every line between the finding and this one is part of the same report
+    const between = ctx.before().slice(-(last.back - 1));
+    if (between.length < last.back - 1 || between.some((l) => loggerTag(l) !== tag)) return null;
+  }
+  return {
+    kind: 'veto',
+    rule: 'structure:logger-report',
+    why: `a detail of the report its logger began with the failure found ${last.back} line(s) above`,
+  };
 }
 
 function assign(text: string, ctx: Context): Verdict | null {

@@ -398,3 +398,101 @@ void t.test('round 2: a log viewer gutter, REPL answers, MCP status rows and fie
   t.same(chunk('deploy finished key=web type=rolling status=failed').length, 0);
   t.end();
 });
+
+void t.test('round 4: parts of a shape whatever their words', (t) => {
+  // The source line of a traceback frame is code, even when it names a timeout.
+  t.same(
+    chunk(
+      'Traceback (most recent call last):',
+      '  File "/app/.venv/lib/python3.10/site-packages/litellm/llms/custom_httpx/http_handler.py", line 765, in post',
+      '    raise litellm.Timeout(',
+      'litellm.exceptions.Timeout: litellm.Timeout: Connection timed out after 600.0 seconds.',
+    ).map((r) => r[0]),
+    [4],
+  );
+  t.same(
+    chunk('  File "app.py", line 12, in handler', '    log.error("request timed out")'),
+    [],
+    'a frame source line that logs the words',
+  );
+  // Rust anyhow's cause list: the error above it is the finding.
+  t.same(
+    chunk(
+      'Failed to add MCP server: Error: failed to load configuration',
+      'Caused by:',
+      '    0: /home/dev/.codex/config.toml:3:16: unknown variant `default`, expected `fast` or `flex`',
+      '    1: TOML parse error at line 3, column 16',
+    ),
+    [[1, 'A11', 'a11-agent-config-invalid']],
+  );
+  t.same(
+    chunk('    0: /home/dev/.codex/config.toml:3:16: unknown variant `default`, expected `fast`'),
+    [[1, 'A11', 'a11-agent-config-invalid']],
+    'the same cause with no `Caused by:` above it stands on its own',
+  );
+  t.end();
+});
+
+void t.test('round 4: REPL frames, Node error fields, logger reports, nested klog levels', (t) => {
+  t.same(
+    chunk(
+      'Traceback (most recent call last):',
+      '  File "<frozen runpy>", line 88, in _run_code',
+      '  File "<python-input-0>", line 2',
+      'SyntaxError: mapping pattern checks duplicate key (0j)',
+    ),
+    [],
+    'a traceback of typed input is the REPL answering',
+  );
+  t.same(
+    chunk(
+      '247 silly fetchPackageMetaData Error: getaddrinfo EAI_AGAIN registry.npmjs.org:443',
+      '247 silly fetchPackageMetaData     at errnoException (dns.js:33:15)',
+      "247 silly fetchPackageMetaData   code: 'EAI_AGAIN',",
+    ).map((r) => r[0]),
+    [1],
+  );
+  t.same(
+    chunk(
+      '189 error code EAI_AGAIN',
+      '190 error errno EAI_AGAIN',
+      '191 error syscall getaddrinfo',
+    ).map((r) => r[0]),
+    [1],
+    "npm debug log's numbered block trailer",
+  );
+  const gradle = '12:08:57.840 [ERROR] [org.gradle.internal.buildevents.BuildExceptionReporter]';
+  t.same(
+    chunk(
+      `${gradle} FAILURE: Build failed with an exception.`,
+      gradle,
+      `${gradle} * What went wrong:`,
+      `${gradle} Execution failed for task ':test'.`,
+      `${gradle} > There were failing tests. See the report at: file:///build/reports/tests/test/index.html`,
+    ).map((r) => r[0]),
+    [1],
+    'the details of one logger report under the failure it began with',
+  );
+  t.same(
+    chunk(
+      '[ERROR] [com.acme.Sync] Failed to reach the store',
+      '[ERROR] [com.acme.Sync] Failed to reach the store',
+    ).map((r) => r[0]),
+    [1, 2],
+    'a repeated record is found each time',
+  );
+  t.same(
+    chunk(
+      '[ERROR] [com.acme.Sync] Failed to reach the store',
+      '[ERROR] [com.acme.Index] Failed to open the index',
+    ).map((r) => r[0]),
+    [1, 2],
+    'another logger starts a record of its own',
+  );
+  const nested = envelopeOf(
+    '2025-05-20 13:46:29.975 [info] E0520 13:46:29.975004 78921 interceptor.go:70] failed to get server instance',
+  );
+  t.match(nested, { shape: 'klog', level: 'error' });
+  t.equal(envelopeOf('2025-05-20 13:46:29.975 [info] Extension host started').level, 'info');
+  t.end();
+});
