@@ -17,7 +17,12 @@ import { decisionApplied, resolved as resolvedIncident } from '../incidents/life
 import type { Policy } from '../incidents/policy.js';
 import type { Dispatcher } from './dispatcher.js';
 import { KeyedQueue } from '../runtime/keyed-queue.js';
-import { findInhibitor, inhibitable, type InhibitionRule } from '../incidents/inhibition.js';
+import {
+  findInhibitor,
+  inhibitable,
+  inhibitionCandidates,
+  type InhibitionRule,
+} from '../incidents/inhibition.js';
 import {
   classOf,
   outcomesOf,
@@ -76,11 +81,9 @@ export class DecisionMaker {
     draft: AlertDraft,
   ): Promise<{ source: Incident; rule: string } | null> {
     if (!this.#inhibitable.has(incident.alert) || draft.context.remediation === true) return null;
-    const found = findInhibitor(
-      incident,
-      await this.#o.store.openIncidents(),
-      this.#o.inhibitions ?? [],
-    );
+    const rules = this.#o.inhibitions ?? [];
+    const candidates = await inhibitionCandidates(incident, rules, this.#o.store);
+    const found = findInhibitor(incident, candidates, rules);
     return found ? { source: found.source, rule: found.rule.name } : null;
   }
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseRulesFile } from './rules-file.js';
 import { ALERT_IDS, type AlertId } from '../domain/alert.js';
-import type { Incident } from '../domain/incident.js';
+import type { Incident, IncidentQuery } from '../domain/incident.js';
 
 /** The rules shipped with Healer, beside `src/` and `dist/`. */
 export const DEFAULT_INHIBITION_PATH = fileURLToPath(
@@ -89,6 +89,47 @@ export function findInhibitor(
     if (source) return { source, rule };
   }
   return null;
+}
+
+/** Where the inhibition check reads incidents from (the incident store). */
+export interface InhibitionReader {
+  openIncidents(): Promise<Incident[]>;
+  listIncidents(query: IncidentQuery): Promise<Incident[]>;
+}
+
+/** More of one play's incidents of one alert than this, and the check reads every open incident. */
+export const PLAY_READ_LIMIT = 500;
+
+/**
+ * The open incidents that can inhibit `target` under `rules`, read fresh from the store: a superset
+ * of the sources `findInhibitor` can pick, so both give the same answer. A rule that matches on
+ * `playId` needs only the play's incidents of the rule's source alerts (an indexed read of a few
+ * rows); only a rule that does not, or a play with more than `PLAY_READ_LIMIT` such incidents,
+ * reads every open incident. A decision is taken for every recorded alert, so a full read here is
+ * paid once per pod of a session: at 1,000 sessions and 20,000 pods, 20,000 reads of 1,000
+ * incidents during the initial list (the slow, 3 GB list of docs/benchmarks.md).
+ */
+export async function inhibitionCandidates(
+  target: Matchable,
+  rules: readonly InhibitionRule[],
+  store: InhibitionReader,
+): Promise<Incident[]> {
+  const sources = new Set<AlertId>();
+  for (const rule of rules) {
+    if (!rule.target.includes(target.alert)) continue;
+    if (!rule.equal.includes('playId') || target.playId === '') return store.openIncidents();
+    // a source needs the same playId, and a null playId matches nothing
+    if (target.playId !== null) for (const a of rule.source) sources.add(a);
+  }
+  const playId = target.playId;
+  if (playId === null || sources.size === 0) return [];
+  const out: Incident[] = [];
+  for (const alert of sources) {
+    const rows = await store.listIncidents({ playId, alert, limit: PLAY_READ_LIMIT });
+    if (rows.length >= PLAY_READ_LIMIT) return store.openIncidents();
+    for (const i of rows) if (i.state !== 'resolved') out.push(i);
+  }
+  return out;
 }
 
 /** Alerts some rule can inhibit (only those need a fresh read of the open incidents). */
