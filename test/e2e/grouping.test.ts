@@ -8,7 +8,7 @@ import { waitFor, type KubeSim } from '../sim/kube/index.js';
 import type { GitHubSim } from '../sim/github/index.js';
 import { remediationWorld, WORLD_REPO as REPO } from '../helpers/remediation-world.js';
 import { MCP_FIXTURE } from '../helpers/healer.js';
-import { silentFailurePod } from '../helpers/pods.js';
+import { agentLabels, imagePullPod, silentFailurePod } from '../helpers/pods.js';
 
 type World = Awaited<ReturnType<typeof remediationWorld>>;
 
@@ -286,5 +286,115 @@ void t.test(
     t.not(a.grouped_by!.incident_id, b.grouped_by!.incident_id, 'never one group');
     t.equal(issuesOf(w.github).length, 2, 'an issue each');
     t.equal(healerRuns(w.kube).length, 2, 'a run each');
+  },
+);
+
+/** An agent pod of a Play whose agent container waits in ImagePullBackOff on `image`. */
+const pullingAgentPod = (
+  w: World,
+  namespace: string,
+  name: string,
+  a: { playId: string; agent: string; taskId: string },
+  image: string,
+) =>
+  imagePullPod(w.kube, {
+    namespace,
+    name,
+    container: a.agent,
+    image,
+    labels: agentLabels(a.playId, a.agent, a.taskId),
+    at: w.clock.now().toISOString(),
+  });
+
+void t.test(
+  'one image failing to pull under agent pods in two namespaces, platform checks on: the check joins the cause group, one issue and one run; another image stays apart',
+  async (t) => {
+    const w = await remediationWorld(t, {
+      env: {
+        HEALER_NAMESPACES: 'cto,agents-b',
+        HEALER_RESOURCE_CHECKS: 'false',
+        HEALER_PLATFORM_POLL_SECONDS: '86400',
+      },
+      heal: { issues: { repository: REPO } },
+    });
+    await startPlay(w, 'play-task-5', '5');
+    w.kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'agents-b' } });
+    const broken = 'ghcr.io/5dlabs/rex:9.9.9';
+    const typo = 'ghcr.io/5dlabs/cleo:1.0.0-typo';
+    const play4 = { playId: 'play-task-4', taskId: '4' };
+    pullingAgentPod(w, 'cto', 'play-task-4-rex-p1p2p', { ...play4, agent: 'rex' }, broken);
+    pullingAgentPod(w, 'cto', 'play-task-4-blaze-p3p4p', { ...play4, agent: 'blaze' }, broken);
+    pullingAgentPod(
+      w,
+      'agents-b',
+      'play-task-5-rex-p5p6p',
+      { playId: 'play-task-5', agent: 'rex', taskId: '5' },
+      broken,
+    );
+    // the look-alike: another image, failing in one namespace
+    pullingAgentPod(w, 'cto', 'play-task-4-cleo-q1q2q', { ...play4, agent: 'cleo' }, typo);
+    let all: IncidentJson[] = [];
+    await waitFor(
+      async () => {
+        await settle(w);
+        all = await incidents(w);
+        return all.filter((i) => i.grouped_by).length >= 4 && issuesOf(w.github).length === 2;
+      },
+      { what: 'the pods grouped by image and their issues open', timeoutMs: 15_000 },
+    );
+    // the platform check (if its watcher has not run yet) sees the image failing in two namespaces
+    await w.healer.polls.platform();
+    await waitFor(
+      async () => {
+        await settle(w);
+        all = await incidents(w);
+        return all.some((i) => i.alert === 'platform' && i.grouped_by);
+      },
+      { what: 'the platform incident grouped', timeoutMs: 15_000 },
+    );
+    await settle(w);
+    all = await incidents(w);
+    const parents = all.filter((i) => i.cause);
+    t.same(
+      parents.map((p) => p.title).sort(),
+      [`Image failing to pull: ${broken}`, `Image failing to pull: ${typo}`].sort(),
+      'one parent per image',
+    );
+    const parent = parents.find((p) => p.cause?.key === broken)!;
+    const check = all.find((i) => i.alert === 'platform')!;
+    t.match(
+      check,
+      {
+        title: `Image ${broken} fails to pull in 2 namespaces`,
+        last_decision: 'grouped',
+        grouped_by: { incident_id: parent.id, rule: 'image-pull-failing', key: broken },
+      },
+      'the platform check’s incident is a child of the image’s cause group',
+    );
+    t.same(
+      all
+        .filter((i) => i.grouped_by?.incident_id === parent.id)
+        .map((i) => i.title)
+        .sort(),
+      [
+        `Image ${broken} fails to pull in 2 namespaces`,
+        'Pod Failure: play-task-4-blaze-p3p4p',
+        'Pod Failure: play-task-4-rex-p1p2p',
+        'Pod Failure: play-task-5-rex-p5p6p',
+      ],
+      'three agent pods and the platform check',
+    );
+    t.equal(all.length, 7, 'nothing else');
+    t.same(
+      issuesOf(w.github)
+        .map((i) => i.title)
+        .sort(),
+      [
+        `[HEAL-A7] Image failing to pull: ${broken}`,
+        `[HEAL-A7] Image failing to pull: ${typo}`,
+      ].sort(),
+      'one issue per image',
+    );
+    t.equal(healerRuns(w.kube).length, 2, 'one run per image');
   },
 );

@@ -6,6 +6,7 @@
 import t from 'tap';
 import { agentPod, proactiveWorld, startSession } from '../helpers/proactive-world.js';
 import { waitFor, type KubeSim } from '../sim/kube/index.js';
+import { imagePullPod } from '../helpers/pods.js';
 
 function node(sim: KubeSim, name: string, pressure: string | null, now: Date) {
   const cond = (type: string, status: string, reason: string, message: string) => ({
@@ -157,28 +158,7 @@ void t.test(
     const message = `Back-off pulling image "${broken}": ErrImagePull: failed to pull and unpack image "${broken}": failed to resolve reference "${broken}": unexpected status from HEAD request to https://ghcr.io/v2/5dlabs/runtime/manifests/2.4.1: 401 Unauthorized`;
     const pulling = (ns: string, name: string, image: string) => {
       w.sim.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-      w.sim.create({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name, namespace: ns },
-        spec: { containers: [{ name: 'main', image }] },
-      });
-      w.sim.patchStatus('v1', 'Pod', ns, name, {
-        status: {
-          phase: 'Pending',
-          containerStatuses: [
-            {
-              name: 'main',
-              image,
-              imageID: '',
-              ready: false,
-              restartCount: 0,
-              started: false,
-              state: { waiting: { reason: 'ImagePullBackOff', message } },
-            },
-          ],
-        },
-      });
+      imagePullPod(w.sim, { namespace: ns, name, container: 'main', image, message });
     };
     pulling('agents-a', 'runner-1', broken);
     pulling('agents-b', 'runner-2', broken);

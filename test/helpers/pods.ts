@@ -61,3 +61,40 @@ export function silentFailurePod(
     },
   });
 }
+
+/**
+ * A pod whose container waits in ImagePullBackOff on `image`, with the kubelet's message naming it
+ * (`message` by default a 401 from the registry). Status is written through the status subresource.
+ */
+export function imagePullPod(
+  kube: KubeSim,
+  opts: {
+    namespace: string;
+    name: string;
+    container: string;
+    image: string;
+    labels?: Record<string, string>;
+    message?: string;
+    at?: string;
+  },
+): void {
+  const { namespace, name, container, image } = opts;
+  kube.create({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, ...(opts.labels ? { labels: opts.labels } : {}) },
+    spec: { containers: [{ name: container, image }] },
+  });
+  const message =
+    opts.message ??
+    `Back-off pulling image "${image}": ErrImagePull: failed to pull and unpack image "${image}": failed to resolve reference "${image}": unexpected status from HEAD request: 401 Unauthorized`;
+  kube.patchStatus('v1', 'Pod', namespace, name, {
+    status: {
+      phase: 'Pending',
+      ...(opts.at ? { startTime: opts.at } : {}),
+      containerStatuses: [
+        containerStatus(container, { waiting: { reason: 'ImagePullBackOff', message } }, { image }),
+      ],
+    },
+  });
+}

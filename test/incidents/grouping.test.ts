@@ -185,6 +185,60 @@ void t.test('planGroup: form the parent, join it, or nothing', (t) => {
   t.end();
 });
 
+void t.test(
+  'one image: the platform check and the agent pods it breaks share one cause, whichever is seen first; another image does not',
+  (t) => {
+    const image = 'ghcr.io/5dlabs/rex:9.9.9';
+    const check = incident({
+      alert: 'platform',
+      playId: null,
+      taskId: null,
+      agent: null,
+      subject: `Image/${image}`,
+      evidence: ['pod cto/play-task-4-rex-p1p2p', 'pod agents-b/play-task-5-rex-p5p6p'],
+      context: { check: 'image-pull', image, namespaces: 2, pods: 2 },
+    });
+    // the A7 rule names the image of a container waiting in ImagePullBackOff
+    const pod = incident({
+      alert: 'A7',
+      evidence: ['rex: waiting reason=ImagePullBackOff ready=false restartCount=0'],
+      context: { reason: 'ImagePullBackOff', image },
+    });
+    const typo = incident({
+      alert: 'A7',
+      agent: 'cleo',
+      subject: 'play-task-4-cleo',
+      context: { reason: 'ImagePullBackOff', image: 'ghcr.io/5dlabs/cleo:1.0.0-typo' },
+    });
+    const rule = rules.find((r) => r.name === 'image-pull-failing')!;
+    const parentOf = (first: Incident) =>
+      recordOccurrence(
+        undefined,
+        parentDraft(rule, image, [first], T0),
+        parentFingerprint(rule.name, image),
+        T0,
+      ).incident;
+    for (const [first, then] of [
+      [check, pod],
+      [pod, check],
+    ] as const) {
+      t.match(planGroup(first, [], rules, T0), { kind: 'form', key: image });
+      const parent = parentOf(first);
+      t.match(
+        planGroup(then, [parent, first], rules, T0),
+        { kind: 'join', parent: { id: parent.id } },
+        `${then.alert} after ${first.alert}: joins the one parent`,
+      );
+      t.match(
+        planGroup(typo, [parent, first], rules, T0),
+        { kind: 'form', key: 'ghcr.io/5dlabs/cleo:1.0.0-typo' },
+        'another image forms its own',
+      );
+    }
+    t.end();
+  },
+);
+
 void t.test('the parent draft names the cause and lists the children', (t) => {
   const a = incident({ evidence: [TOOLS] });
   const b = incident({ evidence: [TOOLS], agent: 'blaze', subject: 'play-task-4-blaze' });

@@ -39,6 +39,24 @@ export const FAILURE_WAITING_REASONS: readonly string[] = [
 
 type ContainerStatus = ReturnType<typeof containerStatuses>[number];
 
+/** Waiting reasons that mean the container's image could not be pulled. */
+const PULL_FAILURES: readonly string[] = ['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName'];
+
+/**
+ * The image a container failed to pull (its spec, else its status), so incidents of one broken
+ * image share a cause (`patterns/grouping.yaml` image-pull-failing reads context `image`).
+ */
+function pulledImage(pod: Pod, f: Finding): string | null {
+  if (!f.container || !PULL_FAILURES.includes(f.reason)) return null;
+  const specs = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  const statuses = [...containerStatuses(pod), ...initContainerStatuses(pod)];
+  return (
+    specs.find((c) => c?.name === f.container)?.image ||
+    statuses.find((s) => s.name === f.container)?.image ||
+    null
+  );
+}
+
 /** What one container's status says: OOM kills, a failure waiting reason, a failed init container. */
 function containerFindings(s: ContainerStatus, init: boolean, view: RuleView): Finding[] {
   const out: Finding[] = [];
@@ -160,6 +178,7 @@ export const a7PodFailure: Rule = {
     const name = nameOf(pod);
     const ns = namespaceOf(pod);
     const others = all.filter((f) => f !== top).map((f) => `also: ${f.text}`);
+    const image = pulledImage(pod, top);
     return [
       {
         ...draftBase(c, ns, workflowFamily(name), view.now),
@@ -176,6 +195,7 @@ export const a7PodFailure: Rule = {
           phase: pod.status?.phase ?? null,
           exitCode: top.exitCode ?? null,
           restartCount: top.restartCount ?? null,
+          ...(image ? { image } : {}),
           ...remediationContext(c),
         },
       },

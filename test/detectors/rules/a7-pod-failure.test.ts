@@ -71,11 +71,16 @@ const rows: Row[] = [
     want: { severity: 'critical', context: { reason: 'OOMKilled' } },
   },
   {
-    name: 'ImagePullBackOff is high',
+    name: 'ImagePullBackOff is high, naming the image it cannot pull',
     pod: pod('pod-imagepullbackoff'),
     want: {
       severity: 'high',
-      context: { reason: 'ImagePullBackOff', container: 'agent', phase: 'Pending' },
+      context: {
+        reason: 'ImagePullBackOff',
+        container: 'agent',
+        phase: 'Pending',
+        image: 'ghcr.io/5dlabs/claude:9.9.9-missing',
+      },
     },
   },
   ...['ErrImagePull', 'CreateContainerError', 'InvalidImageName'].map((reason) => ({
@@ -265,5 +270,12 @@ void t.test('an A7 draft fills every field and lists the other findings and even
       ),
     ),
   );
+  t.end();
+});
+
+void t.test('only a failed pull names the image: a crash loop does not', (t) => {
+  const [d] = a7PodFailure.evaluate(podSignal(pod('pod-crashloop'), corr()), view());
+  t.equal(d?.context.reason, 'CrashLoopBackOff');
+  t.notOk(d && 'image' in d.context, 'no image in the context');
   t.end();
 });
