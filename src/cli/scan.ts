@@ -5,6 +5,7 @@ import {
   Classifier,
   DEFAULT_CATALOGUE_PATH,
   loadCatalogue,
+  shippedLearnedStage,
   StreamWindow,
   WINDOW_LINES,
 } from '../detectors/patterns/index.js';
@@ -20,6 +21,8 @@ export interface ScanOptions {
   explain?: boolean;
   /** Another catalogue file instead of the shipped one. */
   catalogue?: string;
+  /** The learned stage on (true) or off (false); absent: the shipped model's default. */
+  learned?: boolean;
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -116,6 +119,7 @@ async function scanOne(
               priority: f.priority,
               issueType: f.issueType,
               family: f.family,
+              ...(f.learned ? { learned: f.learned } : {}),
               text: f.text,
             })
           : describe(f, name);
@@ -167,6 +171,7 @@ async function explainOne(
             alert: finding?.alert ?? null,
             severity: finding?.severity ?? null,
             pattern: finding?.patternId ?? null,
+            ...(finding?.learned ? { learned: finding.learned } : {}),
             steps,
             text,
           }),
@@ -211,7 +216,9 @@ export async function runScan(opts: ScanOptions): Promise<number> {
   }
   let classifier: Classifier;
   try {
-    classifier = new Classifier(loadCatalogue(opts.catalogue ?? DEFAULT_CATALOGUE_PATH));
+    classifier = new Classifier(loadCatalogue(opts.catalogue ?? DEFAULT_CATALOGUE_PATH), {
+      learned: shippedLearnedStage(opts.learned),
+    });
   } catch (err) {
     return fail((err as Error).message);
   }
@@ -262,6 +269,8 @@ export function registerScan(
       '--explain',
       'say why each flagged line was flagged and why each near miss was not (pattern, filter, structural rule)',
     )
+    .option('--learned', 'run the learned stage (the default when the shipped model says so)')
+    .option('--no-learned', 'do not run the learned stage: the catalogue and structure only')
     .option(
       '--catalogue <file>',
       'use this catalogue instead of the shipped patterns/catalogue.yaml',
@@ -279,6 +288,7 @@ export function registerScan(
           fail?: boolean;
           explain?: boolean;
           catalogue?: string;
+          learned?: boolean;
         },
       ) => {
         const p = runScan({
@@ -288,6 +298,7 @@ export function registerScan(
           fail: flags.fail ?? false,
           explain: flags.explain ?? false,
           ...(flags.catalogue ? { catalogue: flags.catalogue } : {}),
+          ...(flags.learned !== undefined ? { learned: flags.learned } : {}),
           stdin: process.stdin,
           stdout: io.out,
           stderr: io.err,

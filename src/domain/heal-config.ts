@@ -207,6 +207,11 @@ const patternsSchema = z
   .object({
     /** Path of a catalogue file replacing the shipped one. */
     file: z.string().min(1).nullable().default(null),
+    /**
+     * The learned stage of the log classifier (issue #12 item 5): true on, false off, null the
+     * shipped model's default (docs/detection.md).
+     */
+    learned: z.boolean().nullable().default(null),
   })
   .prefault({});
 

@@ -3,8 +3,12 @@ import { requiredLiterals } from './literals.js';
 import { LiteralScanner, scannable } from './prefilter.js';
 import { DEFAULT_ISSUE_TYPE } from './schema.js';
 import type { Catalogue, Entry, Finding } from './schema.js';
+import { errorShaped } from './learned/features.js';
+import { shippedLearnedStage } from './learned/index.js';
+import { LEARNED_SEVERITY } from './learned/model.js';
+import type { LearnedJudge, LearnedVerdict } from './learned/model.js';
 import { assignByStructure, refineFinding, STRUCTURE_LITERALS, WINDOW_LINES } from './structure.js';
-import { envelopeOf } from './structure.js';
+import { envelopeOf, shapeVeto, STRUCTURE_FILTER } from './structure.js';
 import type { Context, Envelope } from './structure.js';
 
 /**
@@ -23,7 +27,7 @@ export class StreamWindow {
 export interface Step {
   /** A pattern id, a filter id, or a structural rule (`structure:…`). */
   by: string;
-  outcome: 'matched' | 'vetoed' | 'recategorised' | 'assigned';
+  outcome: 'matched' | 'vetoed' | 'recategorised' | 'assigned' | 'below-threshold';
   detail: string;
 }
 
@@ -186,12 +190,32 @@ function fastPath(compiled: Compiled[]): FastPath | null {
  * lines are decoded and checked against the patterns their literals belong to (priority 1, 2, 3,
  * then catalogue order) and those entries' false-positive filters. A line gets at most one finding.
  */
+export interface ClassifierOptions {
+  /**
+   * The learned stage (issue #12 item 5): judges error-shaped lines no pattern or structural
+   * rule decided. Absent: the shipped model when it is on by default (`learned/model.json`);
+   * null: off.
+   */
+  learned?: LearnedJudge | null;
+}
+
+/**
+ * The learned stage judges only lines with a literal of the structural stage, in every path (the
+ * literal search, the regex path, `explainLine`), so a scan and its explanation agree.
+ */
+const STRUCTURAL_LITERAL = new RegExp(STRUCTURE_FILTER, 'i');
+
+const learnedFeatures = (v: LearnedVerdict): string =>
+  v.features.map((f) => `${JSON.stringify(f.feature)} +${f.weight.toFixed(2)}`).join(', ');
+
 export class Classifier {
   readonly #compiled: Compiled[];
   readonly #any: RegExp;
   readonly #fast: FastPath | null;
+  readonly #learned: LearnedJudge | null;
 
-  constructor(catalogue: Catalogue) {
+  constructor(catalogue: Catalogue, opts: ClassifierOptions = {}) {
+    this.#learned = opts.learned === undefined ? shippedLearnedStage() : opts.learned;
     const cache = new Map<string, RegExp>();
     const unlessFor = (sources: string[]): RegExp[] =>
       sources.map((source) => {
@@ -218,6 +242,11 @@ export class Classifier {
       'gim',
     );
     this.#fast = fastPath(this.#compiled);
+  }
+
+  /** Whether the learned stage runs. */
+  get learned(): boolean {
+    return this.#learned !== null;
   }
 
   /** True when the literal fast path is in use (every pattern has scannable required literals). */
@@ -340,9 +369,9 @@ export class Classifier {
       }
       return finding;
     }
-    if (vetoed || !structural) return null;
-    const verdict = assignByStructure(t, ctx);
-    if (!verdict) return null;
+    if (vetoed) return null;
+    const verdict = structural ? assignByStructure(t, ctx) : null;
+    if (!verdict) return this.#learned ? this.#learn(this.#learned, t, line, ctx, steps) : null;
     if (verdict.kind !== 'assign') {
       steps?.push({ by: verdict.rule, outcome: 'vetoed', detail: verdict.why });
       return null;
@@ -358,6 +387,58 @@ export class Classifier {
       priority: verdict.alert === 'lifecycle' ? 3 : verdict.alert === 'runtime' ? 2 : 1,
       issueType: DEFAULT_ISSUE_TYPE[verdict.alert],
       family: verdict.family,
+    };
+  }
+
+  /**
+   * The learned stage on an error-shaped line (with a structural literal) no pattern matched and
+   * the structural stage left alone (any other line never reaches the model): a finding when the model's score reaches its threshold and the line is no part of a shape
+   * (continuation, traceback frame, REPL answer); a near miss is only explained.
+   */
+  #learn(
+    stage: LearnedJudge,
+    t: string,
+    line: number,
+    ctx: Context,
+    steps: Step[] | null,
+  ): Finding | null {
+    if (!STRUCTURAL_LITERAL.test(t) || !errorShaped(t)) return null;
+    const v = stage.judge(t);
+    if (!v) return null;
+    const by = `learned:${v.model}`;
+    const veto = shapeVeto(t, ctx);
+    if (!v.flagged) {
+      if (!veto)
+        steps?.push({
+          by,
+          outcome: 'below-threshold',
+          detail: `near miss: ${v.alert} at ${v.score.toFixed(2)}, under the threshold ${v.threshold.toFixed(2)}; features ${learnedFeatures(v)}`,
+        });
+      return null;
+    }
+    steps?.push({
+      by,
+      outcome: 'assigned',
+      detail: `${v.alert} at ${v.score.toFixed(2)} (threshold ${v.threshold.toFixed(2)}); features ${learnedFeatures(v)}`,
+    });
+    if (veto) {
+      steps?.push({ by: veto.rule, outcome: 'vetoed', detail: veto.why });
+      return null;
+    }
+    return {
+      line,
+      text: t,
+      patternId: by,
+      alert: v.alert,
+      severity: LEARNED_SEVERITY[v.alert],
+      priority: v.alert === 'lifecycle' ? 3 : v.alert === 'runtime' ? 2 : 1,
+      issueType: DEFAULT_ISSUE_TYPE[v.alert],
+      family: 'learned',
+      learned: {
+        model: v.model,
+        score: Number(v.score.toFixed(4)),
+        features: v.features.map((f) => f.feature),
+      },
     };
   }
 

@@ -1,5 +1,20 @@
 export { Classifier, StreamWindow, union } from './classifier.js';
-export type { Step } from './classifier.js';
+export type { ClassifierOptions, Step } from './classifier.js';
+export {
+  CLASSES,
+  errorShaped,
+  features,
+  LearnedStage,
+  SHIPPED_MODEL,
+  shippedLearnedStage,
+} from './learned/index.js';
+export type {
+  LearnedClass,
+  LearnedJudge,
+  LearnedVerdict,
+  LoroRow,
+  ModelFile,
+} from './learned/index.js';
 export { envelopeOf, STRUCTURE_FILTER, STRUCTURE_LITERALS, WINDOW_LINES } from './structure.js';
 export type { Envelope } from './structure.js';
 export { ChecklistScanner, foldChecklist, markOf, preflightState } from './checklist.js';

@@ -104,4 +104,9 @@ export interface Finding {
    * or re-categorised a pattern's finding; absent when the pattern alone decided.
    */
   rule?: string;
+  /**
+   * A finding of the learned stage (then `patternId` is `learned:<model>`):
+   * the model version, its score, and the features that decided (largest contributions first).
+   */
+  learned?: { model: string; score: number; features: string[] };
 }

@@ -498,14 +498,20 @@ function mcpStatusFailed(text: string, ctx: Context): boolean {
   return MCP_WORDS.test(text) || ctx.before().some((l) => MCP_WORDS.test(l));
 }
 
+/**
+ * The vetoes a finding from outside the catalogue is subject to (a structural or learned one):
+ * the line belongs to a multi-line shape, continues the finding above it, or is a REPL's answer.
+ */
+export function shapeVeto(text: string, ctx: Context): Verdict | null {
+  return partOfShape(text, ctx) ?? continuationOf(text, ctx) ?? replAnswer(text, ctx);
+}
+
 /** A finding for a line no catalogue pattern took, from its shape; or null. */
 export function assignByStructure(text: string, ctx: Context): Verdict | null {
   const verdict = assign(text, ctx);
   if (!verdict) return null;
   return (
-    partOfShape(text, ctx) ??
-    continuationOf(text, ctx) ??
-    replAnswer(text, ctx) ??
+    shapeVeto(text, ctx) ??
     (verdict.rule === 'structure:error-envelope' ? sameLoggerReport(text, ctx) : null) ??
     verdict
   );

@@ -6,6 +6,7 @@ import {
   DEFAULT_CATALOGUE_PATH,
   loadCatalogue,
   lokiLineFilter,
+  shippedLearnedStage,
 } from '../../detectors/patterns/index.js';
 import type { ActiveSessionsView } from '../../domain/active-sessions.js';
 import { millis } from '../../domain/kube-time.js';
@@ -62,7 +63,9 @@ export class LogSources {
     // the Loki families are exported whether Loki is read or not (operations.md §5)
     const lokiMetrics = registerLokiMetrics(o.metrics.registry);
     this.stage = createLogStage({
-      classifier: new Classifier(catalogue),
+      classifier: new Classifier(catalogue, {
+        learned: shippedLearnedStage(config.heal.patterns.learned),
+      }),
       checklistScanner: new ChecklistScanner(catalogue),
       correlatePod: (ns, pod) => this.#correlatePod(ns, pod),
       session: (playId) => o.active.get(playId),
