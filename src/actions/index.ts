@@ -1,7 +1,7 @@
 // The action handlers of the configured destinations (remediation.md §2): GitHub issues,
 // remediation CodeRuns, Discord, Slack, PagerDuty, a generic webhook. The dispatcher routes each outbox action to
 // the handler of its kind and destination; a destination without a handler is not configured.
-import type { OutcomeStore } from '../domain/stores.js';
+import type { IncidentStore, OutcomeStore } from '../domain/stores.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
@@ -34,6 +34,8 @@ export interface ActionHandlerDeps {
   buildCodeRun?: BuildCodeRun;
   /** Healer's outcome history (issue #17): remediation prompts quote the last fix that worked. */
   history?: Pick<OutcomeStore, 'listOutcomes'>;
+  /** Incidents, read for the children a cause group's issue lists (issue #17). */
+  incidents?: Pick<IncidentStore, 'getIncident'>;
 }
 
 /** Handlers for the destinations that are configured, and one log line saying which are off. */
@@ -61,6 +63,7 @@ export function createActionHandlers(deps: ActionHandlerDeps): ActionHandler[] {
         templates: deps.templates,
         repository: heal.issues.repository,
         view,
+        incidents: deps.incidents ?? null,
       }),
     );
   } else off.push('GitHub issues (no GitHub credentials)');

@@ -42,6 +42,7 @@ export function createActionStage(ctx: StageContext, o: ActionStageOptions) {
     templates: o.templates,
     logger,
     history: store,
+    incidents: store,
   });
   const dispatcher = new Dispatcher({
     store,

@@ -22,6 +22,8 @@ export type DecisionReason = (typeof DECISION_REASONS)[number];
 export type PlannedAction =
   | { kind: 'open-issue' }
   | { kind: 'comment-issue'; comment: 'attempt' | 'escalation' | 'resolution' }
+  /** A cause group's parent: tell its issue of the incidents (ids) that joined the cause since. */
+  | { kind: 'comment-issue'; comment: 'children'; children: string[] }
   | { kind: 'label-issue'; label: string }
   /** Swap the issue's `severity:*` label for the incident's current severity (it only rises). */
   | { kind: 'relabel-severity'; severity: Severity }

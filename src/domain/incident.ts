@@ -81,6 +81,11 @@ export interface Incident {
    * child of the parent incident named by that cause, which alone gets the issue and the run.
    */
   groupedBy?: Grouping | null;
+  /**
+   * A cause group's parent: the children its GitHub issue names (in the body when the issue was
+   * planned, then in a `children` comment each time the cause gained incidents).
+   */
+  issueChildren?: string[] | null;
 }
 
 export interface Grouping {

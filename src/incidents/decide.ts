@@ -3,6 +3,7 @@ import { quietWhenAcknowledged, withSeverityLabel } from './decide/adjustments.j
 import { acted, unstarted } from './decide/facts.js';
 import { decideNew } from './decide/first-occurrence.js';
 import { GATES } from './decide/gates.js';
+import { withJoinedChildren } from './grouping-gate.js';
 import { refuseByHistory } from './history-gate.js';
 import { decideRecurrence } from './decide/recurrence.js';
 import type { DecideInput, DecideResult } from './decide/result.js';
@@ -15,7 +16,8 @@ import type { DecideInput, DecideResult } from './decide/result.js';
  * The flow, one module per step (`decide/`): forget runs planned but never created (a reopen) →
  * the gates (`gates.ts`: excluded, silenced, Healer's own run, inhibited) → a first occurrence
  * (`first-occurrence.ts`) or a recurrence (`recurrence.ts`, `evaluation.ts`) → the adjustments every
- * decision passes through (`adjustments.ts`: severity label, acknowledgement). The resolve path is
+ * decision passes through (`adjustments.ts`: severity label, acknowledgement; `grouping-gate.ts`: a
+ * cause group's issue told of the children that joined since it was written). The resolve path is
  * `resolution.ts`.
  */
 
@@ -32,7 +34,10 @@ export type { DecideInput, DecideResult, Decided, Gate } from './decide/result.j
 export function decide(x: DecideInput): DecideResult {
   return withSeverityLabel(
     x.incident,
-    quietWhenAcknowledged(x.incident, refuseByHistory(x, decideUnacknowledged(x))),
+    withJoinedChildren(
+      x.incident,
+      quietWhenAcknowledged(x.incident, refuseByHistory(x, decideUnacknowledged(x))),
+    ),
   );
 }
 
@@ -60,10 +65,7 @@ function route(x: DecideInput): DecideResult {
     x.outcome === 'created' ||
     i.state === 'silenced' ||
     (i.inhibitedBy != null && !acted(i)) ||
-    (x.outcome === 'reopened' &&
-      i.attempts.length === 0 &&
-      !i.evaluation &&
-      !i.escalatedAt);
+    (x.outcome === 'reopened' && i.attempts.length === 0 && !i.evaluation && !i.escalatedAt);
   const r = fresh ? decideNew(x) : decideRecurrence(x);
   if (!i.inhibitedBy) return r;
   // its source resolved (or was ruled out) and this one still fires: it is decided on its own now

@@ -152,6 +152,12 @@ export const causeOf = (i: Pick<Incident, 'context'>): CauseGroup | null => {
   return typeof rule === 'string' && typeof key === 'string' ? { rule, key } : null;
 };
 
+/** The children a parent was last recorded with (its context `children`), in order. */
+export const childIds = (i: Pick<Incident, 'context'>): string[] => {
+  const c = i.context.children;
+  return typeof c === 'string' ? c.split(/[,\s]+/).filter(Boolean) : [];
+};
+
 /** What the correlation stage decides for one incident. */
 export type GroupPlan =
   /** An open parent of this cause exists: the incident is its child. */

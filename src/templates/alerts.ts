@@ -26,5 +26,5 @@ export const alertTemplateNames = (alert: AlertId): string[] => {
   return [`alerts/${slug}`, `guidance/${slug}`, `acceptance/${slug}`];
 };
 
-export const COMMENT_KINDS = ['attempt', 'escalation', 'resolution'] as const;
+export const COMMENT_KINDS = ['attempt', 'escalation', 'resolution', 'children'] as const;
 export type CommentKind = (typeof COMMENT_KINDS)[number];

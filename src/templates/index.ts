@@ -20,6 +20,7 @@ export {
 export { sampleView } from './sample.js';
 export type {
   AttemptView,
+  ChildView,
   IncidentView,
   KubeEventView,
   LinkView,

@@ -217,6 +217,10 @@ export function buildViewModel(v: IncidentView, expected?: ExpectedBehaviour): V
     pastOutcomes: v.pastOutcomes
       ? { count: v.pastOutcomes.count, text: redact(v.pastOutcomes.text) }
       : { count: 0, text: '' },
+    children: (v.children ?? []).map((c) => ({
+      ...c,
+      title: inertMarkdown(oneLine(redact(c.title))),
+    })),
   };
   return { ...defuseMarkers(redactDeep(model)), marker: model.marker };
 }

@@ -23,6 +23,17 @@ export interface MemoryView {
   content: string;
 }
 
+/** An incident of a cause group, as its parent's issue lists it (body and `children` comments). */
+export interface ChildView {
+  id: string;
+  alert: string;
+  agent: string | null;
+  playId: string | null;
+  title: string;
+  /** The incident's page on the Healer dashboard (null: no dashboard URL configured). */
+  url: string | null;
+}
+
 /** One earlier remediation attempt, for the escalation comment and the timeline. */
 export interface AttemptView {
   attempt: number;
@@ -94,6 +105,11 @@ export interface IncidentView {
    * fix of the same evidence signature and the class's failed attempts, as one text.
    */
   pastOutcomes?: { count: number; text: string };
+  /**
+   * A cause group's parent: its children (the issue body), or those that joined since the issue
+   * was written (the `children` comment, whose evidence is theirs).
+   */
+  children?: ChildView[];
 }
 
 /** What a template sees. Every field is present (null when unknown): templates run strict. */
@@ -156,4 +172,6 @@ export interface ViewModel {
   memories: { count: number; text: string };
   /** Past outcomes of similar failures as one fenced text (redacted); `count` 0 hides the section. */
   pastOutcomes: { count: number; text: string };
+  /** A cause group's children (titles one line, inert as Markdown); empty for other incidents. */
+  children: ChildView[];
 }

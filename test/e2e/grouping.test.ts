@@ -188,6 +188,104 @@ void t.test(
   },
 );
 
+const DASHBOARD = 'https://healer.example.com';
+/** The comments Healer posted on an issue that name incidents joining its cause. */
+const childrenComments = (issue: { comments: { body: string }[] }) =>
+  issue.comments.filter((c) => c.body.includes('### More incidents of this cause'));
+
+void t.test(
+  'a third agent in another Play fails after the outage’s issue opened: still one issue and one run, and the issue names the third child',
+  async (t) => {
+    const w = await remediationWorld(t, { heal: { issues: { dashboardUrl: DASHBOARD } } });
+    await startPlay(w, 'play-task-5', '5');
+    const play4 = { playId: 'play-task-4', taskId: '4' };
+    await failingAgent(w, 'play-task-4-rex-j1j2j', { ...play4, agent: 'rex' }, TOOLS_DOWN);
+    await failingAgent(w, 'play-task-4-blaze-j3j4j', { ...play4, agent: 'blaze' }, TOOLS_DOWN);
+    await waitFor(
+      async () => {
+        await settle(w);
+        return (
+          issuesOf(w.github).length === 1 &&
+          healerRuns(w.kube).length === 1 &&
+          (await incidents(w)).filter((i) => i.grouped_by).length === 2
+        );
+      },
+      { what: 'the parent’s issue and run', timeoutMs: 15_000 },
+    );
+    await settle(w);
+    const issue = issuesOf(w.github)[0];
+    const before = await incidents(w);
+    const parent = before.find((i) => i.cause)!;
+    const first = before.filter((i) => i.grouped_by);
+    // the body lists the children it was written with; one that joined while it was being
+    // written is named by a comment
+    const told = first.filter((c) => issue.body?.includes(`(${DASHBOARD}/incidents/${c.id})`));
+    t.ok(told.length >= 1, 'the body links the children it was written with');
+    for (const c of first.filter((c) => !told.includes(c)))
+      t.ok(
+        childrenComments(issue).some((m) => m.body.includes(c.id)),
+        'a child that joined as the issue was written is in a comment',
+      );
+    const commented = childrenComments(issue).length;
+
+    // minutes later, an agent of another Play hits the same server
+    w.clock.advance(4 * 60_000);
+    await failingAgent(
+      w,
+      'play-task-5-cleo-j5j6j',
+      { playId: 'play-task-5', agent: 'cleo', taskId: '5' },
+      TOOLS_DOWN,
+    );
+    await waitFor(
+      async () => {
+        await settle(w);
+        return childrenComments(issuesOf(w.github)[0]).some((c) => c.body.includes('play-task-5'));
+      },
+      { what: 'the issue told of the third child', timeoutMs: 15_000 },
+    );
+    await settle(w);
+    const all = await incidents(w);
+    const cleo = all.find((i) => i.agent === 'cleo')!;
+    t.match(cleo, { last_decision: 'grouped', grouped_by: { incident_id: parent.id } });
+    t.equal(all.filter((i) => i.cause).length, 1, 'one parent');
+    t.equal(all.length, 4, 'three children and their parent');
+    t.equal(issuesOf(w.github).length, 1, 'still exactly one issue');
+    t.equal(healerRuns(w.kube).length, 1, 'still exactly one remediation run');
+    const [comment, ...more] = childrenComments(issuesOf(w.github)[0]).slice(commented);
+    t.same(more, [], 'one comment for the one child that joined');
+    t.match(
+      comment.body,
+      `| [\`${cleo.id}\`](${DASHBOARD}/incidents/${cleo.id}) | \`A2\` | \`cleo\` | \`play-task-5\` | ${cleo.title} |`,
+      'it names the child with its alert, agent, Play, title and link',
+    );
+    for (const c of first) t.notMatch(comment.body, c.id, 'and only the child that joined');
+    t.match(
+      comment.body,
+      /<!-- untrusted-data:begin evidence -->\n`{3,}text\n/,
+      'its evidence fenced',
+    );
+    t.match(comment.body, 'MCP server', 'the evidence is the child’s');
+    t.match(comment.body, /<!-- healer:comment=[0-9a-f]{16}:children-[0-9a-f]{12}-r0 -->/);
+    const detail = (
+      await w.app.inject({ method: 'GET', url: `/api/v1/incidents/${parent.id}` })
+    ).json<{ decisions: { reason: string; detail: string; plan: string[] }[] }>();
+    t.ok(
+      detail.decisions.some(
+        (d) =>
+          d.plan.includes('comment-issue') &&
+          d.detail.includes(
+            `joined the cause since issue #${issue.number} was written (${cleo.id})`,
+          ),
+      ),
+      'the parent’s decision says why it commented',
+    );
+
+    // a repeat of the third child changes nothing on the issue
+    await settle(w);
+    t.equal(childrenComments(issuesOf(w.github)[0]).length, commented + 1, 'never twice');
+  },
+);
+
 void t.test('agent pods under one NotReady node: one parent named by the node', async (t) => {
   const w = await remediationWorld(t);
   const node = { reason: 'NodeNotReady', message: 'Node worker-2 is not ready' };
@@ -396,5 +494,18 @@ void t.test(
       'one issue per image',
     );
     t.equal(healerRuns(w.kube).length, 2, 'one run per image');
+    // the check's incident joined a cause whose issue was already written (or was being written):
+    // the issue names it, in its body or in a comment
+    await waitFor(
+      async () => {
+        await settle(w);
+        const issue = issuesOf(w.github).find((i) => i.title.includes(broken))!;
+        return [issue.body ?? '', ...issue.comments.map((c) => c.body)].some((b) =>
+          b.includes(`| \`${check.id}\` | \`platform\` | — | — (platform) |`),
+        );
+      },
+      { what: 'the image’s issue naming the platform check’s incident', timeoutMs: 15_000 },
+    );
+    t.pass('the image’s issue names the platform check’s incident');
   },
 );

@@ -161,6 +161,31 @@ const causeParent = incident(
 );
 const group = { parent: causeParent, rule: 'mcp-server-down', key: 'cto-tools' };
 
+/** A cause group's parent recorded with `children`; its issue names `told` (unset: not tracked). */
+const parentOf = (children: string[], told?: string[]): Partial<Incident> => ({
+  context: { ...causeParent.context, children: children.join(', ') },
+  ...(told ? { issueChildren: told } : {}),
+});
+/** A silence of every A7 for an hour around T0. */
+const silence = (over: Partial<Silence> = {}): Silence => ({
+  id: 'sil-1',
+  matchers: { alert: 'A7' },
+  startsAt: iso(-60),
+  endsAt: iso(60),
+  comment: 'known flaky node',
+  createdBy: 'ops@5dlabs',
+  expiredAt: null,
+  ...over,
+});
+/** A repeat of that parent while its remediation run is active. */
+const parentRepeat = (children: string[], told?: string[], over: Partial<Incident> = {}) =>
+  repeatOf({ ...parentOf(children, told), attempts: [attempt(1, 'Running')], ...over });
+const joined = (...children: string[]): PlannedAction => ({
+  kind: 'comment-issue',
+  comment: 'children',
+  children,
+});
+
 const rows: Row[] = [
   // --- cause groups: a child is recorded under the parent named by the cause ---
   {
@@ -208,20 +233,80 @@ const rows: Row[] = [
     name: 'grouped: a silence still wins',
     in: {
       group,
-      silences: [
-        {
-          id: 'sil-g',
-          matchers: { alert: 'A7' },
-          startsAt: iso(-10),
-          endsAt: iso(60),
-          comment: 'maintenance',
-          createdBy: 'ops',
-          expiredAt: null,
-        },
-      ],
+      silences: [silence()],
     },
     reason: 'silenced',
     plan: [],
+  },
+  // --- cause groups: the parent's issue learns of every child that joins after it was written ---
+  {
+    name: 'cause parent, first sighting: issue opened, the children it names recorded',
+    in: { incident: { ...causeParent, ...parentOf(['inc-a', 'inc-b']) } },
+    reason: 'new',
+    plan: [OPEN, spawn(1), notify('opened')],
+    change: { issueChildren: ['inc-a', 'inc-b'] },
+  },
+  {
+    name: 'cause parent, a child joined after its issue was written: a children comment names it',
+    in: parentRepeat(['inc-a', 'inc-b', 'inc-c'], ['inc-a', 'inc-b']),
+    reason: 'remediation-active',
+    plan: [joined('inc-c')],
+    change: { issueChildren: ['inc-a', 'inc-b', 'inc-c'] },
+    detail:
+      /; 1 incident joined the cause since issue #12 was written \(inc-c\): a comment names it$/,
+  },
+  {
+    name: 'cause parent, two joined and one resolved: the comment names the two, the issue keeps the one',
+    in: parentRepeat(['inc-b', 'inc-c', 'inc-d'], ['inc-a', 'inc-b']),
+    reason: 'remediation-active',
+    plan: [joined('inc-c', 'inc-d')],
+    change: { issueChildren: ['inc-a', 'inc-b', 'inc-c', 'inc-d'] },
+    detail:
+      /2 incidents joined the cause since issue #12 was written \(inc-c, inc-d\): a comment names them/,
+  },
+  {
+    name: 'cause parent, no child joined: nothing for the issue',
+    in: parentRepeat(['inc-a', 'inc-b'], ['inc-a', 'inc-b']),
+    reason: 'remediation-active',
+    plan: [],
+  },
+  {
+    name: 'cause parent, a child joined while its issue is being opened: the comment waits for it',
+    in: parentRepeat(['inc-a', 'inc-b'], ['inc-a'], { githubIssue: null }),
+    reason: 'remediation-active',
+    plan: [joined('inc-b')],
+    detail: /joined the cause since its issue was written \(inc-b\)/,
+  },
+  {
+    name: 'cause parent, a child joined after its attempt ended: the next attempt, and the comment',
+    in: parentRepeat(['inc-a', 'inc-b'], ['inc-a'], { attempts: [done(1)] }),
+    reason: 'recurred-after-fix',
+    plan: [{ kind: 'comment-issue', comment: 'attempt' }, spawn(2), joined('inc-b')],
+    change: { issueChildren: ['inc-a', 'inc-b'] },
+  },
+  {
+    name: 'cause parent, an issue from before children were tracked: taken to name them, no comment',
+    in: parentRepeat(['inc-a', 'inc-b']),
+    reason: 'remediation-active',
+    plan: [],
+    change: { issueChildren: ['inc-a', 'inc-b'] },
+  },
+  {
+    name: 'cause parent silenced: a child that joins is told later, not now',
+    in: { ...parentRepeat(['inc-a', 'inc-b'], ['inc-a']), silences: [silence()] },
+    reason: 'silenced',
+    plan: [],
+    change: { issueChildren: undefined },
+  },
+  {
+    name: 'cause parent in observe mode: no issue, nothing to tell',
+    in: {
+      incident: { ...causeParent, ...parentOf(['inc-a']) },
+      policy: policy({ mode: 'observe' }),
+    },
+    reason: 'new',
+    plan: [],
+    change: { issueChildren: undefined },
   },
   // --- the outcome history (issue #17): a class that keeps failing goes to a person ---
   {
@@ -663,17 +748,6 @@ void t.test('evaluate-then-fix records a planned evaluation run', (t) => {
 });
 
 // --- silences ---
-
-const silence = (over: Partial<Silence> = {}): Silence => ({
-  id: 'sil-1',
-  matchers: { alert: 'A7' },
-  startsAt: iso(-60),
-  endsAt: iso(60),
-  comment: 'known flaky node',
-  createdBy: 'ops@5dlabs',
-  expiredAt: null,
-  ...over,
-});
 
 void t.test('silences', async (t) => {
   await t.test('a matching silence: recorded, not acted on, incident shows silenced', (t) => {

@@ -38,6 +38,25 @@ const later: IncidentView = {
   ],
   escalationReason: 'Three remediation attempts did not resolve the incident.',
   resolutionReason: 'Pod `play-task-4-rex-abc12` is gone and its successor reached `Succeeded`.',
+  // the children that joined a cause group (only the `children` comment shows them)
+  children: [
+    {
+      id: 'inc-5b7c9d87793443de',
+      alert: 'A7',
+      agent: 'rex',
+      playId: 'play-task-5',
+      title: 'Pod Failure: play-task-5-rex-p5p6p',
+      url: 'https://healer.example.com/incidents/inc-5b7c9d87793443de',
+    },
+    {
+      id: 'inc-11e088ad634857c2',
+      alert: 'platform',
+      agent: null,
+      playId: null,
+      title: 'Image ghcr.io/5dlabs/rex:9.9.9 fails to pull in 2 namespaces',
+      url: null,
+    },
+  ],
 };
 
 for (const kind of COMMENT_KINDS) {

@@ -1,4 +1,5 @@
 import type { Incident } from '../../domain/incident.js';
+import type { IncidentStore } from '../../domain/stores.js';
 import type { GitHubClient } from '../../sources/github/index.js';
 import type { TemplateEngine } from '../../templates/index.js';
 import { ActionError, type ActionContext, type ViewSettings } from '../handler.js';
@@ -11,6 +12,8 @@ export interface GitHubIssueDeps {
   /** heal-config `issues.repository` (`owner/repo`), or null to use the session's repository. */
   repository: string | null;
   view: ViewSettings;
+  /** Where a cause group's children are read for its issue (absent: listed by id only). */
+  incidents?: Pick<IncidentStore, 'getIncident'> | null;
 }
 
 export type IssueRef = RepoRef & { number: number; url: string };

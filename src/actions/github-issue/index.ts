@@ -20,7 +20,7 @@ export function createGitHubIssueHandler(deps: GitHubIssueDeps): ActionHandler {
         case 'open-issue':
           return openIssue(ctx, deps);
         case 'comment-issue':
-          return commentIssue(ctx, deps, a.comment);
+          return commentIssue(ctx, deps, a.comment, a.comment === 'children' ? a.children : []);
         case 'label-issue':
           return labelIssue(ctx, deps, a.label);
         case 'relabel-severity':

@@ -11,6 +11,7 @@ import {
   type GitHubIssueDeps,
   type IssueRef,
 } from './context.js';
+import { bodyChildren } from './children.js';
 import { githubActionError } from './errors.js';
 import { findIssueByMarker, markerText } from './find.js';
 
@@ -69,9 +70,10 @@ export async function openIssue(ctx: ActionContext, deps: GitHubIssueDeps): Prom
   });
   if (hit) return outcome({ ...repo, number: hit.number, url: hit.url }, hit.via);
 
-  const view = incidentView({ ...incident, githubIssue: null }, deps.view, {
-    repository: fullName(repo),
-  });
+  const view = {
+    ...incidentView({ ...incident, githubIssue: null }, deps.view, { repository: fullName(repo) }),
+    children: await bodyChildren(deps.incidents, incident, deps.view.dashboardUrl),
+  };
   const rendered = renderIssue(deps.templates, view);
   // The marker is the dedup record: an operator's template must not be able to drop it.
   const body = rendered.body.includes(markerText(fp))

@@ -12,6 +12,7 @@ import {
   type GitHubIssueDeps,
   type IssueRef,
 } from './context.js';
+import { childrenDigest, childViews } from './children.js';
 import { githubActionError } from './errors.js';
 import { findIssueByMarker } from './find.js';
 
@@ -60,10 +61,18 @@ async function onIssue(
   };
 }
 
-/** Distinguishes one comment from another of the same incident: what it is about. */
-export function commentKey(kind: CommentKind, incident: Incident): string {
+/**
+ * Distinguishes one comment from another of the same incident: what it is about (the attempt, or
+ * the children a `children` comment names).
+ */
+export function commentKey(
+  kind: CommentKind,
+  incident: Incident,
+  children: readonly string[] = [],
+): string {
   const round = incident.reopened ?? 0;
   if (kind === 'attempt') return `attempt-${incident.attempts.at(-1)?.attempt ?? 1}-r${round}`;
+  if (kind === 'children') return `children-${childrenDigest(children)}-r${round}`;
   return `${kind}-r${round}`;
 }
 
@@ -100,22 +109,38 @@ async function hasComment(
   return false;
 }
 
+/** The comment's view: the incident's, or for `children` the joined children and their evidence. */
+async function commentView(
+  ctx: ActionContext,
+  deps: GitHubIssueDeps,
+  issue: IssueRef,
+  kind: CommentKind,
+  children: readonly string[],
+) {
+  const view = {
+    ...incidentView(ctx.incident, deps.view, { repository: fullName(issue) }),
+    escalationReason:
+      kind === 'escalation' ? escalationReason(ctx.incident, deps.view.maxAttempts) : null,
+  };
+  if (kind !== 'children') return view;
+  const joined = await childViews(deps.incidents, children, deps.view.dashboardUrl);
+  return { ...view, children: joined.children, evidence: joined.evidence, events: [] };
+}
+
 export function commentIssue(
   ctx: ActionContext,
   deps: GitHubIssueDeps,
   kind: CommentKind,
+  children: readonly string[] = [],
 ): Promise<ActionOutcome> {
   return onIssue(ctx, deps, async (issue): Promise<Result> => {
     const what = `commenting on ${fullName(issue)}#${issue.number}`;
-    const marker = commentMarker(ctx.incident.fingerprint, commentKey(kind, ctx.incident));
+    const key = commentKey(kind, ctx.incident, children);
+    const marker = commentMarker(ctx.incident.fingerprint, key);
     try {
       if (await hasComment(deps, issue, marker, ctx.signal))
         return { comment: kind, skipped: 'already commented' };
-      const view = {
-        ...incidentView(ctx.incident, deps.view, { repository: fullName(issue) }),
-        escalationReason:
-          kind === 'escalation' ? escalationReason(ctx.incident, deps.view.maxAttempts) : null,
-      };
+      const view = await commentView(ctx, deps, issue, kind, children);
       const body = `${renderComment(deps.templates, kind, view)}\n${marker}\n`;
       const { data } = await deps.client.octokit.rest.issues.createComment({
         owner: issue.owner,

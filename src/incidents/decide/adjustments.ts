@@ -9,7 +9,7 @@ import type { DecideResult } from './result.js';
  */
 
 /** Decisions that leave the incident's issue alone (recorded only, or about another incident). */
-const HANDS_OFF: ReadonlySet<DecisionReason> = new Set([
+export const HANDS_OFF: ReadonlySet<DecisionReason> = new Set([
   'silenced',
   'excluded',
   'remediator-failed',
