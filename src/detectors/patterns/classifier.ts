@@ -183,13 +183,6 @@ function fastPath(compiled: Compiled[]): FastPath | null {
   return { scanner: new LiteralScanner([...index.keys()]), entriesOf };
 }
 
-/**
- * The log classifier. One pass over a whole chunk (a string, or UTF-8 bytes) finds the candidate
- * lines — a multi-literal search for the literals every pattern requires (`prefilter.ts`), or,
- * when some pattern has none, one case-insensitive alternation of all patterns — and only those
- * lines are decoded and checked against the patterns their literals belong to (priority 1, 2, 3,
- * then catalogue order) and those entries' false-positive filters. A line gets at most one finding.
- */
 export interface ClassifierOptions {
   /**
    * The learned stage (issue #12 item 5): judges error-shaped lines no pattern or structural
@@ -208,6 +201,13 @@ const STRUCTURAL_LITERAL = new RegExp(STRUCTURE_FILTER, 'i');
 const learnedFeatures = (v: LearnedVerdict): string =>
   v.features.map((f) => `${JSON.stringify(f.feature)} +${f.weight.toFixed(2)}`).join(', ');
 
+/**
+ * The log classifier. One pass over a whole chunk (a string, or UTF-8 bytes) finds the candidate
+ * lines — a multi-literal search for the literals every pattern requires (`prefilter.ts`), or,
+ * when some pattern has none, one case-insensitive alternation of all patterns — and only those
+ * lines are decoded and checked against the patterns their literals belong to (priority 1, 2, 3,
+ * then catalogue order) and those entries' false-positive filters. A line gets at most one finding.
+ */
 export class Classifier {
   readonly #compiled: Compiled[];
   readonly #any: RegExp;
@@ -392,8 +392,9 @@ export class Classifier {
 
   /**
    * The learned stage on an error-shaped line (with a structural literal) no pattern matched and
-   * the structural stage left alone (any other line never reaches the model): a finding when the model's score reaches its threshold and the line is no part of a shape
-   * (continuation, traceback frame, REPL answer); a near miss is only explained.
+   * the structural stage left alone (any other line never reaches the model): a finding when the
+   * model's score reaches its threshold and the line is no part of a shape (continuation,
+   * traceback frame, REPL answer); a near miss is only explained.
    */
   #learn(
     stage: LearnedJudge,
