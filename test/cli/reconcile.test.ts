@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { startKubeSim } from '../sim/kube/index.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { fingerprint } from '../../src/incidents/fingerprint.js';
+import { causeOf } from '../../src/incidents/grouping.js';
 import type { AlertDraft } from '../../src/domain/alert.js';
 import { runHealer } from '../helpers/process.js';
 import { tmpDir } from '../helpers/healer.js';
@@ -100,9 +101,16 @@ void t.test(
       (await final.decisionsFor(gone.incident.id)).map((d) => d.reason),
       ['resolved'],
     );
+    // the detection; the image is also a cause, recorded as a parent (issue #17's grouping)
     const open = await final.openIncidents();
-    t.equal(open.length, 1, 'the still-failing pod has its incident');
-    t.match(open[0], { alert: 'A7', subject: 'worker-pull' });
+    const detections = open.filter((i) => !causeOf(i));
+    t.equal(detections.length, 1, 'the still-failing pod has its incident');
+    t.match(detections[0], { alert: 'A7', subject: 'worker-pull' });
+    t.same(
+      open.flatMap((i) => causeOf(i)?.rule ?? []),
+      ['image-pull-failing'],
+      'and the image its cause parent',
+    );
   },
 );
 

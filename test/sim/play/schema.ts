@@ -145,14 +145,20 @@ export const expectSchema = z
     /** GitHub issues Healer opens, and remediation CodeRuns it creates (default mode). */
     issues: z.number().int().nonnegative(),
     coderuns: z.number().int().nonnegative(),
+    /**
+     * The cause groups the detections form (issue #17, `patterns/grouping.yaml`): the rule name of
+     * each parent incident Healer records on top of them. The parent, not each detection, gets the
+     * issue and the remediation run.
+     */
+    causes: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/)).default([]),
     /** The heal-config.json `alerts` settings the expectation relies on (the defaults). */
     config: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine((e, ctx) => {
-    if (e.none && (e.alerts.length > 0 || e.issues > 0 || e.coderuns > 0))
+    if (e.none && (e.alerts.length > 0 || e.causes.length > 0 || e.issues > 0 || e.coderuns > 0))
       ctx.addIssue({
         code: 'custom',
-        message: 'none: true means no alerts, issues: 0 and coderuns: 0',
+        message: 'none: true means no alerts, no causes, issues: 0 and coderuns: 0',
       });
     if (!e.none && e.alerts.length === 0)
       ctx.addIssue({
