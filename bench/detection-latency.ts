@@ -16,6 +16,7 @@ import { startKubeSim, waitFor } from '../test/sim/kube/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { createHealer } from '../src/pipeline.js';
+import { rexSession } from '../test/helpers/sessions.js';
 import { epochNow, failPod, playOf, seedPods, type FromSim, type ToSim } from './lib/pod-world.js';
 
 const { values } = parseArgs({
@@ -131,23 +132,7 @@ console.log(
   `creating ${SESSIONS} sessions and ${PODS} pods (simulator ${SEPARATE ? 'in its own process' : 'in this process'})…`,
 );
 for (let i = 0; i < SESSIONS; i++) {
-  await healer.sessions.start({
-    play_id: `play-${i}`,
-    repository: '5dlabs/cto',
-    service: null,
-    namespace: 'cto',
-    cto_config: {
-      agents: {
-        rex: {
-          githubApp: '5DLabs-Rex',
-          cli: 'claude',
-          model: null,
-          tools: { remote: [], localServers: {} },
-        },
-      },
-    },
-    tasks: [{ id: String(i), title: `task ${i}`, agent_hint: null, dependencies: [], priority: 0 }],
-  });
+  await healer.sessions.start(rexSession(i));
 }
 await world.seed();
 

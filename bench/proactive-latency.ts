@@ -17,6 +17,7 @@ import { startKubeSim, waitFor } from '../test/sim/kube/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { createHealer } from '../src/pipeline.js';
+import { rexSession } from '../test/helpers/sessions.js';
 
 const { values } = parseArgs({
   options: {
@@ -157,26 +158,7 @@ async function round(on: boolean, r: number): Promise<{ latencies: number[]; pas
     store,
     kube: { kc, source: 'bench' },
   });
-  for (let i = 0; i < SESSIONS; i++)
-    await healer.sessions.start({
-      play_id: `play-${i}`,
-      repository: '5dlabs/cto',
-      service: null,
-      namespace: 'cto',
-      cto_config: {
-        agents: {
-          rex: {
-            githubApp: '5DLabs-Rex',
-            cli: 'claude',
-            model: null,
-            tools: { remote: [], localServers: {} },
-          },
-        },
-      },
-      tasks: [
-        { id: String(i), title: `task ${i}`, agent_hint: null, dependencies: [], priority: 0 },
-      ],
-    });
+  for (let i = 0; i < SESSIONS; i++) await healer.sessions.start(rexSession(i));
   await healer.start();
   await waitFor(() => healer.hub?.readiness().ok, { timeoutMs: 120_000, what: 'initial list' });
   await healer.tick();

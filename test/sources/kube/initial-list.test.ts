@@ -11,6 +11,7 @@ import { openMemoryStore } from '../../../src/store/memory/index.js';
 import { startKubeSim, waitFor } from '../../sim/kube/index.js';
 import { testHealer } from '../../helpers/healer.js';
 import { agentLabels, containerStatus } from '../../helpers/pods.js';
+import { rexSession } from '../../helpers/sessions.js';
 
 const SESSIONS = 12;
 const PODS_PER_SESSION = 5;
@@ -51,25 +52,7 @@ void t.test(
     });
 
     for (let s = 0; s < SESSIONS; s++) {
-      await healer.sessions.start({
-        play_id: `play-${s}`,
-        repository: '5dlabs/cto',
-        service: null,
-        namespace: 'cto',
-        cto_config: {
-          agents: {
-            rex: {
-              githubApp: '5DLabs-Rex',
-              cli: 'claude',
-              model: null,
-              tools: { remote: [], localServers: {} },
-            },
-          },
-        },
-        tasks: [
-          { id: String(s), title: `task ${s}`, agent_hint: null, dependencies: [], priority: 0 },
-        ],
-      });
+      await healer.sessions.start(rexSession(s));
       for (let p = 0; p < PODS_PER_SESSION; p++) {
         kube.create(
           {
