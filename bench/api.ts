@@ -9,12 +9,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../src/config/index.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { createHealer } from '../src/pipeline.js';
+import { p99, paired, rps } from './lib/paired.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,13 +26,6 @@ const { values } = parseArgs({
 const slices = Math.max(1, Number(values.slices));
 const duration = Number(values.seconds);
 const connections = Number(values.connections);
-
-const run = (opts: autocannon.Options) =>
-  new Promise<autocannon.Result>((resolve, reject) => {
-    autocannon({ duration, connections, ...opts }, (err: Error | null, res) =>
-      err ? reject(err) : resolve(res),
-    );
-  });
 
 // reference: a bare Fastify route answering a small JSON object
 const bare = Fastify({ logger: false });
@@ -75,32 +68,11 @@ for (let i = 0; i < 1000; i++)
   await healer.sessions.start(JSON.parse(payload(`play-${i}`)) as never);
 
 let n = 0;
-interface Tally {
-  requests: number;
-  seconds: number;
-  non2xx: number;
-  ok: number;
-  p99: number[];
-}
-const tally = (): Tally => ({ requests: 0, seconds: 0, non2xx: 0, ok: 0, p99: [] });
-/** Runs `a` and `b` in alternating slices of `duration / slices` seconds each. */
-async function paired(a: autocannon.Options, b: autocannon.Options): Promise<[Tally, Tally]> {
-  const out: [Tally, Tally] = [tally(), tally()];
-  for (let i = 0; i < slices; i++)
-    for (const [k, opts] of [a, b].entries()) {
-      const r = await run({ ...opts, duration: duration / slices });
-      const t = out[k];
-      t.requests += r.requests.total;
-      t.seconds += r.duration;
-      t.non2xx += r.non2xx;
-      t.ok += r['2xx'];
-      t.p99.push(r.latency.p99);
-    }
-  return out;
-}
+const opts = { seconds: duration, connections, slices };
 const [bareGet, get] = await paired(
   { url: `${bareUrl}/bare/play-1` },
   { url: `${url}/api/v1/session/play-500` },
+  opts,
 );
 const [barePost, post] = await paired(
   {
@@ -118,9 +90,8 @@ const [barePost, post] = await paired(
       { method: 'POST', setupRequest: (req) => ({ ...req, body: payload(`bench-${n++}`) }) },
     ],
   },
+  opts,
 );
-const rps = (t: Tally) => t.requests / t.seconds;
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 const out = {
   seconds: duration,
   connections,
@@ -134,8 +105,8 @@ const out = {
   start_2xx: post.ok,
   start_non2xx: post.non2xx,
   // the median of the slices' p99s
-  get_p99_ms: median(get.p99),
-  start_p99_ms: median(post.p99),
+  get_p99_ms: p99(get),
+  start_p99_ms: p99(post),
 };
 console.log(JSON.stringify(out));
 await healer.stop();

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
+import { p99, paired, rps } from './lib/paired.js';
 import Fastify from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../src/config/index.js';
@@ -25,6 +25,8 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
+    /** Each route and its bare reference alternate in this many slices (bench/lib/paired.ts). */
+    slices: { type: 'string', default: '5' },
     trials: { type: 'string', default: '10' },
     'skip-api': { type: 'boolean', default: false },
     'skip-failover': { type: 'boolean', default: false },
@@ -34,13 +36,7 @@ const duration = Number(values.seconds);
 const connections = Number(values.connections);
 const TRIALS = Number(values.trials);
 
-const run = (opts: autocannon.Options) =>
-  new Promise<autocannon.Result>((resolve, reject) => {
-    autocannon({ duration, connections, ...opts }, (err: Error | null, res) =>
-      err ? reject(err) : resolve(res),
-    );
-  });
-const rps = (r: autocannon.Result) => r.requests.average;
+const sliced = { seconds: duration, connections, slices: Number(values.slices) };
 const payload = (id: string) =>
   JSON.stringify({
     play_id: id,
@@ -60,7 +56,7 @@ const payload = (id: string) =>
   });
 
 const server = await startPostgres(undefined, []);
-const out: Record<string, unknown> = { seconds: duration, connections };
+const out: Record<string, unknown> = { seconds: duration, connections, slices: sliced.slices };
 
 /** GET and durable POST of one Healer (in this process) on `store`, against the bare route. */
 async function apiRatios(label: string, storeUrl: string, bareUrl: string) {
@@ -81,22 +77,28 @@ async function apiRatios(label: string, storeUrl: string, bareUrl: string) {
   for (let i = 0; i < 1000; i++)
     await healer.sessions.start(JSON.parse(payload(`play-${i}`)) as never);
   let n = 0;
-  const bareGet = await run({ url: `${bareUrl}/bare/play-1` });
-  const get = await run({ url: `${url}/api/v1/session/play-500` });
-  const barePost = await run({
-    url: `${bareUrl}/bare`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: payload('x'),
-  });
-  const post = await run({
-    url: `${url}/api/v1/session/start`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    requests: [
-      { method: 'POST', setupRequest: (req) => ({ ...req, body: payload(`bench-${n++}`) }) },
-    ],
-  });
+  const [bareGet, get] = await paired(
+    { url: `${bareUrl}/bare/play-1` },
+    { url: `${url}/api/v1/session/play-500` },
+    sliced,
+  );
+  const [barePost, post] = await paired(
+    {
+      url: `${bareUrl}/bare`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: payload('x'),
+    },
+    {
+      url: `${url}/api/v1/session/start`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      requests: [
+        { method: 'POST', setupRequest: (req) => ({ ...req, body: payload(`bench-${n++}`) }) },
+      ],
+    },
+    sliced,
+  );
   await healer.stop();
   return {
     [`${label}_bare_get_rps`]: Math.round(rps(bareGet)),
@@ -106,8 +108,8 @@ async function apiRatios(label: string, storeUrl: string, bareUrl: string) {
     [`${label}_start_rps`]: Math.round(rps(post)),
     [`${label}_start_ratio`]: +(rps(post) / rps(barePost)).toFixed(2),
     [`${label}_start_non2xx`]: post.non2xx,
-    [`${label}_get_p99_ms`]: get.latency.p99,
-    [`${label}_start_p99_ms`]: post.latency.p99,
+    [`${label}_get_p99_ms`]: p99(get),
+    [`${label}_start_p99_ms`]: p99(post),
   };
 }
 
