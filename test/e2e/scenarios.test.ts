@@ -173,11 +173,23 @@ for (const file of files) {
         .join('; ')}`,
     );
     t.equal(healerRuns().length, scenario.expect.coderuns, 'remediation CodeRuns created');
-    // the issue's severity label follows its incident (a crash loop opens as high and becomes critical)
-    for (const i of all) {
-      const issue = issues().find((x) =>
-        (x.body ?? '').includes(`healer:fingerprint=${i.fingerprint}`),
+    // the issue's severity label follows its incident (a crash loop opens as high and becomes
+    // critical) through the outbox: a severity raised in the last pass is relabelled by a later one
+    const issueOf = (i: Incident) =>
+      issues().find((x) => (x.body ?? '').includes(`healer:fingerprint=${i.fingerprint}`));
+    const labelsFollow = async () =>
+      (await h.store.listIncidents({ limit: 50 })).every(
+        (i) => issueOf(i)?.labels.includes(`severity:${i.severity}`) ?? true,
       );
+    await waitFor(
+      async () => {
+        await pass();
+        return labelsFollow();
+      },
+      { what: 'severity labels', timeoutMs: 10_000, intervalMs: 200 },
+    ).catch(() => undefined);
+    for (const i of await h.store.listIncidents({ limit: 50 })) {
+      const issue = issueOf(i);
       if (!issue) continue;
       t.same(
         issue.labels.filter((l) => l.startsWith('severity:')),
