@@ -30,6 +30,8 @@ interface Proc {
   child: ChildProcess;
   lines: string[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves once its output is closed and read: `lines` is complete (an exit can come first). */
+  closed: Promise<void>;
   /** Resolves with the first line matching `re` (rejects after `ms`). */
   waitFor(re: RegExp, ms: number): Promise<RegExpMatchArray>;
 }
@@ -64,10 +66,12 @@ function run(cmd: string, args: string[], env: Record<string, string>): Proc {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   return {
     child,
     lines,
     exited,
+    closed,
     waitFor(re, ms) {
       for (const l of lines) {
         const m = re.exec(l);
@@ -420,6 +424,8 @@ void t.test(
     const curl = async (line: string): Promise<unknown> => {
       const c = run('bash', ['-c', adapt(line)], env);
       const { code } = await c.exited;
+      // curl's answer has no final newline: its last line is read only when the output closes
+      await c.closed;
       if (code !== 0) throw new Error(`${line}: exit ${code}\n${c.lines.join('\n')}`);
       return JSON.parse(c.lines.join('\n'));
     };
