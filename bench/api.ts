@@ -14,7 +14,7 @@ import pino from 'pino';
 import { loadConfig } from '../src/config/index.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { createHealer } from '../src/pipeline.js';
-import { p99, paired, rps } from './lib/paired.js';
+import { p99, rps, sessionRoutes, startBody } from './lib/paired.js';
 
 const { values } = parseArgs({
   options: {
@@ -47,51 +47,11 @@ const healer = await createHealer({
   github: null,
 });
 const url = await healer.app.listen({ host: '127.0.0.1', port: 0 });
-const payload = (id: string) =>
-  JSON.stringify({
-    play_id: id,
-    repository: '5dlabs/cto',
-    namespace: 'cto',
-    cto_config: {
-      agents: {
-        rex: {
-          githubApp: '5DLabs-Rex',
-          cli: 'claude',
-          model: 'm',
-          tools: { remote: ['a', 'b'], localServers: {} },
-        },
-      },
-    },
-    tasks: [{ id: '1', title: 'Task 1', dependencies: [] }],
-  });
 for (let i = 0; i < 1000; i++)
-  await healer.sessions.start(JSON.parse(payload(`play-${i}`)) as never);
+  await healer.sessions.start(JSON.parse(startBody(`play-${i}`)) as never);
 
-let n = 0;
 const opts = { seconds: duration, connections, slices };
-const [bareGet, get] = await paired(
-  { url: `${bareUrl}/bare/play-1` },
-  { url: `${url}/api/v1/session/play-500` },
-  opts,
-);
-const [barePost, post] = await paired(
-  {
-    url: `${bareUrl}/bare`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: payload('x'),
-  },
-  {
-    url: `${url}/api/v1/session/start`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    setupClient: (client) => client.setBody(payload(`bench-${n++}`)),
-    requests: [
-      { method: 'POST', setupRequest: (req) => ({ ...req, body: payload(`bench-${n++}`) }) },
-    ],
-  },
-  opts,
-);
+const { bareGet, get, barePost, post } = await sessionRoutes(bareUrl, url, opts);
 const out = {
   seconds: duration,
   connections,

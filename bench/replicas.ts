@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { p99, paired, rps } from './lib/paired.js';
+import { p99, rps, sessionRoutes, startBody } from './lib/paired.js';
 import Fastify from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../src/config/index.js';
@@ -37,23 +37,6 @@ const connections = Number(values.connections);
 const TRIALS = Number(values.trials);
 
 const sliced = { seconds: duration, connections, slices: Number(values.slices) };
-const payload = (id: string) =>
-  JSON.stringify({
-    play_id: id,
-    repository: '5dlabs/cto',
-    namespace: 'cto',
-    cto_config: {
-      agents: {
-        rex: {
-          githubApp: '5DLabs-Rex',
-          cli: 'claude',
-          model: 'm',
-          tools: { remote: ['a', 'b'], localServers: {} },
-        },
-      },
-    },
-    tasks: [{ id: '1', title: 'Task 1', dependencies: [] }],
-  });
 
 const server = await startPostgres(undefined, []);
 const out: Record<string, unknown> = { seconds: duration, connections, slices: sliced.slices };
@@ -75,30 +58,8 @@ async function apiRatios(label: string, storeUrl: string, bareUrl: string) {
   });
   const url = await healer.app.listen({ host: '127.0.0.1', port: 0 });
   for (let i = 0; i < 1000; i++)
-    await healer.sessions.start(JSON.parse(payload(`play-${i}`)) as never);
-  let n = 0;
-  const [bareGet, get] = await paired(
-    { url: `${bareUrl}/bare/play-1` },
-    { url: `${url}/api/v1/session/play-500` },
-    sliced,
-  );
-  const [barePost, post] = await paired(
-    {
-      url: `${bareUrl}/bare`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: payload('x'),
-    },
-    {
-      url: `${url}/api/v1/session/start`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      requests: [
-        { method: 'POST', setupRequest: (req) => ({ ...req, body: payload(`bench-${n++}`) }) },
-      ],
-    },
-    sliced,
-  );
+    await healer.sessions.start(JSON.parse(startBody(`play-${i}`)) as never);
+  const { bareGet, get, barePost, post } = await sessionRoutes(bareUrl, url, sliced);
   await healer.stop();
   return {
     [`${label}_bare_get_rps`]: Math.round(rps(bareGet)),

@@ -56,3 +56,54 @@ export const rps = (t: Tally): number => t.requests / t.seconds;
 
 /** The median of the slices' p99 latencies (ms). */
 export const p99 = (t: Tally): number => [...t.p99].sort((a, b) => a - b)[t.p99.length >> 1];
+
+/** The start body both API benchmarks post: rex with two tools, one task. */
+export const startBody = (id: string): string =>
+  JSON.stringify({
+    play_id: id,
+    repository: '5dlabs/cto',
+    namespace: 'cto',
+    cto_config: {
+      agents: {
+        rex: {
+          githubApp: '5DLabs-Rex',
+          cli: 'claude',
+          model: 'm',
+          tools: { remote: ['a', 'b'], localServers: {} },
+        },
+      },
+    },
+    tasks: [{ id: '1', title: 'Task 1', dependencies: [] }],
+  });
+
+/**
+ * The session API against the bare routes, sliced: `GET /api/v1/session/play-500` against
+ * `GET /bare/play-1`, and a durable `POST /api/v1/session/start` of a new play each request
+ * against `POST /bare`. Healer must hold `play-500`.
+ */
+export async function sessionRoutes(
+  bareUrl: string,
+  url: string,
+  o: PairedOptions,
+): Promise<{ bareGet: Tally; get: Tally; barePost: Tally; post: Tally }> {
+  let n = 0;
+  const json = { 'content-type': 'application/json' };
+  const [bareGet, get] = await paired(
+    { url: `${bareUrl}/bare/play-1` },
+    { url: `${url}/api/v1/session/play-500` },
+    o,
+  );
+  const [barePost, post] = await paired(
+    { url: `${bareUrl}/bare`, method: 'POST', headers: json, body: startBody('x') },
+    {
+      url: `${url}/api/v1/session/start`,
+      method: 'POST',
+      headers: json,
+      requests: [
+        { method: 'POST', setupRequest: (req) => ({ ...req, body: startBody(`bench-${n++}`) }) },
+      ],
+    },
+    o,
+  );
+  return { bareGet, get, barePost, post };
+}
