@@ -18,6 +18,7 @@ import { loadConfig } from '../src/config/index.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { createHealer } from '../src/pipeline.js';
 import { rexSession } from '../test/helpers/sessions.js';
+import { podStatus } from './lib/pod-world.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,30 +44,7 @@ const kc = new KubeConfig();
 kc.loadFromString(sim.kubeconfigYaml());
 
 const running = { running: { startedAt: T0 } };
-const status = (state: Record<string, unknown>) => ({
-  phase: 'Running',
-  startTime: T0,
-  containerStatuses: [
-    {
-      name: 'claude',
-      image: 'claude:1',
-      imageID: '',
-      ready: 'running' in state,
-      restartCount: 0,
-      started: true,
-      state,
-    },
-    {
-      name: 'docker-daemon',
-      image: 'dind:1',
-      imageID: '',
-      ready: true,
-      restartCount: 0,
-      started: true,
-      state: running,
-    },
-  ],
-});
+const status = (state: Record<string, unknown>) => podStatus(T0, state);
 const podName = (i: number) => `play-${i % SESSIONS}-rex-p${i}`;
 console.log(`creating ${PODS} pods with metrics, 20 Applications, 20 Certificates…`);
 for (let i = 0; i < PODS; i++) {

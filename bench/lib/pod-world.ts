@@ -7,7 +7,7 @@ type Sim = Pick<KubeSim, 'create' | 'patchStatus'>;
 
 const running = (t0: string) => ({ running: { startedAt: t0 } });
 
-function podStatus(t0: string, state: Record<string, unknown>) {
+export function podStatus(t0: string, state: Record<string, unknown>) {
   return {
     phase: 'Running',
     startTime: t0,
