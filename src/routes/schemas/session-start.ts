@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SessionStart } from '../../domain/session.js';
+import type { AgentConfig, LocalServerConfig, SessionStart } from '../../domain/session.js';
 
 /** Request body of POST /api/v1/session/start (api.md). Unknown keys are stripped. */
 
@@ -74,37 +74,28 @@ const repositorySchema = z
   .refine(
     (v) => v.trim() === '' || parseRepository(v) !== null,
     'must be owner/name, a bare name, or a GitHub or GitLab HTTPS or SSH URL',
-  )
-  .transform((v) => (v.trim() === '' ? '' : normaliseRepository(v)));
+  );
+
+// The schema below only validates; one transform at the end (normaliseStart) turns what upstream
+// may send as unset (`null`, missing, `""`) into the session's values. A transform per field
+// would cost a pipe per leaf on every request (the start route's largest CPU cost, issue #11).
 
 /** An optional name: `null`, missing and `""` all mean unset (upstream takes them all). */
-const optName = (max: number) =>
-  z
-    .string(expected('a string or null'))
-    .max(max)
-    .nullable()
-    .optional()
-    .transform((v) => (v == null || v.trim() === '' ? null : v));
+const optName = (max: number) => z.string(expected('a string or null')).max(max).nullish();
+const name = (v: string | null | undefined): string | null =>
+  v == null || v.trim() === '' ? null : v;
 
 /** A list where `null` means empty and empty strings are dropped. */
 const toolList = z
   .array(z.string(expected('a string')).max(256).nullable(), expected('an array of strings'))
   .max(1000, 'at most 1000 tools')
-  .nullable()
-  .optional()
-  .transform((v) => (v ?? []).filter((x): x is string => typeof x === 'string' && x.trim() !== ''));
+  .nullish();
+const tools = (v: (string | null)[] | null | undefined): string[] =>
+  (v ?? []).filter((x): x is string => typeof x === 'string' && x.trim() !== '');
 
 const localServerSchema = z
-  .object({
-    enabled: z
-      .boolean(expected('true, false or null'))
-      .nullable()
-      .optional()
-      .transform((v) => v ?? false),
-    tools: toolList,
-  })
-  .nullable()
-  .transform((v) => v ?? { enabled: false, tools: [] });
+  .object({ enabled: z.boolean(expected('true, false or null')).nullish(), tools: toolList })
+  .nullable();
 
 const agentSchema = z
   .object({
@@ -116,19 +107,11 @@ const agentSchema = z
         remote: toolList,
         localServers: z
           .record(z.string().min(1).max(253), localServerSchema, expected('an object of servers'))
-          .nullable()
-          .optional()
-          .transform((v) => v ?? {}),
+          .nullish(),
       })
-      .nullable()
-      .optional()
-      .transform((v) => v ?? { remote: [], localServers: {} }),
+      .nullish(),
   })
-  .nullable()
-  .transform(
-    (v) =>
-      v ?? { githubApp: null, cli: null, model: null, tools: { remote: [], localServers: {} } },
-  );
+  .nullable();
 
 const agentName = z
   .string()
@@ -141,38 +124,28 @@ const ctoConfigSchema = z
     agents: z
       .record(agentName, agentSchema, expected('an object of agents'))
       .refine((a) => Object.keys(a).length <= 64, 'at most 64 agents')
-      .nullable()
-      .optional()
-      .transform((v) => v ?? {}),
+      .nullish(),
   })
-  .nullable()
-  .optional()
-  .transform((v) => v ?? { agents: {} });
+  .nullish();
 
 const taskSchema = z.object({
-  id: z
-    .union(
-      [z.string().max(253), z.number().int().nonnegative()],
-      expected('a string or a non-negative integer'),
-    )
-    .transform(String),
+  id: z.union(
+    [z.string().max(253), z.number().int().nonnegative()],
+    expected('a string or a non-negative integer'),
+  ),
   title: z.string(expected('a string')).max(4096),
   agent_hint: optName(253),
   dependencies: z
-    .array(z.union([z.string().min(1).max(253), z.number().int()]).transform(String))
+    .array(z.union([z.string().min(1).max(253), z.number().int()]))
     .max(1000)
-    .nullable()
-    .optional()
-    .transform((v) => v ?? []),
-  priority: z
-    .number(expected('an integer'))
-    .int('must be an integer')
-    .nullable()
-    .optional()
-    .transform((v) => v ?? 0),
+    .nullish(),
+  priority: z.number(expected('an integer')).int('must be an integer').nullish(),
 });
 
-export const sessionStartSchema = z.object(
+type RawStart = z.output<typeof rawStartSchema>;
+type RawAgent = NonNullable<z.output<typeof agentSchema>>;
+
+const rawStartSchema = z.object(
   {
     play_id: playIdSchema,
     repository: repositorySchema,
@@ -181,19 +154,49 @@ export const sessionStartSchema = z.object(
       .string(expected('a string'))
       .max(63)
       .refine((v) => v === '' || DNS_LABEL_RE.test(v), 'must be a DNS-1123 label')
-      .nullable()
-      .optional()
-      .transform((v) => (v == null || v === '' ? 'cto' : v)),
+      .nullish(),
     cto_config: ctoConfigSchema,
-    tasks: z
-      .array(taskSchema, expected('an array'))
-      .max(1000, 'at most 1000 tasks')
-      .nullable()
-      .optional()
-      .transform((v) => v ?? []),
+    tasks: z.array(taskSchema, expected('an array')).max(1000, 'at most 1000 tasks').nullish(),
   },
   expected('a JSON object'),
-) satisfies z.ZodType<Omit<SessionStart, 'warnings'>, unknown>;
+);
+
+function normaliseAgent(a: RawAgent | null): AgentConfig {
+  const servers: Record<string, LocalServerConfig> = {};
+  for (const [k, v] of Object.entries(a?.tools?.localServers ?? {}))
+    servers[k] = { enabled: v?.enabled ?? false, tools: tools(v?.tools) };
+  return {
+    githubApp: name(a?.githubApp),
+    cli: name(a?.cli),
+    model: name(a?.model),
+    tools: { remote: tools(a?.tools?.remote), localServers: servers },
+  };
+}
+
+/** The session's values for what was sent: unset fields get their defaults (api.md). */
+function normaliseStart(v: RawStart): Omit<SessionStart, 'warnings'> {
+  const agents: Record<string, AgentConfig> = {};
+  for (const [k, a] of Object.entries(v.cto_config?.agents ?? {})) agents[k] = normaliseAgent(a);
+  return {
+    play_id: v.play_id,
+    repository: v.repository.trim() === '' ? '' : normaliseRepository(v.repository),
+    service: name(v.service),
+    namespace: v.namespace == null || v.namespace === '' ? 'cto' : v.namespace,
+    cto_config: { agents },
+    tasks: (v.tasks ?? []).map((t) => ({
+      id: String(t.id),
+      title: t.title,
+      agent_hint: name(t.agent_hint),
+      dependencies: (t.dependencies ?? []).map(String),
+      priority: t.priority ?? 0,
+    })),
+  };
+}
+
+export const sessionStartSchema = rawStartSchema.transform(normaliseStart) satisfies z.ZodType<
+  Omit<SessionStart, 'warnings'>,
+  unknown
+>;
 
 /** Keys whose `null` or `""` the start route tolerates (upstream's optional or defaulted fields). */
 const TOLERATED = new Set([
@@ -222,25 +225,35 @@ const TOLERATED = new Set([
  */
 export function startWarnings(body: unknown, defaultOwner: string): string[] {
   const out: string[] = [];
-  const walk = (v: unknown, path: string[]) => {
+  const path: string[] = []; // one stack for the whole walk: the request path allocates nothing
+  const walk = (v: unknown) => {
     if (path.length > 8 || out.length >= 50) return; // the shapes upstream sends are 6 deep
-    const key = path.at(-1) ?? '';
-    const where = path.join('.');
-    const parent = path.at(-2) ?? '';
-    const tolerated = TOLERATED.has(key) || parent === 'remote' || parent === 'tools';
-    if (
-      v === null &&
-      path.length > 0 &&
-      (tolerated || path.at(-3) === 'agents' || path.at(-3) === 'localServers')
-    )
-      out.push(`${where} was null; treated as unset`);
-    else if (typeof v === 'string' && v.trim() === '' && path.length > 0 && key !== 'play_id')
-      out.push(`${where} was empty; treated as unset`);
-    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, String(i)]));
+    const depth = path.length;
+    const key = path[depth - 1] ?? '';
+    if (v === null && depth > 0) {
+      const parent = path[depth - 2] ?? '';
+      const tolerated = TOLERATED.has(key) || parent === 'remote' || parent === 'tools';
+      const grand = path[depth - 3];
+      if (tolerated || grand === 'agents' || grand === 'localServers')
+        out.push(`${path.join('.')} was null; treated as unset`);
+    } else if (typeof v === 'string') {
+      if (depth > 0 && key !== 'play_id' && v.trim() === '')
+        out.push(`${path.join('.')} was empty; treated as unset`);
+    } else if (Array.isArray(v))
+      v.forEach((x, i) => {
+        path.push(String(i));
+        walk(x);
+        path.pop();
+      });
     else if (v && typeof v === 'object')
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) walk(x, [...path, k]);
+      for (const k in v as Record<string, unknown>) {
+        if (!Object.hasOwn(v, k)) continue;
+        path.push(k);
+        walk((v as Record<string, unknown>)[k]);
+        path.pop();
+      }
   };
-  walk(body, []);
+  walk(body);
   const repo = (body as { repository?: unknown } | null)?.repository;
   if (typeof repo === 'string') {
     const ref = parseRepository(repo);
