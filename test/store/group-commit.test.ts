@@ -1,5 +1,5 @@
 import t from 'tap';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementResultingChanges } from 'node:sqlite';
 import { GroupCommit, MAX_GROUP } from '../../src/store/sqlite/group-commit.js';
 
 /** A real in-memory database, with the transactions it was asked to begin counted. */
@@ -7,10 +7,18 @@ function counted(): { db: DatabaseSync; begins: () => number } {
   const db = new DatabaseSync(':memory:');
   db.exec('CREATE TABLE t (n INTEGER PRIMARY KEY)');
   let begins = 0;
-  const exec = db.exec.bind(db);
-  db.exec = (sql: string) => {
-    if (sql.startsWith('BEGIN')) begins++;
-    exec(sql);
+  // the group commit prepares its transaction control once: count the runs of its BEGIN
+  const prepare = db.prepare.bind(db);
+  db.prepare = (sql: string) => {
+    const st = prepare(sql);
+    if (sql.startsWith('BEGIN')) {
+      const run = st.run.bind(st) as (...a: SQLInputValue[]) => StatementResultingChanges;
+      st.run = ((...args: SQLInputValue[]) => {
+        begins++;
+        return run(...args);
+      }) as typeof st.run;
+    }
+    return st;
   };
   return { db, begins: () => begins };
 }
@@ -61,4 +69,25 @@ void t.test('drain waits for every slice', async (t) => {
   for (let n = 0; n < 35; n++) void g.run(() => put.run(n));
   await g.drain();
   t.equal((db.prepare('SELECT count(*) AS c FROM t').get() as { c: number }).c, 35);
+});
+
+void t.test('a write alone (no savepoint) that fails leaves nothing behind', async (t) => {
+  const { db, begins } = counted();
+  const g = new GroupCommit(db);
+  const put = db.prepare('INSERT INTO t (n) VALUES (?)');
+  const count = () => (db.prepare('SELECT count(*) AS c FROM t').get() as { c: number }).c;
+  await g.run(() => put.run(1));
+  // half done when it throws: its first insert must roll back with it
+  await t.rejects(
+    g.run(() => {
+      put.run(2);
+      put.run(1);
+    }),
+    /UNIQUE/,
+  );
+  t.equal(count(), 1, 'the failed write left no row');
+  t.notOk(db.isTransaction, 'no transaction left open');
+  await g.run(() => put.run(3));
+  t.equal(count(), 2, 'the next write commits');
+  t.equal(begins(), 3);
 });

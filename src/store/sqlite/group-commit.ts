@@ -1,4 +1,4 @@
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
 interface Pending {
   fn: () => unknown;
@@ -21,6 +21,8 @@ export const MAX_GROUP = 250;
 export class GroupCommit {
   readonly #db: DatabaseSync;
   readonly #max: number;
+  /** Transaction control, prepared once (exec would parse the SQL on every write). */
+  readonly #sql: Record<'begin' | 'commit' | 'savepoint' | 'release' | 'rollbackTo', StatementSync>;
   #queue: Pending[] = [];
   #scheduled = false;
   #idle: Promise<void> = Promise.resolve();
@@ -29,6 +31,13 @@ export class GroupCommit {
   constructor(db: DatabaseSync, maxGroup = MAX_GROUP) {
     this.#db = db;
     this.#max = maxGroup;
+    this.#sql = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      savepoint: db.prepare('SAVEPOINT w'),
+      release: db.prepare('RELEASE w'),
+      rollbackTo: db.prepare('ROLLBACK TO w'),
+    };
   }
 
   run<T>(fn: () => T): Promise<T> {
@@ -54,26 +63,32 @@ export class GroupCommit {
     if (this.#queue.length) setImmediate(() => this.#flush());
     else this.#scheduled = false;
     const results: { ok: boolean; value: unknown }[] = [];
+    const sql = this.#sql;
     try {
-      this.#db.exec('BEGIN IMMEDIATE');
+      sql.begin.run();
     } catch (err) {
       for (const p of batch) p.reject(err);
       this.#done();
       return;
     }
+    // a write alone needs no savepoint: if it fails, the whole transaction rolls back below
+    const alone = batch.length === 1;
     for (const p of batch) {
-      this.#db.exec('SAVEPOINT w');
+      if (!alone) sql.savepoint.run();
       try {
         results.push({ ok: true, value: p.fn() });
-        this.#db.exec('RELEASE w');
+        if (!alone) sql.release.run();
       } catch (err) {
-        this.#db.exec('ROLLBACK TO w');
-        this.#db.exec('RELEASE w');
+        if (!alone) {
+          sql.rollbackTo.run();
+          sql.release.run();
+        }
         results.push({ ok: false, value: err });
       }
     }
     try {
-      this.#db.exec('COMMIT');
+      if (alone && !results[0].ok) throw results[0].value;
+      sql.commit.run();
     } catch (err) {
       try {
         this.#db.exec('ROLLBACK');
