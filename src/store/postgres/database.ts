@@ -84,10 +84,15 @@ export class Database {
    * server rolled the statement back (serialization failure, deadlock); a connection lost while
    * the statement ran is an uncertain outcome, never repeated (a 503 that says so).
    */
-  async statement<R extends pg.QueryResultRow>(sql: string, args: unknown[] = []): Promise<R[]> {
+  async statement<R extends pg.QueryResultRow>(
+    sql: string,
+    args: unknown[] = [],
+    /** A hot statement's name: parsed and planned once per connection, then only executed. */
+    name?: string,
+  ): Promise<R[]> {
     return this.#withClient(async (client, markBroken) => {
       try {
-        return (await client.query<R>(sql, args)).rows;
+        return (await client.query<R>({ name, text: sql, values: args })).rows;
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (isTransient(err) && code !== '40001' && code !== '40P01') {
