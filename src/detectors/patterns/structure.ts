@@ -308,6 +308,12 @@ const FAILURE_WORDS =
   /\b(?:fail(?:ed|ure|s|ing)?|unable|cannot|can't|couldn't|could not|forbidden|denied|refused|invalid|timed? ?out|no such|unexpected|panic(?:ked)?|crash(?:ed)?|abort(?:ed)?|exception|misconfiguration)\b/i;
 
 /**
+ * An error envelope's message that opens by naming what failed (`msg="error locating sandbox id …"`,
+ * `Error unmounting container …`, `error while reading …`): dockerd's and many Go daemons' wording.
+ */
+const ERROR_DOING = /^\W{0,2}(?:error|err)\s+(?:while\s+|when\s+|during\s+)?[a-z]+ing\b/i;
+
+/**
  * Literals that make a line worth the structural stage even when no catalogue pattern's literal
  * is on it (lower case, ASCII, 3+ characters; the classifier adds them to its literal search).
  */
@@ -322,9 +328,15 @@ export const STRUCTURE_LITERALS = [
   'forbidden',
   'invalid',
   'denied',
-  'error:', // Python exceptions ending a traceback
+  'error', // Python exceptions ending a traceback (`…Error:`), error envelopes, and the learned stage's lines
   'exception',
   'misconfiguration',
+  // the learned stage's error-shaped wording (it judges only lines with a literal of this list)
+  'timeout',
+  'timed out',
+  'could not',
+  'panicked',
+  'not found',
 ];
 
 /** The same, as one RE2/LogQL-compatible alternation (for the Loki line filter). */
@@ -595,7 +607,10 @@ function assign(text: string, ctx: Context): Verdict | null {
         family: 'uncaught-exception',
       };
   }
-  if ((env.level === 'error' || env.level === 'fatal') && FAILURE_WORDS.test(env.message))
+  if (
+    (env.level === 'error' || env.level === 'fatal') &&
+    (FAILURE_WORDS.test(env.message) || ERROR_DOING.test(env.message))
+  )
     return {
       kind: 'assign',
       rule: 'structure:error-envelope',
