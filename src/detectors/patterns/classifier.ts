@@ -198,6 +198,23 @@ export interface ClassifierOptions {
  */
 const STRUCTURAL_LITERAL = new RegExp(STRUCTURE_FILTER, 'i');
 
+/**
+ * The shared false-positive filters that also veto a learned finding: what they recognise (a
+ * source line or stack frame, a test's name or result, a task list, the assistant's narration, a
+ * count of zero, a tracing endpoint, a success mark) is a look-alike whoever judges the line. Not
+ * the level filters (the stage's own error-shape gate reads levels) nor `will-retry` (a retry
+ * line that states its failure is runtime under issue #12's convention).
+ */
+const LEARNED_FILTERS = new Set([
+  'source-code',
+  'test-names',
+  'task-list',
+  'assistant-narration',
+  'zero-errors',
+  'tracing-endpoint',
+  'success-marks',
+]);
+
 const learnedFeatures = (v: LearnedVerdict): string =>
   v.features.map((f) => `${JSON.stringify(f.feature)} +${f.weight.toFixed(2)}`).join(', ');
 
@@ -213,9 +230,13 @@ export class Classifier {
   readonly #any: RegExp;
   readonly #fast: FastPath | null;
   readonly #learned: LearnedJudge | null;
+  readonly #learnedFilters: { id: string; re: RegExp }[];
 
   constructor(catalogue: Catalogue, opts: ClassifierOptions = {}) {
     this.#learned = opts.learned === undefined ? shippedLearnedStage() : opts.learned;
+    this.#learnedFilters = catalogue.filters
+      .filter((f) => LEARNED_FILTERS.has(f.id))
+      .map((f) => ({ id: f.id, re: new RegExp(f.pattern, 'i') }));
     const cache = new Map<string, RegExp>();
     const unlessFor = (sources: string[]): RegExp[] =>
       sources.map((source) => {
@@ -407,7 +428,15 @@ export class Classifier {
     const v = stage.judge(t);
     if (!v) return null;
     const by = `learned:${v.model}`;
-    const veto = shapeVeto(t, ctx);
+    const filter = this.#learnedFilters.find((f) => f.re.test(t));
+    const veto =
+      shapeVeto(t, ctx) ??
+      (filter
+        ? {
+            rule: `filter ${filter.id}`,
+            why: `a look-alike the shared filter ${filter.id} recognises`,
+          }
+        : null);
     if (!v.flagged) {
       if (!veto)
         steps?.push({
