@@ -47,6 +47,15 @@ export interface ModelFile {
   decision: string;
   loro: LoroRow[];
   loroPooled: { rules: LoroRow['rules']; withModel: LoroRow['withModel'] };
+  /**
+   * The prospective folds: each once-held-out round classified with the catalogue as it stood
+   * when that round was handed over as tuning material (`catalogueAt`), by the rules alone and
+   * with a model trained on the rounds before it — folds where neither side had seen the round.
+   */
+  prospective?: {
+    folds: (LoroRow & { catalogueAt: string })[];
+    pooled: { rules: LoroRow['rules']; withModel: LoroRow['withModel'] };
+  };
   classes: LearnedClass[];
   bias: number[];
   /** One row per feature: the feature and its weight for each class (in `classes` order). */
