@@ -10,7 +10,11 @@ import { Database } from '../../src/store/postgres/database.js';
 import { MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { PostgresOutboxStore } from '../../src/store/postgres/outbox.js';
 import { migrate } from '../../src/store/postgres/migrations.js';
-import { StartBatcher } from '../../src/store/postgres/start-batch.js';
+import {
+  START_SESSIONS_SQL,
+  StartBatcher,
+  startSessionsArgs,
+} from '../../src/store/postgres/start-batch.js';
 import { startPostgres } from '../helpers/postgres.js';
 import { storeContracts } from './contract/index.js';
 import { at, seedDecision, session } from './contract/fixtures.js';
@@ -111,6 +115,30 @@ void t.test(
       { play_id: 'play-n0', n: 1 },
     ]);
     t.equal((await store.getSession('play-b1'))?.status, 'active', 'play-b1 active again');
+  },
+);
+
+void t.test(
+  'the start statement finds replaced rows through the play index, however many sessions are stored',
+  async (t) => {
+    // Without fresh statistics (no ANALYZE yet, as after a burst of starts) the planner had
+    // chosen to hash-join the admitted rows against a scan of the whole sessions table: every
+    // start then cost more the more sessions were ever stored (4 ms at 10,000 rows, 18 ms at
+    // 25,000 for a batch of 25).
+    const url = await freshSchema();
+    const db = new Database({ url });
+    t.teardown(() => db.close());
+    await migrate(db.pool);
+    const batch = (from: number, n: number) =>
+      startSessionsArgs(Array.from({ length: n }, (_, i) => session(`play-s${from + i}`, 0)));
+    for (let i = 0; i < 20; i++) await db.statement(START_SESSIONS_SQL, batch(i * 250, 250));
+    const { rows } = await db.pool.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN ${START_SESSIONS_SQL}`,
+      batch(10_000, 25),
+    );
+    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+    t.notMatch(plan, /Seq Scan on sessions/, 'no scan of the whole sessions table');
+    t.match(plan, /Index Scan on sessions_play|Index Scan using sessions_play/);
   },
 );
 

@@ -34,8 +34,15 @@ export const START_SESSIONS_SQL = `
     ON CONFLICT (play_id) WHERE status = 'active' DO NOTHING
     RETURNING id, play_id
   ), del AS (
-    DELETE FROM sessions s USING ins
-    WHERE s.play_id = ins.play_id AND s.id <> ins.id
+    -- the ended rows of the admitted play ids, found row by row through sessions_play and deleted
+    -- by primary key: a join here may be planned as a scan of the whole table (without fresh
+    -- statistics it was: the start cost grew with every session ever stored)
+    DELETE FROM sessions s
+    WHERE s.id = ANY (ARRAY(
+      SELECT o.id FROM ins CROSS JOIN LATERAL (
+        SELECT x.id FROM sessions x WHERE x.play_id = ins.play_id AND x.id <> ins.id
+        OFFSET 0 -- keeps the planner from flattening this into a join
+      ) o))
     RETURNING s.play_id, s.status
   )
   SELECT ins.play_id, ins.id,
