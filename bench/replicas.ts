@@ -38,7 +38,8 @@ const TRIALS = Number(values.trials);
 
 const sliced = { seconds: duration, connections, slices: Number(values.slices) };
 
-const server = await startPostgres(undefined, []);
+// fsync on: the start is measured as durable (the tests' throwaway servers run without it)
+const server = await startPostgres(undefined, [], { fsync: true });
 const out: Record<string, unknown> = { seconds: duration, connections, slices: sliced.slices };
 
 /** GET and durable POST of one Healer (in this process) on `store`, against the bare route. */

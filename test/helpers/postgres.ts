@@ -25,15 +25,22 @@ interface TeardownHost {
   teardown(fn: () => unknown): void;
 }
 
-/** Starts a throwaway PostgreSQL; with `t`, it is closed at `t`'s teardown. */
-export async function startPostgres(t?: TeardownHost, args: string[] = []): Promise<TestPostgres> {
+/**
+ * Starts a throwaway PostgreSQL; with `t`, it is closed at `t`'s teardown. Tests run it with
+ * `fsync=off` (a clean stop loses nothing); a benchmark of durable writes asks for `fsync`.
+ */
+export async function startPostgres(
+  t?: TeardownHost,
+  args: string[] = [],
+  o: { fsync?: boolean } = {},
+): Promise<TestPostgres> {
   const child = spawn(
     NODE,
     [
       '--import',
       import.meta.resolve('tsx'),
       'scripts/postgres.ts',
-      '--no-fsync',
+      ...(o.fsync ? [] : ['--no-fsync']),
       '--quiet',
       ...args,
     ],
