@@ -231,6 +231,43 @@ function progressLine(label: string): (it: number, loss: number) => void {
   };
 }
 
+const key = (c: Config) => `${c.population} l2=${c.l2} t=${c.threshold}`;
+
+/** `figures` of one configuration on one round, kept by configuration key. */
+function record(
+  by: Map<string, Map<string, Figures>>,
+  k: string,
+  round: string,
+  figures: Figures,
+): void {
+  if (!by.has(k)) by.set(k, new Map());
+  by.get(k)!.set(round, figures);
+}
+
+/**
+ * One fold of the grid: for each population and penalty, trains once on `fold.trainFiles`; each
+ * threshold is then only a different cut of that model, classifying `evalFiles` with `catalogue`.
+ */
+function gridFold(
+  fold: { label: string; trainFiles: LabelledFile[]; residual: Map<LabelledFile, number[]> },
+  catalogue: Catalogue,
+  evalFiles: LabelledFile[],
+  sink: (configKey: string, figures: Figures) => void,
+): void {
+  for (const population of GRID.population) {
+    const examples = examplesOf(fold.trainFiles, population, fold.residual);
+    for (const l2 of GRID.l2) {
+      const hyper: Hyper = { ...FIXED, l2 };
+      const t = train(examples, hyper, progressLine(`${fold.label}, ${population}, l2=${l2}`));
+      const m = modelFile(t, placeholderMeta(hyper, population));
+      for (const threshold of GRID.threshold) {
+        const c = new Classifier(catalogue, { learned: new LearnedStage(m, { threshold }) });
+        sink(key({ l2, threshold, population }), evaluate(c, evalFiles));
+      }
+    }
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const dry = argv.includes('--dry-run');
   const catalogue: Catalogue = loadCatalogue();
@@ -247,7 +284,6 @@ async function main(argv: string[]): Promise<void> {
   // then only a different cut of the same model.
   const rulesBy = new Map(ROUNDS.map((r) => [r, evaluate(rules, rounds.get(r)!)]));
   const results = new Map<string, Map<string, Figures>>(); // config key -> round -> figures
-  const key = (c: Config) => `${c.population} l2=${c.l2} t=${c.threshold}`;
   // prospective folds: config key -> round -> figures (the model trained on the rounds before it)
   const prospective = new Map<string, Map<string, Figures>>();
   const prospectiveRulesBy = new Map<string, Figures>();
@@ -261,20 +297,9 @@ async function main(argv: string[]): Promise<void> {
     const files = rounds.get(round)!;
     prospectiveRulesBy.set(round, evaluate(new Classifier(before, { learned: null }), files));
     const earlier = ROUNDS.slice(0, ROUNDS.indexOf(round)).flatMap((r) => rounds.get(r)!);
-    for (const population of GRID.population) {
-      const examples = examplesOf(earlier, population, residual);
-      for (const l2 of GRID.l2) {
-        const hyper: Hyper = { ...FIXED, l2 };
-        const t = train(examples, hyper, progressLine(`before ${round}, ${population}, l2=${l2}`));
-        const m = modelFile(t, placeholderMeta(hyper, population));
-        for (const threshold of GRID.threshold) {
-          const k = key({ l2, threshold, population });
-          if (!prospective.has(k)) prospective.set(k, new Map());
-          const c = new Classifier(before, { learned: new LearnedStage(m, { threshold }) });
-          prospective.get(k)!.set(round, evaluate(c, files));
-        }
-      }
-    }
+    gridFold({ label: `before ${round}`, trainFiles: earlier, residual }, before, files, (k, f) =>
+      record(prospective, k, round, f),
+    );
   }
   const prospectiveRules = PROSPECTIVE.map((p) => prospectiveRulesBy.get(p.round)!).reduce(
     add,
@@ -282,20 +307,12 @@ async function main(argv: string[]): Promise<void> {
   );
   for (const out of ROUNDS) {
     const trainFiles = ROUNDS.filter((r) => r !== out).flatMap((r) => rounds.get(r)!);
-    for (const population of GRID.population) {
-      const examples = examplesOf(trainFiles, population, residual);
-      for (const l2 of GRID.l2) {
-        const hyper: Hyper = { ...FIXED, l2 };
-        const t = train(examples, hyper, progressLine(`without ${out}, ${population}, l2=${l2}`));
-        const m = modelFile(t, placeholderMeta(hyper, population));
-        for (const threshold of GRID.threshold) {
-          const c = new Classifier(catalogue, { learned: new LearnedStage(m, { threshold }) });
-          const k = key({ l2, threshold, population });
-          if (!results.has(k)) results.set(k, new Map());
-          results.get(k)!.set(out, evaluate(c, rounds.get(out)!));
-        }
-      }
-    }
+    gridFold(
+      { label: `without ${out}`, trainFiles, residual },
+      catalogue,
+      rounds.get(out)!,
+      (k, f) => record(results, k, out, f),
+    );
   }
 
   const pooledRules = summary(ROUNDS.map((r) => rulesBy.get(r)!).reduce(add, ZERO));
