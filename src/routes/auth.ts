@@ -29,17 +29,19 @@ export function registerAuth(
 ): void {
   const { token } = opts;
   if (!token) return;
-  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+  // A callback hook (no promise per request); a refused request is answered here and goes no further.
+  app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const write =
       req.method === 'POST' ||
       req.method === 'DELETE' ||
       req.method === 'PUT' ||
       req.method === 'PATCH';
-    if (!write && (!opts.protectReads || req.url === '/health' || req.url === '/ready')) return;
+    if (!write && (!opts.protectReads || req.url === '/health' || req.url === '/ready'))
+      return done();
     if (!write && (req.routeOptions.config as { public?: boolean } | undefined)?.public === true)
-      return;
-    if (bearerMatches(req.headers.authorization, token)) return;
-    return reply.code(401).header('www-authenticate', 'Bearer').send({
+      return done();
+    if (bearerMatches(req.headers.authorization, token)) return done();
+    reply.code(401).header('www-authenticate', 'Bearer').send({
       status: 'error',
       message: 'Missing or wrong bearer token (Authorization: Bearer <HEALER_API_TOKEN>)',
     });
