@@ -199,13 +199,14 @@ export interface ClassifierOptions {
 const STRUCTURAL_LITERAL = new RegExp(STRUCTURE_FILTER, 'i');
 
 /**
- * The shared false-positive filters that also veto a learned finding: what they recognise (a
+ * The shared false-positive filters that also veto a structural or learned finding (round 6: the
+ * structural ones too): what they recognise (a
  * source line or stack frame, a test's name or result, a task list, the assistant's narration, a
- * count of zero, a tracing endpoint, a success mark) is a look-alike whoever judges the line. Not
+ * count of zero, a tracing endpoint, a success mark, a compiler's summary) is a look-alike whoever judges the line. Not
  * the level filters (the stage's own error-shape gate reads levels) nor `will-retry` (a retry
  * line that states its failure is runtime under issue #12's convention).
  */
-const LEARNED_FILTERS = new Set([
+const LOOK_ALIKE_FILTERS = new Set([
   'source-code',
   'test-names',
   'task-list',
@@ -213,6 +214,7 @@ const LEARNED_FILTERS = new Set([
   'zero-errors',
   'tracing-endpoint',
   'success-marks',
+  'compiler-summary',
 ]);
 
 const learnedFeatures = (v: LearnedVerdict): string =>
@@ -230,12 +232,12 @@ export class Classifier {
   readonly #any: RegExp;
   readonly #fast: FastPath | null;
   readonly #learned: LearnedJudge | null;
-  readonly #learnedFilters: { id: string; re: RegExp }[];
+  readonly #lookAlikeFilters: { id: string; re: RegExp }[];
 
   constructor(catalogue: Catalogue, opts: ClassifierOptions = {}) {
     this.#learned = opts.learned === undefined ? shippedLearnedStage() : opts.learned;
-    this.#learnedFilters = catalogue.filters
-      .filter((f) => LEARNED_FILTERS.has(f.id))
+    this.#lookAlikeFilters = catalogue.filters
+      .filter((f) => LOOK_ALIKE_FILTERS.has(f.id))
       .map((f) => ({ id: f.id, re: new RegExp(f.pattern, 'i') }));
     const cache = new Map<string, RegExp>();
     const unlessFor = (sources: string[]): RegExp[] =>
@@ -263,6 +265,11 @@ export class Classifier {
       'gim',
     );
     this.#fast = fastPath(this.#compiled);
+  }
+
+  /** The shared look-alike filter that recognises a line no pattern decided, or null. */
+  #lookAlike(t: string): string | null {
+    return this.#lookAlikeFilters.find((f) => f.re.test(t))?.id ?? null;
   }
 
   /** Whether the learned stage runs. */
@@ -398,6 +405,15 @@ export class Classifier {
       return null;
     }
     steps?.push({ by: verdict.rule, outcome: 'assigned', detail: verdict.why });
+    const filter = this.#lookAlike(t);
+    if (filter) {
+      steps?.push({
+        by: `filter ${filter}`,
+        outcome: 'vetoed',
+        detail: `a look-alike the shared filter ${filter} recognises`,
+      });
+      return null;
+    }
     return {
       line,
       text: t,
@@ -425,17 +441,16 @@ export class Classifier {
     steps: Step[] | null,
   ): Finding | null {
     if (!STRUCTURAL_LITERAL.test(t) || !errorShaped(t)) return null;
+    const filter = this.#lookAlike(t);
+    // a look-alike is never a finding: outside an explanation the model need not score it
+    if (filter && !steps) return null;
     const v = stage.judge(t);
     if (!v) return null;
     const by = `learned:${v.model}`;
-    const filter = this.#learnedFilters.find((f) => f.re.test(t));
     const veto =
       shapeVeto(t, ctx) ??
       (filter
-        ? {
-            rule: `filter ${filter.id}`,
-            why: `a look-alike the shared filter ${filter.id} recognises`,
-          }
+        ? { rule: `filter ${filter}`, why: `a look-alike the shared filter ${filter} recognises` }
         : null);
     if (!v.flagged) {
       if (!veto)

@@ -1,5 +1,6 @@
 import type { LogAlert } from './schema.js';
 import type { Severity } from '../../domain/alert.js';
+import { composedFinding, inToolCall, recategoriseByComposition } from './compositions.js';
 
 /**
  * Structure before strings (issue #12 item 2): what a line *is* — its envelope (a JSON event with
@@ -89,6 +90,21 @@ const BRACKET =
 const PREFIX =
   /^(FATAL|CRITICAL|PANIC|ERROR|WARN|WARNING|INFO|NOTICE|DEBUG|TRACE)(?::[\w.]*:|:|\s+-\s+|\s+)(.*)$/;
 const PY_DASHED = /\s-\s(CRITICAL|ERROR|WARNING|INFO|DEBUG)\s-\s(.*)$/;
+/**
+ * Four- and three-letter level words at the head of a line: charmbracelet/log (`ERRO`, `WARN`,
+ * `DEBU`, `FATA`, used by Crush and other Go CLIs) and zerolog's console writer (`ERR`, `WRN`,
+ * `INF`, `DBG`, `FTL`).
+ */
+const SHORT_LEVEL = /^(ERRO|FATA|DEBU|ERR|WRN|INF|DBG|FTL)\s+(\S.*)$/;
+/**
+ * A command-line tool's own lower-case level prefix (`error: Failed to download distributions`
+ * from uv, `warn: ConnectionRefused downloading …` from bun, cargo's and git's `error:`/`warning:`);
+ * not a compiler diagnostic with a code (`error[E0425]:`).
+ */
+const CLI_LEVEL = /^(error|warning|warn|fatal):\s+(\S.*)$/;
+/** The headline of a miette error report (`  × Failed to download `mypy==0.991``: uv, Rust CLIs), not a test runner's failed test with its duration. */
+const MIETTE_HEAD = /^×\s+(\S.*)$/;
+const TEST_DURATION = /\d+(?:\.\d+)?\s?m?s\)?\s*$/;
 const NPM = /^npm (ERR!|(?:error|WARN|warn|notice|info|verb|http|timing|sill)\b)\s*(.*)$/;
 const EVENT_ROW = /(?:^|\s)(Warning|Normal)\s{2,}([A-Z]\w+)\s{2,}(.*)$/;
 
@@ -144,12 +160,21 @@ export function envelopeOf(line: string): Envelope {
   if (px) return { shape: 'prefix', level: levelWord(px[1]), message: px[2] };
   const dashed = PY_DASHED.exec(rest);
   if (dashed) return { shape: 'prefix', level: levelWord(dashed[1]), message: dashed[2] };
+  const short = SHORT_LEVEL.exec(rest) ?? CLI_LEVEL.exec(rest);
+  if (short) return { shape: 'prefix', level: levelWord(short[1]), message: short[2] };
+  const miette = MIETTE_HEAD.exec(rest);
+  if (miette && !TEST_DURATION.test(rest))
+    return { shape: 'prefix', level: 'error', message: miette[1] };
   return { shape, level: null, message: rest };
 }
 
-/** The line without its leading timestamps and a log viewer's gutter. */
+/** BuildKit's plain progress prefix: the step and the seconds elapsed (`#12 320.0 `). */
+const BUILDKIT = /^(?:#\d+\s+)?\d+\.\d+\s+/;
+
+/** The line without its leading timestamps, BuildKit's step prefix and a log viewer's gutter. */
 function bodyOf(line: string): string {
-  let rest = line;
+  const bk = BUILDKIT.exec(line);
+  let rest = bk ? line.slice(bk[0].length) : line;
   for (let i = 0; i < 2; i++) {
     const ts = TIMESTAMP.exec(rest);
     if (!ts) break;
@@ -233,10 +258,10 @@ const WRAPPED = /^\s+[a-z]/;
 /** The end of a sentence or a quotation: the next line starts something new. */
 const SENTENCE_END = /[.!?"”]\s*$/;
 /** npm's error block, also as numbered lines of its debug log (`189 error code EAI_AGAIN`). */
-const NPM_ERR = /^\s*(?:npm (?:ERR!|error\b)|\d+ error\b)/;
+const NPM_ERR = /^\s*(?:npm (?:ERR!|error\b)|ERR!|\d+ error\b)/;
 /** The trailer of an npm error block (the failure is on its `code`/message line above). */
 const NPM_TRAILER =
-  /^\s*(?:npm (?:ERR!|error)|\d+ error) (?:Exit status \d|errno \S|syscall \S|Failed at |A complete log|This is probably|\s*$)/;
+  /^\s*(?:npm (?:ERR!|error)|ERR!|\d+ error) (?:Exit status \d|errno \S|syscall \S|Failed at |A complete log|This is probably|\s*$)/;
 /**
  * A field of an error object Node printed under its message (`  code: 'EAI_AGAIN',`), also
  * behind npm's debug-log prefix (`247 silly fetchPackageMetaData   code: 'EAI_AGAIN',`).
@@ -262,13 +287,21 @@ const PY_FRAME = /^\s*File "[^"]+", line \d+/;
 /** Rust anyhow/eyre's `Caused by:` header: the numbered, indented lines under it are the error's causes. */
 const CAUSED_BY = /^\s*Caused by:\s*$/;
 const CAUSE_ITEM = /^\s+\d+: \S/;
+/**
+ * A cause or hint printed under an error report's headline, on a line of its own: miette's
+ * `├─▶`/`╰─▶` causes and `help:` (uv, Rust CLIs), an inline `Caused by: …` (anyhow, uv, Java,
+ * Python's exception groups). The headline above it is the finding; its causes never are.
+ */
+const CHAIN_ITEM = /^\s*(?:[├╰]─+▶|Caused by:\s*\S|help:\s)/u;
+/** Lines that may lie between a cause and its headline: other causes, the report's gutter, frames, wrapped text. */
+const CHAIN_BODY = /^\s*(?:[├╰]─+▶|│|Caused by:|help:|at\s|\.\.\. \d+ more)|^\s+\S/u;
 /** `[LEVEL] [logger] ` after the timestamps: a logger that prints a multi-line report tags each line. */
 const LOGGER_TAG = /^\[[A-Za-z]+\]\s*\[[^\]]+\]/;
 const MCP_TRANSPORT = /MCP error -3200[01]|request timed out|connection closed/i;
+/** A line that itself reports a failed tool call (`Error calling tool: …`, `Error executing MCP tool: …`). */
+const IN_CALL_HERE = /\berror (?:calling|executing) (?:the )?(?:mcp )?tool\b/i;
 const MCP_STARTUP =
   /fail(?:ed)? to (?:start|connect|initiali[sz]e)|start-?up|discovery|initiali[sz]|connecting to/i;
-const IN_CALL =
-  /calling tool|error executing|⎿|CallToolRequest|tools\/call|Message from (?:client|server)|"method"\s*:/iu;
 const WARNING_REASONS = new Set([
   'BackOff',
   'FailedScheduling',
@@ -305,7 +338,7 @@ const MCP_STATUS_ROW =
 /** A status field set to failed in logfmt or an inspected object (`status=failed`, `status: "failed"`). */
 const STATUS_FIELD_FAILED = /\bstatus\s*[=:]\s*["']?failed\b/i;
 const FAILURE_WORDS =
-  /\b(?:fail(?:ed|ure|s|ing)?|unable|cannot|can't|couldn't|could not|forbidden|denied|refused|invalid|timed? ?out|no such|unexpected|panic(?:ked)?|crash(?:ed)?|abort(?:ed)?|exception|misconfiguration)\b/i;
+  /\b(?:fail(?:ed|ure|s|ing)?|unable|cannot|can't|couldn't|could not|forbidden|denied|refused|invalid|timed? ?out|no such|unexpected|panic(?:ked)?|crash(?:ed)?|abort(?:ed)?|exception|misconfiguration)\b|\b(?:Connection(?:Refused|Reset|Closed)|FailedToOpenSocket)\b|\bE(?:CONNREFUSED|CONNRESET|TIMEDOUT|AI_AGAIN|NOTFOUND)\b/i;
 
 /**
  * An error envelope's message that opens by naming what failed (`msg="error locating sandbox id …"`,
@@ -337,6 +370,52 @@ export const STRUCTURE_LITERALS = [
   'could not',
   'panicked',
   'not found',
+  // round 6: retry counters (`Retry 2/5`, `attempt 3 of 10`, `(2 tries remaining)`) and the
+  // failure words of the start-up and configuration compositions
+  'retry',
+  'retries',
+  'attempt',
+  'tries remaining',
+  "can't",
+  "couldn't",
+  // round 6: the compositions' own words (compositions.ts): no tools, run limits, unknown agents,
+  // unmet credentials
+  'no tools',
+  'no mcp tools',
+  'no available tools',
+  '0 tool',
+  'zero tool',
+  'support tools',
+  'not supported',
+  'too many',
+  'maximum',
+  'max ',
+  'limit',
+  'not registered',
+  'does not exist',
+  "doesn't exist",
+  'unknown agent',
+  'no such agent',
+  'required',
+  'missing',
+  'not set',
+  'must be',
+  'to be set',
+  'not provided',
+  'not configured',
+  'please set',
+  'please provide',
+  'must set',
+  'must provide',
+  'template',
+  'partial',
+  'prompt',
+  'expired',
+  'revoked',
+  'rejected',
+  '401',
+  '403',
+  'unauthori',
 ];
 
 /** The same, as one RE2/LogQL-compatible alternation (for the Loki line filter). */
@@ -372,8 +451,18 @@ export function refineFinding(text: string, alert: LogAlert, ctx: Context): Verd
   if (continuation) return continuation;
   const repl = replAnswer(text, ctx);
   if (repl) return repl;
+  const recomposed = recategoriseByComposition(text, alert, envelopeOf(text), ctx);
+  if (recomposed) return recomposed;
+  if (alert === 'A12' && IN_CALL_HERE.test(text))
+    return {
+      kind: 'recategorise',
+      rule: 'structure:mcp-during-call',
+      why: 'the line reports a tool call that failed (`Error calling tool: …`): a runtime problem, not a start-up failure',
+      alert: 'runtime',
+      family: 'mcp-tool-call',
+    };
   if (alert === 'A12' && MCP_TRANSPORT.test(text) && !MCP_STARTUP.test(text)) {
-    if (IN_CALL.test(text) || ctx.before().some((l) => IN_CALL.test(l)))
+    if (inToolCall(text, ctx))
       return {
         kind: 'recategorise',
         rule: 'structure:mcp-during-call',
@@ -391,6 +480,8 @@ export function refineFinding(text: string, alert: LogAlert, ctx: Context): Verd
  * numbered causes under Rust's `Caused by:` (the error above them is the finding).
  */
 function partOfShape(text: string, ctx: Context): Verdict | null {
+  const chain = causeOfReport(text, ctx);
+  if (chain) return chain;
   if (!/^\s/.test(text)) return null;
   const before = ctx.before();
   const prev = before[before.length - 1] ?? '';
@@ -412,6 +503,34 @@ function partOfShape(text: string, ctx: Context): Verdict | null {
     if (!/^\s/.test(l)) return null; // only the list's own indented lines may lie between
   }
   return null;
+}
+
+/**
+ * A cause under an error report's headline (`╰─▶ connection reset` under uv's `× Failed to
+ * download …`, `Caused by: operation timed out` under `error: Failed to download distributions`,
+ * Java's `Caused by: java.util.concurrent.TimeoutException` under its frames): the headline is
+ * the finding. Found when a headline lies above the cause, past its other causes and frames,
+ * or the whole window is the report's body.
+ */
+function causeOfReport(text: string, ctx: Context): Verdict | null {
+  const before = ctx.before();
+  if (before.length === 0) return null;
+  if (!CHAIN_ITEM.test(bodyOf(text.trim()))) {
+    // wrapped text of the cause right above it (`╰─▶ … Try increasing` / `    UV_HTTP_TIMEOUT …`)
+    const prev = before[before.length - 1];
+    if (!/^\s+\S/.test(text) || !CHAIN_ITEM.test(bodyOf(prev.trim())) || SENTENCE_END.test(prev))
+      return null;
+  }
+  for (let i = before.length - 1; i >= 0; i--) {
+    const l = before[i];
+    if (l.trim() === '') return null;
+    if (!CHAIN_BODY.test(l) && !CHAIN_BODY.test(bodyOf(l.trim()))) break;
+  }
+  return {
+    kind: 'veto',
+    rule: 'structure:cause-chain',
+    why: 'a cause printed under the headline of an error report: the headline is the finding',
+  };
 }
 
 /**
@@ -560,7 +679,7 @@ function sameLoggerReport(text: string, ctx: Context): Verdict | null {
 
 function assign(text: string, ctx: Context): Verdict | null {
   const env = envelopeOf(text);
-  if (env.level === 'info' || env.level === 'debug') return null;
+  if (env.level === 'info' || env.level === 'debug') return composedFinding(text, env, ctx);
   if (env.shape === 'event') {
     if (env.level === 'warn' && env.reason && WARNING_REASONS.has(env.reason))
       return {
@@ -607,6 +726,8 @@ function assign(text: string, ctx: Context): Verdict | null {
         family: 'uncaught-exception',
       };
   }
+  const composed = composedFinding(text, env, ctx);
+  if (composed) return composed;
   if (
     (env.level === 'error' || env.level === 'fatal') &&
     (FAILURE_WORDS.test(env.message) || ERROR_DOING.test(env.message))

@@ -1,0 +1,286 @@
+import type { LogAlert } from './schema.js';
+import type { Context, Envelope, Verdict } from './structure.js';
+
+/**
+ * Families by composition (round 6): a failure family recognised from the parts its wording is
+ * made of — what failed (an MCP client, a configuration, a credential, the tool inventory, the
+ * run), the phase or requirement, and a failure word next to it — rather than from one tool's
+ * sentence. Each rule here was written from the shape of a family (the tools' messages and the
+ * tuning rounds) and kept only where it found lines on tuning rounds it was not written from
+ * (docs/detection.md, round 6). Used by the structural stage (`structure.ts`) for lines no
+ * pattern took, and to re-categorise a pattern's runtime finding that names a start-up or
+ * configuration failure.
+ */
+
+/**
+ * A tool call in progress on the line (or the window): an MCP failure there is runtime. A JSON-RPC
+ * message counts unless it is the start-up handshake (`initialize`, `notifications/initialized`).
+ */
+export const IN_CALL =
+  /calling tool|error executing|⎿|CallToolRequest|tools\/call|Message from (?:client|server)|"method"\s*:\s*"(?!initialize"|notifications\/initialized")/iu;
+
+export const inToolCall = (text: string, ctx: Context): boolean =>
+  IN_CALL.test(text) || ctx.before().some((l) => IN_CALL.test(l));
+
+/**
+ * MCP start-up by composition (round 6): a line that names an MCP client or server, a start-up
+ * phase and a failure, in whatever order a tool words it (`error starting mcp client`,
+ * `Failed in connecting to MCP server`, `MCPClient errored connecting to MCP server`,
+ * `Error initializing MCP client for connection …`, `MCP服务器启动失败`), outside a tool call.
+ */
+/** MCP named on the line, or its handshake method quoted (`calling "initialize": EOF`, mcp-go). */
+const MCP_NAME = /mcp|["'`]initialize["'`]/i;
+/** A failure word next to a start-up phase (`error starting`, `failed in connecting`, `startup failed`, `启动失败`). */
+const STARTUP_FAILED =
+  /\b(?:fail(?:ed|ure)?|unable|cannot|can't|couldn't|could not|errored|error)\s+(?:(?:in|to|while|when|during)\s+)?(?:start|connect|initiali[sz]|launch|spawn|activat|handshak)\w*|\b(?:start(?:ing|up)?|connect(?:ing|ion)?|initiali[sz]\w*|launch\w*|spawn\w*|activation|handshake)\s+(?:failed|error)\b|(?:启动|连接|初始化).{0,30}失败/iu;
+/**
+ * An agent's configuration that failed to load, by composition (round 6): a failure to read,
+ * parse, load or validate, next to a configuration object (`config`, `configuration`, `settings`,
+ * an MCP servers list, a TOML/YAML file, a `*config*.json`/`settings.json`/`mcp.json`):
+ * `Failed to parse MCP servers from JSON`, `can't load file '.posit/publish/default.toml'`,
+ * `Failed to read configuration from …/mcp-config.json`; or the reverse order, `Settings validation
+ * failed`.
+ */
+const CONFIG_FAILED =
+  /\b(?:fail(?:ed|ure)?|unable|cannot|can't|couldn't|could not|error)\s+(?:(?:to|in|while|when)\s+)?(?:read|pars|load|decod|validat|deserializ)\w*\s.{0,60}?(?:\bconfig(?:uration)?s?\b|\bsettings\b|\bmcp[ _-]?servers\b|\.(?:toml|ya?ml)\b|[\w.-]*(?:config|settings|mcp)[\w.-]*\.json\b)|\b(?:config(?:uration)?|settings)\b.{0,20}\b(?:validation|parsing|parse|loading|load|read)\s+(?:failed|error)\b/i;
+/**
+ * A required credential or setting that is missing, by composition (round 6): a credential (an
+ * API key, a token, a secret, an `UPPER_SNAKE_KEY`/`_TOKEN`/`_SECRET` variable) next to a
+ * requirement that is not met (`is required`, `missing`, `not set`, `must be set`, `to be set`,
+ * `please provide`), in either order: `API Key is required: Set LIVEKIT_API_KEY`,
+ * `Missing key inputs argument! … provide (`api_key`)`. A key that is present but rejected
+ * (invalid, expired, a 401) is a runtime failure, not this. It assigns lines no pattern took; it
+ * does not re-categorise a runtime finding (the older corpus labels Anthropic's `Could not resolve
+ * authentication method. Expected either apiKey or authToken to be set` runtime).
+ */
+const CREDENTIAL =
+  /(?:\bapi[ _-]?keys?\b|\baccess[ _-]?tokens?\b|\bauth[ _-]?tokens?\b|\bsecret[ _-]?keys?\b|\b[A-Z][A-Z0-9]*_(?:API_KEY|KEY|TOKEN|SECRET)\b)/;
+const UNMET =
+  /\b(?:(?:is|are) required|required:|missing|not set|must be (?:set|provided|specified)|to be set|not provided|not configured|please (?:set|provide)|must (?:set|provide))\b/i;
+const ENV_MISSING = new RegExp(
+  `${CREDENTIAL.source}.{0,60}${UNMET.source}|${UNMET.source}.{0,60}${CREDENTIAL.source}`,
+  'i',
+);
+const CREDENTIAL_REJECTED =
+  /\b(?:invalid|incorrect|expired|revoked|401|unauthori[sz]ed)\b|\b(?:if|when|unless|whether)\b/i;
+/**
+ * An agent left without tools (A10), by composition (round 6): a count of no tools (`no tools`,
+ * `0 tools`, `contributed no tools`, `Loaded 0 tools`), tools a server does not support, or a
+ * named tool that could not be loaded — not `no tool calls`, not `no tools needed`.
+ */
+const NO_TOOLS =
+  /(?:^|[^\w.,/-])(?:no|zero|0)\s+(?:(?:mcp|available|enabled|usable)\s+)?tools?(?:\(s\))?\b(?!\s*(?:call|use|need|required|were needed))|\b(?:does not|doesn't|do not|don't) support tools\b|\btools? (?:are |is )?not supported\b|\btool\s+["'`]?[\w.-]+["'`]?\s+(?:could not be loaded|failed to load|is not available|is unavailable)\b/i;
+/**
+ * A run stopped by a limit or a loop detector (lifecycle), by composition (round 6): `too many
+ * consecutive mistakes`, a maximum of turns/iterations/steps reached or exceeded in either order,
+ * `ITERATION_LIMIT_CROSSED`; not a rate limit (`too many requests` is runtime).
+ */
+const RUN_LIMIT =
+  /\btoo many (?:consecutive )?(?:mistakes|errors|failures|iterations|turns|steps|tool calls)\b|\bmax(?:imum)?\s+(?:number of\s+)?(?:turns|iterations?|steps|rounds|tool calls)\b.{0,40}\b(?:reached|exceeded|hit|crossed)\b|\b(?:reached|exceeded|hit)\b.{0,20}\bmax(?:imum)?\s+(?:number of\s+)?(?:turns|iterations?|steps|rounds|tool calls)\b|\b(?:turn|iteration|step)[ _]limit[ _](?:reached|exceeded|crossed)\b/i;
+const SERVER_STATE = /\bdisconnected\b|\bmcp error -?\d+/i;
+/** An agent, subagent or role asked for by name that does not exist (lifecycle). */
+const AGENT_UNKNOWN =
+  /(?<![\w-])(?:agent|subagent|role)\b.{0,40}\b(?:not found|not registered|does not exist|doesn't exist)\b|\b(?:unknown|unregistered|no such)\s+(?:agent|subagent|role)\b|\bunable to find (?:the )?(?:agent|subagent|role)\b/i;
+/**
+ * A retry counter (`Retry 2/5`, `attempt 3 of 10`, `(2 tries remaining)`, `2 retries left`,
+ * `reached max retries: 4`) …
+ */
+const RETRY_COUNTER =
+  /\bretry\s+\d+\s*(?:\/|of)\s*\d+|\battempt\s+\d+\s*(?:\/|of)\s*\d+|\(\d+ tries? remaining\)|\b\d+ retr(?:y|ies) left\b|\bmax(?:imum)? retries\b|\bretrying \d+\/\d+/i;
+/**
+ * … on a line that names a transient failure (a refused, reset or timed-out connection, a DNS
+ * failure, an overload, throttling, a 429 or 5xx): a retry loop's record of its failure is
+ * runtime (issue #12), whatever the tool; a bare announcement (`Reconnecting... 2/5`) is not.
+ * pip's `Retrying (Retry(total=…))` stays quiet, as the older corpus labels it.
+ */
+const TRANSIENT =
+  /\bE(?:SOCKET)?TIMEDOUT\b|\bE(?:CONNRESET|CONNREFUSED|AI_AGAIN|NOTFOUND|PIPE)\b|\bconnection ?(?:refused|reset|closed|error)|Connection(?:Refused|Reset)|FailedToOpenSocket|\btimed? ?out\b|\btimeout\b|\b(?:429|50[0234]|529)\b|overloaded|throttl|rate.?limit|too many requests|service unavailable|network error|socket hang up/i;
+const PIP_RETRY = /\bRetrying \(Retry\(total=/;
+/** A 401/403 or an unauthorised answer inside a retry counter is runtime too (issue #12). */
+const REJECTED = /\b40[13]\b|\bunauthori[sz]ed\b|\bforbidden\b/i;
+/**
+ * A template that no engine finds (lifecycle): `TemplateNotFound`, `template "x" not found`, a
+ * Handlebars partial that could not be found, `no template named …`.
+ */
+const TEMPLATE_MISSING =
+  /\btemplates?\b.{0,60}\b(?:not found|could not be found|does not exist|doesn't exist|is undefined|not defined)\b|\b(?:no|unknown|missing) (?:such )?template\b|\bpartials?\b.{0,60}\b(?:not found|could not be found)\b|TemplateNotFound/i;
+/** A run started without its prompt (lifecycle): `no prompt provided`, `prompt is required`, `Input must be provided through stdin or --prompt`. */
+const PROMPT_MISSING =
+  /\b(?:no|missing|empty)\s+(?:\w+\s+)?prompt\b(?!\s*(?:cache|caching|template))|\bprompt\b.{0,40}\b(?:is required|required|missing|not provided|must be provided|is empty|was empty)\b|\bmust be provided\b.{0,40}\bprompt\b/i;
+/**
+ * A credential that was presented and refused (runtime): an expired, invalid or revoked token,
+ * session or key (`Your session has expired`, `Token is expired`, `invalid api key`); not a
+ * parser's `Unexpected token`, not a key that is missing (A11).
+ */
+const AUTH_REJECTED =
+  /\b(?:tokens?|sessions?|api[ _-]?keys?|credentials?|oauth|access keys?)\b.{0,30}\b(?:expired|revoked|rejected|no longer valid|not valid|invalid)\b|\b(?:expired|revoked|invalid)\s+(?:\w+\s+)?(?:tokens?|sessions?|api[ _-]?keys?|credentials?|access keys?)\b/i;
+const PARSER_TOKEN = /\b(?:unexpected|unrecognized|invalid or unexpected) token\b/i;
+
+const underServerState = (text: string, ctx: Context): boolean => {
+  const before = ctx.before();
+  return /^\s/.test(text) && SERVER_STATE.test(before[before.length - 1] ?? '');
+};
+
+/** An agent without tools, a run stopped by a limit, an agent not found: by their wording's shape. */
+function runFamily(text: string, env: Envelope, ctx: Context): Verdict | null {
+  if (env.level === 'info' || env.level === 'debug') return null;
+  // a server's own state (`Disconnected (0 tools cached)`, an MCP error code) is the finding (A12),
+  // and so is it for the indented detail under it (`    No tools or prompts available`)
+  if (NO_TOOLS.test(text) && !SERVER_STATE.test(text) && !underServerState(text, ctx))
+    return {
+      kind: 'assign',
+      rule: 'structure:no-tools',
+      why: 'an agent or server with no tools, or a tool that could not be loaded',
+      alert: 'A10',
+      severity: 'critical',
+      family: 'tool-inventory',
+    };
+  if (
+    RUN_LIMIT.test(text) ||
+    AGENT_UNKNOWN.test(text) ||
+    TEMPLATE_MISSING.test(text) ||
+    PROMPT_MISSING.test(text)
+  )
+    return {
+      kind: 'assign',
+      rule: 'structure:run-stopped',
+      why: 'a run stopped by a turn/iteration limit or a loop detector, an agent or a template that does not exist, or no prompt',
+      alert: 'lifecycle',
+      severity: 'medium',
+      family: 'limits',
+    };
+  return null;
+}
+
+/** A line that states that a required credential is missing (not at info or debug level). */
+function credentialMissing(text: string, env: Envelope): boolean {
+  if (env.level === 'info' || env.level === 'debug') return false;
+  return ENV_MISSING.test(text) && !CREDENTIAL_REJECTED.test(text);
+}
+
+/**
+ * A failure a line states at info or debug level counts when the line announces no recovery:
+ * the fresh rounds label `INFO - Failed in connecting to MCP server:` A12, the older corpus labels
+ * `[DEBUG] MCP server "github": Connection failed, retrying in 1s` and `INFO - MCP server
+ * initialization failed once, falling back to cached tool list` none.
+ */
+const RECOVERY =
+  /\bretr(?:y|ying|ies)\b|\breconnect|\bfall(?:ing)? ?back\b|\bfetching\b|\bwill (?:try|report)\b|\bonce\b/i;
+const quiet = (env: Envelope, text: string): boolean =>
+  (env.level === 'info' || env.level === 'debug') && RECOVERY.test(text);
+
+/** A line that states that a configuration failed to load (and, at info level, no recovery). */
+function configLoadFailure(text: string, env: Envelope): boolean {
+  return !quiet(env, text) && CONFIG_FAILED.test(text);
+}
+
+/**
+ * An MCP client that cannot read its server's messages (a server writing non-JSON to stdout, an
+ * SSE stream that is no JSON-RPC): `[youtube-mcp-server] [error] Unexpected token 'Y', "YouTube MC"...
+ * is not valid JSON`, `JSON Parse error: Unrecognized token`, `Error parsing SSE message`.
+ */
+const PROTOCOL_PARSE =
+  /\bis not valid JSON\b|\bJSON Parse error\b|\bUnexpected (?:token|end of JSON input)\b|\berror parsing (?:SSE|JSON-?RPC) message\b/i;
+
+/** A line that states an MCP client or server failed to start or connect, outside a tool call. */
+function mcpStartupFailure(text: string, env: Envelope, ctx: Context): boolean {
+  if (quiet(env, text)) return false;
+  if (CONFIG_FAILED.test(text)) return false; // the configuration is the cause: A11
+  if (!MCP_NAME.test(text) || !(STARTUP_FAILED.test(text) || PROTOCOL_PARSE.test(text)))
+    return false;
+  return !inToolCall(text, ctx);
+}
+
+/**
+ * The finding a composition assigns to a line no pattern took, or null. At info or debug level
+ * only an MCP start-up or configuration failure that announces no recovery.
+ */
+export function composedFinding(text: string, env: Envelope, ctx: Context): Verdict | null {
+  if (env.level === 'info' || env.level === 'debug') {
+    if (configLoadFailure(text, env)) return configFinding;
+    return mcpStartupFailure(text, env, ctx) ? mcpFinding : null;
+  }
+  if (
+    RETRY_COUNTER.test(text) &&
+    (TRANSIENT.test(text) || REJECTED.test(text)) &&
+    !PIP_RETRY.test(text)
+  )
+    return {
+      kind: 'assign',
+      rule: 'structure:retry-failure',
+      why: 'a retry counter on a line that names a transient failure (the retry loop records it)',
+      alert: 'runtime',
+      severity: 'high',
+      family: 'retries',
+    };
+  const family = runFamily(text, env, ctx);
+  if (family) return family;
+  if (AUTH_REJECTED.test(text) && !PARSER_TOKEN.test(text))
+    return {
+      kind: 'assign',
+      rule: 'structure:credential-rejected',
+      why: 'a token, session or key that was presented and refused (expired, invalid, revoked)',
+      alert: 'runtime',
+      severity: 'high',
+      family: 'auth',
+    };
+  if (credentialMissing(text, env))
+    return {
+      kind: 'assign',
+      rule: 'structure:credential-missing',
+      why: 'a required credential (an API key, a token, a secret variable) that is missing or not set',
+      alert: 'A11',
+      severity: 'high',
+      family: 'environment',
+    };
+  if (configLoadFailure(text, env)) return configFinding;
+  if (mcpStartupFailure(text, env, ctx)) return mcpFinding;
+  return null;
+}
+
+const configFinding: Verdict = {
+  kind: 'assign',
+  rule: 'structure:config-load-failure',
+  why: 'a configuration (config, settings, an MCP servers list, a TOML/YAML file) that failed to read, parse, load or validate',
+  alert: 'A11',
+  severity: 'high',
+  family: 'config',
+};
+const mcpFinding: Verdict = {
+  kind: 'assign',
+  rule: 'structure:mcp-startup-failure',
+  why: 'names an MCP client or server, a start-up phase (start, connect, initialise, …) and a failure',
+  alert: 'A12',
+  severity: 'high',
+  family: 'mcp-init',
+};
+
+/**
+ * A pattern's finding the compositions re-categorise: a configuration that failed to load is A11
+ * (not runtime or A12), an MCP client that failed to start outside a tool call is A12 (not runtime).
+ */
+export function recategoriseByComposition(
+  text: string,
+  alert: LogAlert,
+  env: Envelope,
+  ctx: Context,
+): Verdict | null {
+  if (alert !== 'runtime' && alert !== 'A12') return null;
+  if (configLoadFailure(text, env))
+    return {
+      kind: 'recategorise',
+      rule: 'structure:config-load-failure',
+      why: 'a configuration that failed to read, parse, load or validate is A11',
+      alert: 'A11',
+      family: 'config',
+    };
+  if (alert === 'runtime' && mcpStartupFailure(text, env, ctx))
+    return {
+      kind: 'recategorise',
+      rule: 'structure:mcp-startup-failure',
+      why: 'an MCP client or server that failed to start or connect, outside a tool call, is A12',
+      alert: 'A12',
+      family: 'mcp-init',
+    };
+  return null;
+}
