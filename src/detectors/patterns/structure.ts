@@ -108,8 +108,20 @@ const TEST_DURATION = /\d+(?:\.\d+)?\s?m?s\)?\s*$/;
 const NPM = /^npm (ERR!|(?:error|WARN|warn|notice|info|verb|http|timing|sill)\b)\s*(.*)$/;
 const EVENT_ROW = /(?:^|\s)(Warning|Normal)\s{2,}([A-Z]\w+)\s{2,}(.*)$/;
 
-/** The envelope of one line. Cheap enough for candidate lines; never throws. */
+/** The envelope of one line (callers must not change it). Cheap enough for candidate lines; never throws. */
 export function envelopeOf(line: string): Envelope {
+  // one line is read several times in a row (the catalogue's level veto, the structural rules,
+  // the learned stage's gate): the last envelope is kept
+  if (line === lastLine && lastEnvelope) return lastEnvelope;
+  lastLine = line;
+  lastEnvelope = readEnvelope(line);
+  return lastEnvelope;
+}
+
+let lastLine: string | null = null;
+let lastEnvelope: Envelope | null = null;
+
+function readEnvelope(line: string): Envelope {
   let rest = line.trim();
   let shape: Shape | null = null;
   const sys = SYSLOG.exec(rest);
