@@ -396,8 +396,9 @@ void t.test('round 2: a log viewer gutter, REPL answers, MCP status rows and fie
     [1, 'A12', 'structure:mcp-status-failed'],
   ]);
   // no MCP transport on the record: the structural rule leaves it. (The learned stage then judges
-  // it as an error-shaped line no rule decided; lr-bfe1467d calls it A12 at 0.74 from
-  // `status failed` alone — a weak call this test does not cover, see docs/detection.md.)
+  // it as an error-shaped line no rule decided; lr-bfe1467d called it A12 at 0.74 from `status
+  // failed` alone, lr-2ac2fc57 a near miss at 0.54 — a weak call this test does not cover, see
+  // docs/detection.md.)
   t.same(
     chunk('deploy finished key=web type=rolling status=failed').filter((f) =>
       String(f[2]).startsWith('structure:'),
