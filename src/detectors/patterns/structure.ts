@@ -270,10 +270,10 @@ const WRAPPED = /^\s+[a-z]/;
 /** The end of a sentence or a quotation: the next line starts something new. */
 const SENTENCE_END = /[.!?"”]\s*$/;
 /** npm's error block, also as numbered lines of its debug log (`189 error code EAI_AGAIN`). */
-const NPM_ERR = /^\s*(?:npm (?:ERR!|error\b)|ERR!|\d+ error\b)/;
+const NPM_ERR = /^\s*(?:#\d+\s+)?(?:\d+\.\d+\s+)?(?:npm (?:ERR!|error\b)|ERR!|\d+ error\b)/;
 /** The trailer of an npm error block (the failure is on its `code`/message line above). */
 const NPM_TRAILER =
-  /^\s*(?:npm (?:ERR!|error)|ERR!|\d+ error) (?:Exit status \d|errno \S|syscall \S|Failed at |A complete log|This is probably|\s*$)/;
+  /^\s*(?:#\d+\s+)?(?:\d+\.\d+\s+)?(?:npm (?:ERR!|error)|ERR!|\d+ error) (?:Exit status \d|errno \S|syscall \S|Failed at |A complete log|This is probably|\s*$)/;
 /**
  * A field of an error object Node printed under its message (`  code: 'EAI_AGAIN',`), also
  * behind npm's debug-log prefix (`247 silly fetchPackageMetaData   code: 'EAI_AGAIN',`).

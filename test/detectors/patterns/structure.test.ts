@@ -331,10 +331,21 @@ void t.test('round 2: records that are not continuations, and trailers that are'
     chunk(
       'npm ERR! code EAI_AGAIN',
       'npm ERR! errno EAI_AGAIN',
+      'npm ERR! request to https://registry.npmjs.org/left-pad failed, reason: getaddrinfo EAI_AGAIN registry.npmjs.org',
       'npm ERR! syscall getaddrinfo',
     ).map((r) => r[0]),
-    [1],
-    'npm block fields under the error',
+    [3],
+    "npm's network block: its code and errno fields are no finding, the message line is (round 7)",
+  );
+  t.same(
+    chunk(
+      '#9 41.20 npm error code ETIMEDOUT',
+      '#9 41.20 npm error network request to https://registry.npmjs.org/left-pad failed, reason: connect ETIMEDOUT 104.16.0.35:443',
+      '#9 41.20 npm error errno ETIMEDOUT',
+      '#9 41.20 npm error A complete log of this run can be found in: /root/.npm/_logs/debug-0.log',
+    ).map((r) => r[0]),
+    [2],
+    "the same behind BuildKit's step prefix, with npm 7's lower-case `npm error`",
   );
   t.end();
 });
