@@ -72,11 +72,12 @@ const NO_TOOLS =
   /(?:^|[^\w.,/-])(?:no|zero|0)\s+(?:(?:mcp|available|enabled|usable)\s+)?tools?(?:\(s\))?\b(?!\s*(?:call|use|need|required|were needed))|\b(?:does not|doesn't|do not|don't) support tools\b|\btools? (?:are |is )?not supported\b|\btool\s+["'`]?[\w.-]+["'`]?\s+(?:could not be loaded|failed to load|is not available|is unavailable)\b/i;
 /**
  * A run stopped by a limit or a loop detector (lifecycle), by composition (round 6): `too many
- * consecutive mistakes`, a maximum of turns/iterations/steps reached or exceeded in either order,
+ * consecutive mistakes`, a maximum of turns/iterations/steps reached or exceeded in either order
+ * (`stopped after reaching max iterations`, round 7),
  * `ITERATION_LIMIT_CROSSED`; not a rate limit (`too many requests` is runtime).
  */
 const RUN_LIMIT =
-  /\btoo many (?:consecutive )?(?:mistakes|errors|failures|iterations|turns|steps|tool calls)\b|\bmax(?:imum)?\s+(?:number of\s+)?(?:turns|iterations?|steps|rounds|tool calls)\b.{0,40}\b(?:reached|exceeded|hit|crossed)\b|\b(?:reached|exceeded|hit)\b.{0,20}\bmax(?:imum)?\s+(?:number of\s+)?(?:turns|iterations?|steps|rounds|tool calls)\b|\b(?:turn|iteration|step)[ _]limit[ _](?:reached|exceeded|crossed)\b/i;
+  /\btoo many (?:consecutive )?(?:mistakes|errors|failures|iterations|turns|steps|tool calls)\b|\bmax(?:imum)?\s+(?:number of\s+)?(?:turns|iterations?|steps|rounds|tool calls)\b.{0,40}\b(?:reached|exceeded|hit|crossed)\b|\b(?:reach(?:ed|ing)|exceed(?:ed|ing)|hit(?:ting)?)\b.{0,20}\bmax(?:imum)?\s+(?:number of\s+)?(?:turns|iterations?|steps|rounds|tool calls)\b|\b(?:turn|iteration|step)[ _]limit[ _](?:reached|exceeded|crossed)\b/i;
 const SERVER_STATE = /\bdisconnected\b|\bmcp error -?\d+/i;
 /** An agent, subagent or role asked for by name that does not exist (lifecycle). */
 const AGENT_UNKNOWN =

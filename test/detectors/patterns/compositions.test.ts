@@ -168,6 +168,13 @@ void t.test('no tools, run limits and unknown agents by their wording', (t) => {
     'lifecycle',
   );
   t.equal(one('unable to find agent with name: reviewer')?.[1], 'lifecycle');
+  t.equal(
+    one(
+      '2025-01-01 10:00:00 - agent - WARNING - Agent stopped after reaching max iterations (50)',
+    )?.[1],
+    'lifecycle',
+    'a limit reached in the progressive form, at warn level (round 7)',
+  );
   t.not(one('429 Too Many Requests')?.[1], 'lifecycle', 'a rate limit is not a run limit');
   t.same(chunk('User-Agent not found in request headers, using default'), []);
   t.end();
