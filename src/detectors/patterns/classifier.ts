@@ -202,7 +202,7 @@ const STRUCTURAL_LITERAL = new RegExp(STRUCTURE_FILTER, 'i');
  * The shared false-positive filters that also veto a structural or learned finding (round 6: the
  * structural ones too): what they recognise (a
  * source line or stack frame, a test's name or result, a task list, advice on what to try next
- * (round 7), the assistant's narration, a
+ * (round 7), a bare exception header (round 7), the assistant's narration, a
  * count of zero, a tracing endpoint, a success mark, a compiler's summary) is a look-alike whoever judges the line. Not
  * the level filters (the stage's own error-shape gate reads levels) nor `will-retry` (a retry
  * line that states its failure is runtime under issue #12's convention).
@@ -212,6 +212,7 @@ const LOOK_ALIKE_FILTERS = new Set([
   'test-names',
   'task-list',
   'advice',
+  'exception-header',
   'assistant-narration',
   'zero-errors',
   'tracing-endpoint',
