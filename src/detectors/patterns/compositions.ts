@@ -47,7 +47,8 @@ const CONFIG_FAILED =
  * A required credential or setting that is missing, by composition (round 6): a credential (an
  * API key, a token, a secret, an `UPPER_SNAKE_KEY`/`_TOKEN`/`_SECRET` variable) next to a
  * requirement that is not met (`is required`, `missing`, `not set`, `must be set`, `to be set`,
- * `please provide`), in either order: `API Key is required: Set LIVEKIT_API_KEY`,
+ * `please provide`, `not specified`, `did not find`; round 7 also `No API Key specified`), in either
+ * order: `API Key is required: Set LIVEKIT_API_KEY`,
  * `Missing key inputs argument! … provide (`api_key`)`. A key that is present but rejected
  * (invalid, expired, a 401) is a runtime failure, not this. It assigns lines no pattern took; it
  * does not re-categorise a runtime finding (the older corpus labels Anthropic's `Could not resolve
@@ -56,9 +57,11 @@ const CONFIG_FAILED =
 const CREDENTIAL =
   /(?:\bapi[ _-]?keys?\b|\baccess[ _-]?tokens?\b|\bauth[ _-]?tokens?\b|\bsecret[ _-]?keys?\b|\b[A-Z][A-Z0-9]*_(?:API_KEY|KEY|TOKEN|SECRET)\b)/;
 const UNMET =
-  /\b(?:(?:is|are) required|required:|missing|not set|must be (?:set|provided|specified)|to be set|not provided|not configured|please (?:set|provide)|must (?:set|provide))\b/i;
+  /\b(?:(?:is|are) required|required:|missing|not set|must be (?:set|provided|specified)|to be set|not provided|not specified|not configured|please (?:set|provide)|must (?:set|provide)|did not find|could not find|couldn't find)\b/i;
+/** `No API Key specified`: the credential named between `no` and a participle (round 7). */
+const NO_CREDENTIAL = `\\bno\\s+${CREDENTIAL.source}\\s+(?:specified|provided|given|found|set|configured)\\b`;
 const ENV_MISSING = new RegExp(
-  `${CREDENTIAL.source}.{0,60}${UNMET.source}|${UNMET.source}.{0,60}${CREDENTIAL.source}`,
+  `${CREDENTIAL.source}.{0,60}${UNMET.source}|${UNMET.source}.{0,60}${CREDENTIAL.source}|${NO_CREDENTIAL}`,
   'i',
 );
 const CREDENTIAL_REJECTED =

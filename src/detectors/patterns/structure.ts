@@ -419,6 +419,13 @@ export const STRUCTURE_LITERALS = [
   'please provide',
   'must set',
   'must provide',
+  // round 7: `not specified`, LangChain's `Did not find OPENAI_API_KEY`, `No API Key specified`
+  'not specified',
+  'did not find',
+  'no api',
+  'no access token',
+  'no auth token',
+  'no secret',
   'template',
   'partial',
   'prompt',

@@ -140,6 +140,19 @@ void t.test('a configuration or a credential that fails to load is A11', (t) => 
     'A11',
   );
   t.not(one('Error: Invalid API key provided: sk-***')?.[1], 'A11', 'a rejected key is runtime');
+  t.equal(
+    one('Error: No API key provided. Set the ACME_API_KEY environment variable.')?.[1],
+    'A11',
+    'the credential between `no` and a participle (round 7)',
+  );
+  t.equal(
+    one(
+      'ValueError: Did not find acme_api_key, please add an environment variable `ACME_API_KEY` which contains it',
+    )?.[1],
+    'A11',
+    "LangChain's get_from_env message (round 7)",
+  );
+  t.same(chunk('No API key required for local models'), [], 'no key needed is no failure');
   t.same(chunk('Loaded settings from ~/.config/goose/config.yaml'), []);
   t.end();
 });
