@@ -5,7 +5,7 @@
  *   npx tsx scripts/train-classifier.ts            # LORO grid, final training, write the model
  *   npx tsx scripts/train-classifier.ts --dry-run  # the same, print only
  *
- * Data: the tuning rounds of the detection corpus only (tune/, round1/ … round5/); the held-out
+ * Data: the tuning rounds of the detection corpus only (tune/, round1/ … round6/); the held-out
  * half (heldout/) is never read. Hyper-parameters (L2 penalty, threshold, training population)
  * are chosen by leave-one-round-out (LORO): for each of the tuning rounds, train on the others
  * and compare the rules alone with the rules plus the model on the round left out.
@@ -18,10 +18,10 @@
  * wording neither side has seen. (The structural stage is today's code in every fold.)
  *
  * The choice (round 5; round 4 used the pooled LORO agreement alone): among the configurations
- * whose pooled LORO detection precision is at most 0.01 under the rules' and whose pooled
- * prospective detection precision is not under the rules', the most agreeing lines over the
- * LORO folds and the prospective folds together (ties: the higher threshold, then the larger
- * penalty). The stage is on by default only if that choice agrees on more lines than the rules
+ * whose pooled LORO detection precision is at most PRECISION_MARGIN (0.005 since round 7, 0.01
+ * before) under the rules' and whose pooled prospective detection precision is not under the
+ * rules', the most agreeing lines over the LORO folds and the prospective folds together (ties:
+ * the higher threshold, then the larger penalty). The stage is on by default only if that choice agrees on more lines than the rules
  * alone.
  *
  * Deterministic: files and rounds in sorted order, full-batch training for a fixed number of
@@ -53,7 +53,7 @@ import { train } from '../src/detectors/patterns/learned/train.js';
 import type { Example, Hyper } from '../src/detectors/patterns/learned/train.js';
 
 /** The tuning rounds: never `heldout`. */
-export const ROUNDS = ['tune', 'round1', 'round2', 'round3', 'round4', 'round5'] as const;
+export const ROUNDS = ['tune', 'round1', 'round2', 'round3', 'round4', 'round5', 'round6'] as const;
 /**
  * Each once-held-out round and the commit where it became tuning material, whose catalogue had
  * not yet been changed from it (docs/detection.md, the rounds table).
@@ -64,6 +64,7 @@ export const PROSPECTIVE = [
   { round: 'round3', catalogueAt: '93f887e' },
   { round: 'round4', catalogueAt: '47aefe6' },
   { round: 'round5', catalogueAt: '287407b' },
+  { round: 'round6', catalogueAt: '8a5b579' },
 ] as const;
 const CORPUS = new URL('../test/fixtures/detection-corpus/', import.meta.url);
 const MODEL_PATH = fileURLToPath(
@@ -77,8 +78,11 @@ export const GRID = {
 };
 const FIXED = { iterations: 200, learningRate: 0.1, minCount: 2, prune: 0.05 };
 const NEAR_MISS = 0.15;
-/** Detection precision the model may cost against the rules alone (pooled over the folds). */
-const PRECISION_MARGIN = 0.01;
+/**
+ * Detection precision the model may cost against the rules alone (pooled over the LORO folds):
+ * 0.01 in rounds 5 and 6, 0.005 since round 7, whose aim is precision first.
+ */
+const PRECISION_MARGIN = 0.005;
 
 export interface LabelledFile {
   round: string;

@@ -66,7 +66,7 @@ void t.test(
   'the shipped model: tuning rounds only, its version is its weights, LORO inside',
   (t) => {
     const m = SHIPPED_MODEL;
-    t.same(m.trainedAt.rounds, ['tune', 'round1', 'round2', 'round3', 'round4', 'round5']);
+    t.same(m.trainedAt.rounds, [...ROUNDS]);
     t.notOk(m.trainedAt.rounds.includes('heldout'), 'never trained on the held-out half');
     t.match(m.trainedAt.commit, /^[0-9a-f]{7,}$/);
     const rebuilt = modelFile(

@@ -408,8 +408,8 @@ void t.test('round 2: a log viewer gutter, REPL answers, MCP status rows and fie
   ]);
   // no MCP transport on the record: the structural rule leaves it. (The learned stage then judges
   // it as an error-shaped line no rule decided; lr-bfe1467d called it A12 at 0.74 from `status
-  // failed` alone, lr-2ac2fc57 a near miss at 0.54 — a weak call this test does not cover, see
-  // docs/detection.md.)
+  // failed` alone, lr-2ac2fc57 a near miss at 0.54, lr-a81e582b (threshold 0.7) under its near-miss
+  // band — a weak call this test does not cover, see docs/detection.md.)
   t.same(
     chunk('deploy finished key=web type=rolling status=failed').filter((f) =>
       String(f[2]).startsWith('structure:'),
