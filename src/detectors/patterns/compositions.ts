@@ -58,8 +58,13 @@ const CREDENTIAL =
   /(?:\bapi[ _-]?keys?\b|\baccess[ _-]?tokens?\b|\bauth[ _-]?tokens?\b|\bsecret[ _-]?keys?\b|\b[A-Z][A-Z0-9]*_(?:API_KEY|KEY|TOKEN|SECRET)\b)/;
 const UNMET =
   /\b(?:(?:is|are) required|required:|missing|not set|must be (?:set|provided|specified)|to be set|not provided|not specified|not configured|please (?:set|provide)|must (?:set|provide)|did not find|could not find|couldn't find)\b/i;
-/** `No API Key specified`: the credential named between `no` and a participle (round 7). */
-const NO_CREDENTIAL = `\\bno\\s+${CREDENTIAL.source}\\s+(?:specified|provided|given|found|set|configured)\\b`;
+/**
+ * `No API Key specified`: a credential word between `no` and a participle (round 7). Only the
+ * words the structural literals carry (`no api`, `no access`, `no auth`, `no secret`), so the
+ * literal search and `--explain` see the same lines (`No GITHUB_TOKEN set` is left alone).
+ */
+const NO_CREDENTIAL =
+  '\\bno (?:api[ _-]?keys?|access[ _-]?tokens?|auth[ _-]?tokens?|secret[ _-]?keys?)\\s+(?:specified|provided|given|found|set|configured)\\b';
 const ENV_MISSING = new RegExp(
   `${CREDENTIAL.source}.{0,60}${UNMET.source}|${UNMET.source}.{0,60}${CREDENTIAL.source}|${NO_CREDENTIAL}`,
   'i',

@@ -153,6 +153,11 @@ void t.test('a configuration or a credential that fails to load is A11', (t) => 
     "LangChain's get_from_env message (round 7)",
   );
   t.same(chunk('No API key required for local models'), [], 'no key needed is no failure');
+  t.same(
+    chunk('No GITHUB_TOKEN set.'),
+    [],
+    'a variable name after `no` carries no structural literal: left alone, as --explain leaves it',
+  );
   t.same(chunk('Loaded settings from ~/.config/goose/config.yaml'), []);
   t.end();
 });
