@@ -304,10 +304,33 @@ export class Classifier {
     lastFinding: { back: number; text: string } | null = null,
   ): { finding: Finding | null; steps: Step[] } {
     const steps: Step[] = [];
+    const gate = this.#candidate(stripCr(text));
+    // A line the scan's candidate search skips is never examined, so it is no finding here either.
+    if (gate === null) return { finding: null, steps };
     const ctx = lineContext(before);
     ctx.lastFinding = lastFinding;
-    const finding = this.#classify(text, 1, null, true, ctx, steps);
+    const finding = this.#classify(text, 1, gate.only, gate.structural, ctx, steps);
     return { finding, steps };
+  }
+
+  /**
+   * What the scan's candidate search hands `#classify` for one line: the entries its literals
+   * serve and whether a structural literal is on it (the literal path), or every entry when the
+   * catalogue's alternation matches (the regex path); null when the scan does not look at it.
+   */
+  #candidate(text: string): { only: number[] | null; structural: boolean } | null {
+    const fast = this.#fast;
+    if (fast === null) {
+      this.#any.lastIndex = 0;
+      return this.#any.test(text) ? { only: null, structural: true } : null;
+    }
+    const found = fast.scanner.lines(text);
+    if (found.count === 0) return null;
+    const picked = new Set<number>();
+    for (let q = found.litFrom[0]; q < found.litFrom[1]; q++)
+      for (const i of fast.entriesOf[found.lits[q]]) picked.add(i);
+    const structural = picked.delete(this.#compiled.length);
+    return { only: [...picked].sort((x, y) => x - y), structural };
   }
 
   /**
