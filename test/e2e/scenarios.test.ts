@@ -186,7 +186,8 @@ for (const file of files) {
         await pass();
         return labelsFollow();
       },
-      { what: 'severity labels', timeoutMs: 10_000, intervalMs: 200 },
+      // passes until the labels follow: 10 s of them ran out twice at load 4-6 (a7-crash-loop)
+      { what: 'severity labels', timeoutMs: 30_000, intervalMs: 200 },
     ).catch(() => undefined);
     for (const i of await h.store.listIncidents({ limit: 50 })) {
       const issue = issueOf(i);
