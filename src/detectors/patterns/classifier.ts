@@ -236,6 +236,14 @@ export class Classifier {
   readonly #fast: FastPath | null;
   readonly #learned: LearnedJudge | null;
   readonly #lookAlikeFilters: { id: string; re: RegExp }[];
+  /**
+   * The look-alike filters every entry applies as well. A line one of them recognises is never a
+   * finding: a pattern that matches it is vetoed by it, and so are the structural and learned
+   * stages. The scan tests these first and stops there (the stream-json narration of the model,
+   * the commonest line of an agent's log, carries alert words on every other line); an
+   * explanation takes the whole path so that it can name what matched and what vetoed it.
+   */
+  readonly #vetoFirst: readonly RegExp[];
 
   constructor(catalogue: Catalogue, opts: ClassifierOptions = {}) {
     this.#learned = opts.learned === undefined ? shippedLearnedStage() : opts.learned;
@@ -268,6 +276,11 @@ export class Classifier {
       'gim',
     );
     this.#fast = fastPath(this.#compiled);
+    this.#vetoFirst = this.#lookAlikeFilters
+      .filter((f) => this.#compiled.every((c) => c.unlessNames.includes(`filter ${f.id}`)))
+      .map((f) => f.re)
+      // anchored ones first: they reject a line at its first characters
+      .sort((a, b) => Number(b.source.startsWith('^')) - Number(a.source.startsWith('^')));
   }
 
   /** The shared look-alike filter that recognises a line no pattern decided, or null. */
@@ -351,6 +364,7 @@ export class Classifier {
     steps: Step[] | null,
   ): Finding | null {
     const t = stripCr(text);
+    if (steps === null && this.#vetoFirst.some((re) => re.test(t))) return null;
     const compiled = this.#compiled;
     const n = only ? only.length : compiled.length;
     let vetoed = false;

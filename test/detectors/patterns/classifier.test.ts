@@ -131,6 +131,39 @@ entries:
   },
 );
 
+void t.test(
+  'a look-alike every entry applies ends the scan of a line early, with the same verdicts as the whole path',
+  (t) => {
+    const narration = (text: string) =>
+      JSON.stringify({ type: 'assistant', message: { content: [{ type: 'text', text }] } });
+    const yaml = (ownFilters: string) => `
+version: 1
+filters:
+  - { id: assistant-narration, description: narration, pattern: '^\\s*\\{\\s*"type"\\s*:\\s*"assistant"', examples: ['{"type":"assistant"}'], counterexamples: ['{"type":"user"}'] }
+entries:
+  - { id: boom, alert: runtime, severity: high, priority: 2, family: x, pattern: 'kaboom', examples: ['kaboom'], counterexamples: ['boom'] }
+  - { id: bang, alert: runtime, severity: high, priority: 2, family: x, pattern: 'kabang', examples: ['kabang'], counterexamples: ['bang']${ownFilters} }
+`;
+    // Every entry applies the narration filter: no finding on narration, and the explanation
+    // still names the pattern that matched and the filter that vetoed it.
+    const all = new Classifier(parseCatalogue(yaml('')), { learned: null });
+    const line = narration('I saw kaboom in the log and will fix it');
+    t.same(all.classifyChunk(`${line}\nkaboom`), [{ ...all.classifyLine('kaboom', 2), line: 2 }]);
+    t.equal(all.classifyLine(line), null);
+    t.match(all.explainLine(line), {
+      finding: null,
+      steps: [{ by: 'boom', outcome: 'vetoed', detail: /filter assistant-narration/ }],
+    });
+    // One entry opts out of the filter: it is no longer applied first, and that entry still
+    // reports narration it matches.
+    const some = new Classifier(parseCatalogue(yaml(', filters: []')), { learned: null });
+    t.equal(some.classifyLine(line), null);
+    t.match(some.classifyLine(narration('kabang, said the tool')), { patternId: 'bang' });
+    t.match(some.explainLine(narration('kabang, said the tool')).finding, { patternId: 'bang' });
+    t.end();
+  },
+);
+
 void t.test('issue types default from the alert and can be set per entry', (t) => {
   t.match(classifier.classifyLine('tool inventory mismatch'), { issueType: 'tool_mismatch' });
   t.match(classifier.classifyLine('invalid cto config'), { issueType: 'config_error' });
