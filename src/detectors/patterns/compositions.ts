@@ -55,7 +55,7 @@ const CONFIG_FAILED =
  * authentication method. Expected either apiKey or authToken to be set` runtime).
  */
 const CREDENTIAL =
-  /(?:\bapi[ _-]?keys?\b|\baccess[ _-]?tokens?\b|\bauth[ _-]?tokens?\b|\bsecret[ _-]?keys?\b|\b[A-Z][A-Z0-9]*_(?:API_KEY|KEY|TOKEN|SECRET)\b)/;
+  /(?:\bapi[ _-]?keys?\b|\baccess[ _-]?tokens?\b|\bauth[ _-]?tokens?\b|\bsecret[ _-]?keys?\b|\b[A-Z][A-Z0-9_]*_(?:API_KEY|KEY|TOKEN|SECRET)\b)/;
 const UNMET =
   /\b(?:(?:is|are) required|required:|missing|not set|must be (?:set|provided|specified)|to be set|not provided|not specified|not configured|please (?:set|provide)|must (?:set|provide)|did not find|could not find|couldn't find)\b/i;
 /**
@@ -89,7 +89,7 @@ const RUN_LIMIT =
 const SERVER_STATE = /\bdisconnected\b|\bmcp error -?\d+/i;
 /** An agent, subagent or role asked for by name that does not exist (lifecycle). */
 const AGENT_UNKNOWN =
-  /(?<![\w-])(?:agent|subagent|role)\b.{0,40}\b(?:not found|not registered|does not exist|doesn't exist)\b|\b(?:unknown|unregistered|no such)\s+(?:agent|subagent|role)\b|\bunable to find (?:the )?(?:agent|subagent|role)\b/i;
+  /(?<![\w-])(?:agent|subagent|role)\b.{0,40}\b(?:not found|not registered|does not exist|doesn't exist)\b|\b(?:unknown|unregistered|no such)\s+(?:agent|subagent|role)(?:[ _-]?(?:type|name))?\b|\bunable to find (?:the )?(?:agent|subagent|role)\b/i;
 /**
  * A retry counter (`Retry 2/5`, `attempt 3 of 10`, `(2 tries remaining)`, `2 retries left`,
  * `reached max retries: 4`) …
@@ -109,10 +109,12 @@ const PIP_RETRY = /\bRetrying \(Retry\(total=/;
 const REJECTED = /\b40[13]\b|\bunauthori[sz]ed\b|\bforbidden\b/i;
 /**
  * A template that no engine finds (lifecycle): `TemplateNotFound`, `template "x" not found`, a
- * Handlebars partial that could not be found, `no template named …`.
+ * Handlebars partial that could not be found, `no template named …`; since round 8 the other
+ * pieces a template engine looks up, an included file or a layout (Liquid's `Included file '…' not
+ * found`, `Could not locate the included file`, `Layout 'post' requested in … does not exist`).
  */
 const TEMPLATE_MISSING =
-  /\btemplates?\b.{0,60}\b(?:not found|could not be found|does not exist|doesn't exist|is undefined|not defined)\b|\b(?:no|unknown|missing) (?:such )?template\b|\bpartials?\b.{0,60}\b(?:not found|could not be found)\b|TemplateNotFound/i;
+  /\btemplates?\b.{0,60}\b(?:not found|could not be found|does not exist|doesn't exist|is undefined|not defined)\b|\b(?:no|unknown|missing) (?:such )?template\b|\bpartials?\b.{0,60}\b(?:not found|could not be found)\b|TemplateNotFound|\b(?:included? files?|layouts?)\s+(?:'[^']*'|"[^"]*"|.{0,80})\s*(?:\b[\w ]{0,60})?\b(?:not found|could not be found|does not exist|doesn't exist)\b|\b(?:could not|unable to|cannot) (?:locate|find) the included file\b/i;
 /** A run started without its prompt (lifecycle): `no prompt provided`, `prompt is required`, `Input must be provided through stdin or --prompt`. */
 const PROMPT_MISSING =
   /\b(?:no|missing|empty)\s+(?:\w+\s+)?prompt\b(?!\s*(?:cache|caching|template))|\bprompt\b.{0,40}\b(?:is required|required|missing|not provided|must be provided|is empty|was empty)\b|\bmust be provided\b.{0,40}\bprompt\b/i;
@@ -184,6 +186,14 @@ function configLoadFailure(text: string, env: Envelope): boolean {
 }
 
 /**
+ * A configuration declared invalid (round 8): `Invalid server configuration: Server must have …`,
+ * `invalid config for …`. Assigned to a line no pattern took; it does not re-categorise (goose's
+ * `Failed to start extension 'x' (invalid config: …)` is an MCP start-up failure).
+ */
+const CONFIG_INVALID =
+  /\binvalid\s+(?:[\w-]+\s+)?(?:config(?:uration)?|settings)\s*(?::|\bfor\b|\bin\b|\bat\b|\bfile\b)/i;
+
+/**
  * An MCP client that cannot read its server's messages (a server writing non-JSON to stdout, an
  * SSE stream that is no JSON-RPC): `[youtube-mcp-server] [error] Unexpected token 'Y', "YouTube MC"...
  * is not valid JSON`, `JSON Parse error: Unrecognized token`, `Error parsing SSE message`.
@@ -242,7 +252,7 @@ export function composedFinding(text: string, env: Envelope, ctx: Context): Verd
       severity: 'high',
       family: 'environment',
     };
-  if (configLoadFailure(text, env)) return configFinding;
+  if (configLoadFailure(text, env) || CONFIG_INVALID.test(text)) return configFinding;
   if (mcpStartupFailure(text, env, ctx)) return mcpFinding;
   return null;
 }

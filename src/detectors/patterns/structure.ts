@@ -296,9 +296,26 @@ const REPL_PROMPT = /^(?:>>>|In \[\d+\]:|irb\([\w.]+\):\d+:\d+>)\s/;
 const REPL_FRAME = /^\s*File "<(?:stdin|console|python-input-\d+|ipython-input-[^>]*)>", line \d+/;
 /** A frame line of a Python traceback: the indented line under it is the frame's source code. */
 const PY_FRAME = /^\s*File "[^"]+", line \d+/;
-/** Rust anyhow/eyre's `Caused by:` header: the numbered, indented lines under it are the error's causes. */
+/**
+ * Rust anyhow/eyre's and cargo's `Caused by:` header: the lines under it (indented, numbered or not,
+ * and the first line right under it however it is indented) are the error's causes.
+ */
 const CAUSED_BY = /^\s*Caused by:\s*$/;
-const CAUSE_ITEM = /^\s+\d+: \S/;
+/**
+ * color-eyre's numbered report (`Error:` then `   0: cannot parse config file …`, `   1: TOML
+ * parse error …`): item 0 is the headline, the later items are its causes (round 8).
+ */
+const EYRE_HEAD = /^\s+0: \S/;
+const EYRE_CAUSE = /^\s+[1-9]\d*: \S/;
+/**
+ * A test runner's marker of a failed test (surefire's `<<< FAILURE!`, catch2's `file:76: FAILED:`,
+ * rspec's `Failure/Error:`, Go's `--- FAIL:`, jest's `● Suite › test`, pytest's `____ test ____`
+ * header): the lines under it are the test's result, whatever they say (round 8).
+ */
+const TEST_FAILURE_HEAD =
+  /<<< (?:FAILURE|ERROR)!\s*$|:\d+: FAILED:\s*$|^\s*Failure\/Error:|^\s*--- FAIL:|^\s*●\s.+\s›\s|^_{3,} \S+ _{3,}\s*$/u;
+/** The lines of a failed test's report under its marker that may still be the test's. */
+const TEST_REPORT_LINES = 6;
 /**
  * A cause or hint printed under an error report's headline, on a line of its own: miette's
  * `├─▶`/`╰─▶` causes and `help:` (uv, Rust CLIs), an inline `Caused by: …` (anyhow, uv, Java,
@@ -501,25 +518,58 @@ export function refineFinding(text: string, alert: LogAlert, ctx: Context): Verd
 function partOfShape(text: string, ctx: Context): Verdict | null {
   const chain = causeOfReport(text, ctx);
   if (chain) return chain;
-  if (!/^\s/.test(text)) return null;
   const before = ctx.before();
   const prev = before[before.length - 1] ?? '';
+  // the first cause right under `Caused by:`, however it is indented (round 8)
+  if (CAUSED_BY.test(prev) && text.trim() !== '') return UNDER_CAUSED_BY;
+  const test = underFailedTest(text, before);
+  if (test) return test;
+  if (!/^\s/.test(text)) return null;
   if (PY_FRAME.test(prev) && !PY_FRAME.test(text))
     return {
       kind: 'veto',
       rule: 'structure:traceback-frame',
       why: 'the source line of a traceback frame (code, not a failure)',
     };
-  if (!CAUSE_ITEM.test(text)) return null;
+  // the causes under `Caused by:`, numbered or not (anyhow prints a single cause unnumbered, round 8),
+  // and color-eyre's items after its headline `0:`
+  const eyre = EYRE_CAUSE.test(text);
   for (let i = before.length - 1; i >= 0; i--) {
     const l = before[i];
-    if (CAUSED_BY.test(l))
+    if (CAUSED_BY.test(l)) return UNDER_CAUSED_BY;
+    if (eyre && EYRE_HEAD.test(l))
       return {
         kind: 'veto',
         rule: 'structure:cause-chain',
-        why: 'a cause listed under `Caused by:`: the error above the list is the finding',
+        why: 'a later item of a numbered error report (`1:` under `0:`): item 0 is the headline and the finding',
       };
     if (!/^\s/.test(l)) return null; // only the list's own indented lines may lie between
+  }
+  return null;
+}
+
+const UNDER_CAUSED_BY: Verdict = {
+  kind: 'veto',
+  rule: 'structure:cause-chain',
+  why: 'a cause listed under `Caused by:`: the error above the list is the finding',
+};
+
+/**
+ * A line of a failed test's report (round 8): a test runner's failure marker (`<<< FAILURE!`,
+ * `FAILED:`, `Failure/Error:`, `--- FAIL:`) a few lines above, with no blank line between — the
+ * exception or expectation under it is the test's result, not the program failing.
+ */
+function underFailedTest(text: string, before: readonly string[]): Verdict | null {
+  if (TEST_FAILURE_HEAD.test(text)) return null;
+  for (let i = before.length - 1; i >= Math.max(0, before.length - TEST_REPORT_LINES); i--) {
+    const l = before[i];
+    if (l.trim() === '') return null;
+    if (TEST_FAILURE_HEAD.test(l))
+      return {
+        kind: 'veto',
+        rule: 'structure:test-output',
+        why: "part of a failed test's report (under the test runner's failure marker): a test result, not a failure of the run",
+      };
   }
   return null;
 }
