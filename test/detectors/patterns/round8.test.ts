@@ -1,11 +1,14 @@
 import t from 'tap';
 import { Classifier, loadCatalogue } from '../../../src/detectors/patterns/index.js';
+import { classFeatures, features } from '../../../src/detectors/patterns/learned/features.js';
+import { envelopeOf } from '../../../src/detectors/patterns/structure.js';
 
 // Round 8 (docs/detection.md): general shapes rather than one tool's sentences — the stack
 // frames of any language, a failed test's report, the causes under `Caused by:` and color-eyre's
 // numbered items, template lookups of includes and layouts, unknown agent types, a credential
-// variable not set, a configuration declared invalid. The rules alone (no learned stage). Lines
-// are real wording from the tuning rounds and the tools' own messages.
+// variable not set, a configuration declared invalid; and the learned stage's tool-agnostic
+// features. The rules alone (no learned stage). Lines are real wording from the tuning rounds
+// and the tools' own messages.
 
 const rules = new Classifier(loadCatalogue(), { learned: null });
 const found = (...lines: string[]) =>
@@ -125,3 +128,26 @@ void t.test(
     t.end();
   },
 );
+
+void t.test('learned features: word classes, their pairs, error codes and HTTP classes', (t) => {
+  const f = classFeatures(
+    envelopeOf(
+      '#11 10.82 /src/backend.csproj : error NU1301: Unable to load the service index for source https://api.nuget.org/v3/index.json.',
+    ),
+  );
+  t.ok(
+    f.includes('c:fail') && f.includes('c:network') && f.includes('cc:fail+network'),
+    f.join(' '),
+  );
+  t.ok(f.includes('shape:error-code'), 'NU1301');
+  t.ok(
+    classFeatures(
+      envelopeOf('CondaHTTPError: HTTP 000 CONNECTION FAILED for url <https://x>'),
+    ).includes('shape:http-0xx'),
+  );
+  t.ok(
+    features('CondaHTTPError: HTTP 000').includes('w:http'),
+    'an acronym is split from the word after it',
+  );
+  t.end();
+});
