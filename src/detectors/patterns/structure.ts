@@ -77,8 +77,10 @@ const numericLevel = (n: number): Level =>
 
 // A syslog/journald prefix (`May 18 13:40:00 host unit[123]: `) and leading timestamps.
 const SYSLOG = /^[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}\s+\S+\s+([\w.@/-]+?)(?:\[\d+\])?:\s+/;
+// (since round 9 also a month-day stamp with no host after it, as zap's console encoder
+// prints with a custom time layout: `Jan  5 08:40:27.735412<TAB>ERROR<TAB>…`)
 const TIMESTAMP =
-  /^\[?(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?|\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)\]?\s+/;
+  /^\[?(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?|\d{2}:\d{2}:\d{2}(?:[.,]\d+)?|[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?=\t))\]?\s+/;
 /** A log viewer's gutter between the timestamp and the line (`09:21:05 |   | ERROR: …`). */
 const GUTTER = /^(?:\|\s*)+/;
 const KLOG = /^([IWEF])\s?\d{4}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?\s+(?:UTC\s+)?(.*)$/;
@@ -183,10 +185,19 @@ function readEnvelope(line: string): Envelope {
 /** BuildKit's plain progress prefix: the step and the seconds elapsed (`#12 320.0 `). */
 const BUILDKIT = /^(?:#\d+\s+)?\d+\.\d+\s+/;
 
-/** The line without its leading timestamps, BuildKit's step prefix and a log viewer's gutter. */
+/**
+ * A build script's or progress display's marker before a level word (`==> ERROR:` makepkg,
+ * `>>> ERROR:` abuild, ` => ERROR [4/5] RUN …` BuildKit's tty display, `--> ERROR`): read past,
+ * so the level decides as it does without the marker (round 9).
+ */
+const MARKER = /^(?:={1,2}>|>>>|-->)\s+(?=(?:ERROR|FATAL|WARN(?:ING)?|INFO)\b)/;
+
+/** The line without its leading timestamps, BuildKit's step prefix, a log viewer's gutter and a marker before a level word. */
 function bodyOf(line: string): string {
   const bk = BUILDKIT.exec(line);
   let rest = bk ? line.slice(bk[0].length) : line;
+  const marker = MARKER.exec(rest);
+  if (marker) return rest.slice(marker[0].length);
   for (let i = 0; i < 2; i++) {
     const ts = TIMESTAMP.exec(rest);
     if (!ts) break;
@@ -282,10 +293,12 @@ const NODE_ERROR_FIELD =
   /^(?:\d+ \w+ \S+)?\s+(?:code|errno|syscall|hostname|host|address|port|path|dest):\s*(?:'[^']*'|"[^"]*"|-?\d+),?\s*$/;
 /**
  * The exit status a tool prints after the failure it already stated (`error: "x" exited with
- * code 1` under `spawn … EACCES`, npm's `verbose stack Exit status 1`).
+ * code 1` under `spawn … EACCES`, npm's `verbose stack Exit status 1`). Not Docker's `The command
+ * '…' returned a non-zero code: 1` (round 9): a build's verdict, which every round labels a
+ * failure of its own even right under the step's error.
  */
 const EXIT_TRAILER =
-  /\b(?:exit(?:ed)?|terminated) with (?:exit )?(?:code|status):? ?\d+|\bexit status \d+\s*$|\breturned a non-zero code\b/i;
+  /\b(?:exit(?:ed)?|terminated) with (?:exit )?(?:code|status):? ?\d+|\bexit status \d+\s*$/i;
 /** Lines of an exit trailer may follow the failure at most this many lines below. */
 const EXIT_TRAILER_LINES = 2;
 /** A JSON document opened on a line of its own (unindented `{` or `[`): a new record. */
