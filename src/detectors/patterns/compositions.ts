@@ -126,6 +126,17 @@ const PROMPT_MISSING =
 const AUTH_REJECTED =
   /\b(?:tokens?|sessions?|api[ _-]?keys?|credentials?|oauth|access keys?)\b.{0,30}\b(?:expired|revoked|rejected|no longer valid|not valid|invalid)\b|\b(?:expired|revoked|invalid)\s+(?:\w+\s+)?(?:tokens?|sessions?|api[ _-]?keys?|credentials?|access keys?)\b/i;
 const PARSER_TOKEN = /\b(?:unexpected|unrecognized|invalid or unexpected) token\b/i;
+/**
+ * A request refused with 401/403 as a status (round 9): `HTTP 403`, `status code 403: Forbidden`,
+ * `Status: 403 - Forbidden`, `invalid status code 'Forbidden'`, next to a failure word (`Exec
+ * Failure: HTTP 403, …`, `Got unexpected POST status code 403`, `Operation returned an invalid
+ * status code 'Forbidden'`): the shape of any HTTP client's refusal, whatever the tool. Not a bare
+ * `Status code : 401` echo (no failure word), not at info or debug level.
+ */
+const STATUS_REFUSED =
+  /\b(?:HTTP(?:\/\d(?:\.\d)?)?|status(?: code)?|code|response)\s*[:=]?\s*['"(]?40[13]\b|\b40[13]\s*[-:]?\s*['"]?(?:Forbidden|Unauthori[sz]ed)\b|\bstatus code\s+'?(?:Forbidden|Unauthorized)\b/i;
+const REFUSAL_FAILED =
+  /\b(?:fail(?:ed|ure|s)?|errors?|unexpected|invalid|exception|denied|rejected|refused)\b|[a-z](?:Error|Exception)\b/i;
 
 const underServerState = (text: string, ctx: Context): boolean => {
   const before = ctx.before();
@@ -234,11 +245,14 @@ export function composedFinding(text: string, env: Envelope, ctx: Context): Verd
     };
   const family = runFamily(text, env, ctx);
   if (family) return family;
-  if (AUTH_REJECTED.test(text) && !PARSER_TOKEN.test(text))
+  if (
+    (AUTH_REJECTED.test(text) && !PARSER_TOKEN.test(text)) ||
+    (STATUS_REFUSED.test(env.message) && REFUSAL_FAILED.test(env.message))
+  )
     return {
       kind: 'assign',
       rule: 'structure:credential-rejected',
-      why: 'a token, session or key that was presented and refused (expired, invalid, revoked)',
+      why: 'a token, session or key that was presented and refused (expired, invalid, revoked), or a request refused with 401/403',
       alert: 'runtime',
       severity: 'high',
       family: 'auth',

@@ -246,3 +246,48 @@ void t.test('MCP at info level, a server writing non-JSON, a recovered Go panic'
   t.equal(one('Boom!! runtime error: index out of range [1] with length 1.')?.[1], 'runtime');
   t.end();
 });
+
+void t.test(
+  'round 9: shapes of any tool (a marker before a level, a refusal status, a build verdict)',
+  (t) => {
+    const cases: [string, string | null][] = [
+      // a build script's marker before a level word: the level decides
+      ['>>> ERROR: geckodriver: rootbld failed', 'runtime'],
+      ['==> ERROR: A failure occurred in check().', 'runtime'],
+      // a request refused with 401/403 as a status, next to a failure word
+      [
+        '2022-05-13 11:00:16 WARN  WatchConnectionManager:125 - Exec Failure: HTTP 403, Status: 403 - Forbidden',
+        'runtime',
+      ],
+      [
+        "*** ERROR: [Microsoft.Rest.HttpOperationException]: Operation returned an invalid status code 'Forbidden'",
+        'runtime',
+      ],
+      ['[i] Status code : 401', null], // an echo of a status, no failure stated
+      [
+        'D0123 12:00:02.000000       1 round_trippers.go:553] GET https://10.96.0.1:443/api/v1/pods 401 Unauthorized in 3 milliseconds',
+        null,
+      ],
+      // a package path is no test name
+      [
+        'go: github.com/golang/mock@v1.4.4: Get "https://proxy.golang.org/github.com/golang/mock/@v/v1.4.4.mod": dial tcp: i/o timeout',
+        'runtime',
+      ],
+    ];
+    for (const [line, alert] of cases) t.equal(one(line)?.[1] ?? null, alert, line);
+    // zap's console encoder with a month-day stamp: the INFO record stays quiet
+    t.same(
+      chunk(
+        'Jan  5 08:40:27.735330\tINFO\tbuild failed\t{"error": "docker build failed: returned a non-zero code: 1"}',
+      ),
+      [],
+    );
+    // Docker's verdict under the step's error is a finding of its own
+    const docker = chunk(
+      'go: github.com/golang/mock@v1.4.4: Get "https://proxy.golang.org/github.com/golang/mock/@v/v1.4.4.mod": dial tcp: i/o timeout',
+      "The command '/bin/sh -c go mod download' returned a non-zero code: 1",
+    );
+    t.equal(docker.length, 2);
+    t.end();
+  },
+);
