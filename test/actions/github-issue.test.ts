@@ -390,6 +390,40 @@ void t.test('label-issue and close-issue are idempotent', async (t) => {
   t.match(again.result, { alreadyClosed: true });
 });
 
+void t.test(
+  'open-issue: a severity raised while the issue was being written is on its label at once',
+  async (t) => {
+    // The decision that raised it saw no issue yet, and no later decision may come (a7-crash-loop).
+    const high = incident({ severity: 'high' });
+    let stored: Incident = high;
+    const { gh, handler } = await setup(t, {
+      incidents: { getIncident: (id) => Promise.resolve(id === high.id ? stored : undefined) },
+    });
+    stored = { ...high, severity: 'critical' };
+    const out = await handler.run(ctx({ kind: 'open-issue' }, high));
+    t.match(out.result, { number: 1, via: 'created' });
+    t.same(
+      issuesOf(gh)[0].labels.filter((l) => l.startsWith('severity:')),
+      ['severity:critical'],
+      'the label follows the stored incident',
+    );
+    t.equal(out.incident!(stored).labelledSeverity, 'critical', 'and the incident records it');
+
+    // unchanged severity: the written label stands
+    const other = incident({ severity: 'high', fingerprint: 'e'.repeat(64), id: 'inc-other' });
+    stored = other;
+    const second = await setup(t, {
+      incidents: { getIncident: () => Promise.resolve(stored) },
+    });
+    const kept = await second.handler.run(ctx({ kind: 'open-issue' }, other));
+    t.equal(kept.incident!(other).labelledSeverity, 'high');
+    t.same(
+      issuesOf(second.gh)[0].labels.filter((l) => l.startsWith('severity:')),
+      ['severity:high'],
+    );
+  },
+);
+
 void t.test('relabel-severity swaps the severity label for the current one, once', async (t) => {
   const { gh, handler } = await setup(t);
   const high = incident({ severity: 'high' });

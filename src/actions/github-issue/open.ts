@@ -14,6 +14,7 @@ import {
 import { bodyChildren } from './children.js';
 import { githubActionError } from './errors.js';
 import { findIssueByMarker, markerText } from './find.js';
+import { swapSeverityLabel } from './update.js';
 
 type Via = 'incident' | 'search' | 'list' | 'created';
 
@@ -88,8 +89,37 @@ export async function openIssue(ctx: ActionContext, deps: GitHubIssueDeps): Prom
       // No blind retry of the write: a lost answer is retried by the outbox, which searches first.
       request: { signal, retries: 0 },
     });
-    return outcome({ ...repo, number: data.number, url: data.html_url }, 'created', view.severity);
+    const created = { ...repo, number: data.number, url: data.html_url };
+    return outcome(
+      created,
+      'created',
+      await severityNow(deps, incident, created, view.severity, signal),
+    );
   } catch (err) {
     throw githubActionError(`creating the issue in ${fullName(repo)}`, err);
+  }
+}
+
+/**
+ * The severity label of an issue just written. A decision that raised the incident's severity
+ * while the issue was being written saw no issue to relabel (a crash loop opens as high and turns
+ * critical within seconds), and no later decision may come: the label follows here, read from the
+ * store after the write. Returns the severity the issue is labelled with. A failed swap leaves the
+ * written label (the write itself succeeded; retrying it would adopt the issue, not relabel it).
+ */
+async function severityNow(
+  deps: GitHubIssueDeps,
+  incident: ActionContext['incident'],
+  issue: IssueRef,
+  written: Severity,
+  signal: AbortSignal,
+): Promise<Severity> {
+  const current = await deps.incidents?.getIncident(incident.id).catch(() => undefined);
+  if (!current || current.severity === written) return written;
+  try {
+    await swapSeverityLabel(deps, issue, current.severity, signal);
+    return current.severity;
+  } catch {
+    return written;
   }
 }

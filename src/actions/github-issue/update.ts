@@ -1,6 +1,7 @@
 // `comment-issue`, `label-issue`, `relabel-severity`, `close-issue` on the incident's issue. Each is
 // idempotent: a comment carries a hidden key and is not posted twice, labels are added (a set), the
 // severity label is swapped only when it differs, closing a closed issue is a no-op.
+import type { Severity } from '../../domain/alert.js';
 import type { Incident } from '../../domain/incident.js';
 import { issueRecorded, severityLabelled } from '../../incidents/lifecycle.js';
 import { renderComment, type CommentKind } from '../../templates/index.js';
@@ -180,54 +181,62 @@ export function labelIssue(
 const SEVERITY_PREFIX = 'severity:';
 
 /**
+ * Swaps the issue's `severity:*` labels for `severity:<severity>`: stale severity labels removed,
+ * the wanted one added when missing. Idempotent.
+ */
+export async function swapSeverityLabel(
+  deps: GitHubIssueDeps,
+  issue: IssueRef,
+  severity: Severity,
+  signal: AbortSignal,
+): Promise<{ label: string; removed: string | null; added: boolean }> {
+  const wanted = `${SEVERITY_PREFIX}${severity}`;
+  const ref = { owner: issue.owner, repo: issue.repo, issue_number: issue.number };
+  try {
+    const { data } = await deps.client.octokit.rest.issues.listLabelsOnIssue({
+      ...ref,
+      per_page: 100,
+      request: { signal },
+    });
+    const names = data.map((l) => l.name);
+    const stale = names.filter(
+      (n) => n.toLowerCase().startsWith(SEVERITY_PREFIX) && n.toLowerCase() !== wanted,
+    );
+    for (const name of stale) {
+      try {
+        await deps.client.octokit.rest.issues.removeLabel({ ...ref, name, request: { signal } });
+      } catch (err) {
+        // already gone (a person or an earlier try removed it): that is the goal
+        if ((err as { status?: number }).status !== 404) throw err;
+      }
+    }
+    const present = names.some((n) => n.toLowerCase() === wanted);
+    if (!present)
+      await deps.client.octokit.rest.issues.addLabels({
+        ...ref,
+        labels: [wanted],
+        request: { signal },
+      });
+    return { label: wanted, removed: stale.join(',') || null, added: !present };
+  } catch (err) {
+    throw githubActionError(`relabelling ${fullName(issue)}#${issue.number} ${wanted}`, err);
+  }
+}
+
+/**
  * The issue's `severity:*` label becomes the incident's current severity (read at run time, so a
- * queued swap never writes an older level): stale severity labels removed, the current one added.
+ * queued swap never writes an older level).
  */
 export function relabelSeverity(ctx: ActionContext, deps: GitHubIssueDeps): Promise<ActionOutcome> {
   const severity = ctx.incident.severity;
-  const wanted = `${SEVERITY_PREFIX}${severity}`;
-  return onIssue(ctx, deps, async (issue) => {
-    const ref = { owner: issue.owner, repo: issue.repo, issue_number: issue.number };
-    try {
-      const { data } = await deps.client.octokit.rest.issues.listLabelsOnIssue({
-        ...ref,
-        per_page: 100,
-        request: { signal: ctx.signal },
-      });
-      const names = data.map((l) => l.name);
-      const stale = names.filter(
-        (n) => n.toLowerCase().startsWith(SEVERITY_PREFIX) && n.toLowerCase() !== wanted,
-      );
-      for (const name of stale) {
-        try {
-          await deps.client.octokit.rest.issues.removeLabel({
-            ...ref,
-            name,
-            request: { signal: ctx.signal },
-          });
-        } catch (err) {
-          // already gone (a person or an earlier try removed it): that is the goal
-          if ((err as { status?: number }).status !== 404) throw err;
-        }
-      }
-      const present = names.some((n) => n.toLowerCase() === wanted);
-      if (!present)
-        await deps.client.octokit.rest.issues.addLabels({
-          ...ref,
-          labels: [wanted],
-          request: { signal: ctx.signal },
-        });
-      return { label: wanted, removed: stale.join(',') || null, added: !present };
-    } catch (err) {
-      throw githubActionError(`relabelling ${fullName(issue)}#${issue.number} ${wanted}`, err);
-    }
-  }).then((out) =>
-    'skipped' in out.result
-      ? out
-      : {
-          result: out.result,
-          incident: (i) => severityLabelled(out.incident ? out.incident(i) : i, severity),
-        },
+  return onIssue(ctx, deps, (issue) => swapSeverityLabel(deps, issue, severity, ctx.signal)).then(
+    (out) =>
+      'skipped' in out.result
+        ? out
+        : {
+            result: out.result,
+            incident: (i) => severityLabelled(out.incident ? out.incident(i) : i, severity),
+          },
   );
 }
 
