@@ -368,6 +368,8 @@ export class Classifier {
     const compiled = this.#compiled;
     const n = only ? only.length : compiled.length;
     let vetoed = false;
+    // every veto so far came from the line's info/debug level (not an `unless`, not warn)
+    let quietOnly = true;
     let env: Envelope | undefined;
     for (let k = 0; k < n; k++) {
       const c = compiled[only ? only[k] : k];
@@ -375,6 +377,7 @@ export class Classifier {
       const by = suppressedBy(c.unless, t);
       if (by !== -1) {
         vetoed = true;
+        if (c.unlessNames[by] !== 'filter info-level') quietOnly = false;
         steps?.push({
           by: c.entry.id,
           outcome: 'vetoed',
@@ -388,6 +391,7 @@ export class Classifier {
         // A Kubernetes event's type (Warning/Normal) is not a log level.
         if (level !== null && env.shape !== 'event' && c.vetoLevels.has(level)) {
           vetoed = true;
+          if (level === 'warn') quietOnly = false;
           steps?.push({
             by: c.entry.id,
             outcome: 'vetoed',
@@ -437,8 +441,16 @@ export class Classifier {
       }
       return finding;
     }
-    if (vetoed) return null;
+    // A pattern vetoed by the line's info/debug level leaves the line to the compositions, which
+    // judge such a line too (an MCP start-up or configuration failure that announces no recovery),
+    // as they do a line no pattern matched; never to the learned stage.
+    if (vetoed) {
+      if (!quietOnly) return null;
+      env ??= envelopeOf(t);
+      if (env.level !== 'info' && env.level !== 'debug') return null;
+    }
     const verdict = structural ? assignByStructure(t, ctx) : null;
+    if (vetoed && verdict?.kind !== 'assign') return null;
     if (!verdict) return this.#learned ? this.#learn(this.#learned, t, line, ctx, steps) : null;
     if (verdict.kind !== 'assign') {
       steps?.push({ by: verdict.rule, outcome: 'vetoed', detail: verdict.why });
