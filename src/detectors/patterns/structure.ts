@@ -377,6 +377,18 @@ const MCP_TRANSPORT_FIELD = /\btype\s*[=:]\s*["']?(?:local|remote|stdio|sse|stre
  */
 const MCP_STATUS_ROW =
   /^[\s⎿•❯*·\d.-]*[\w.@/-]+(?::\s+|\s+-\s+|\s{2,})[✘✗×]?\s*(?:failed|disconnected)\b\s*(?:[·(-].*)?$/iu;
+/**
+ * A row that opens with a failure glyph before the server's name (round 10): `● ✗ datalens failed`,
+ * `✘ github failed`.
+ */
+const MCP_GLYPH_ROW = /^[\s⎿•●❯*·\d.-]*[✘✗×]\s*[\w.@/-]+:?\s+(?:failed|disconnected)\b/u;
+/**
+ * The side borders of a terminal UI's panel (`│ ❯1. mindpilot  ✘ failed · Enter to view  │`,
+ * `│   • brave_search      failed │`, Ink's and Ratatui's boxes): the row inside is what the panel
+ * says (round 10).
+ */
+const BOX_SIDES = /^\s*[│┃║]\s?|\s*[│┃║]\s*$/gu;
+const unboxed = (text: string): string => text.replace(BOX_SIDES, '');
 /** A status field set to failed in logfmt or an inspected object (`status=failed`, `status: "failed"`). */
 const STATUS_FIELD_FAILED = /\bstatus\s*[=:]\s*["']?failed\b/i;
 const FAILURE_WORDS =
@@ -705,7 +717,8 @@ function continuationOf(text: string, ctx: Context): Verdict | null {
 
 /** A status table row or status document that marks an MCP server failed. */
 function mcpStatusFailed(text: string, ctx: Context): boolean {
-  const row = MCP_STATUS_ROW.test(text);
+  const inner = unboxed(text);
+  const row = MCP_STATUS_ROW.test(inner) || MCP_GLYPH_ROW.test(inner);
   if (!row && !MCP_STATUS_FAILED.test(text) && !STATUS_FIELD_FAILED.test(text)) return false;
   if (MCP_TRANSPORT_FIELD.test(text) && STATUS_FIELD_FAILED.test(text)) return true;
   return MCP_WORDS.test(text) || ctx.before().some((l) => MCP_WORDS.test(l));
