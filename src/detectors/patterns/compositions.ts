@@ -79,13 +79,25 @@ const CREDENTIAL_REJECTED =
 const NO_TOOLS =
   /(?:^|[^\w.,/-])(?:no|zero|0)\s+(?:(?:mcp|available|enabled|usable)\s+)?tools?(?:\(s\))?\b(?!\s*(?:call|use|need|required|were needed))|\b(?:does not|doesn't|do not|don't) support tools\b|\btools? (?:are |is )?not supported\b|\btool\s+["'`]?[\w.-]+["'`]?\s+(?:could not be loaded|failed to load|is not available|is unavailable)\b/i;
 /**
+ * A run that says it stopped because of a limit (round 10): LangChain's `Agent stopped due to max
+ * iterations.` and `Agent stopped due to iteration limit or time limit.`, `halted because the
+ * maximum number of steps was reached`, `terminated after hitting the turn limit`.
+ */
+const STOPPED_BY_LIMIT =
+  '\\b(?:stopped|halted|terminated|aborted)\\s+(?:due to|because of|because it reached|because the|after hitting|on reaching)\\s+(?:the\\s+|a\\s+)?(?:max(?:imum)?[ _](?:number[ _]of[ _])?(?:turns?|iterations?|steps?|rounds?|tool calls)|(?:turn|iteration|step|recursion|time)[ _]limit)\\b';
+/**
  * A run stopped by a limit or a loop detector (lifecycle), by composition (round 6): `too many
  * consecutive mistakes`, a maximum of turns/iterations/steps reached or exceeded in either order
  * (`stopped after reaching max iterations`, round 7),
- * `ITERATION_LIMIT_CROSSED`; not a rate limit (`too many requests` is runtime).
+ * `ITERATION_LIMIT_CROSSED`; not a rate limit (`too many requests` is runtime). Round 10: a run that
+ * says it stopped because of a limit (`STOPPED_BY_LIMIT`), `the maximum of 2 iterations`, a
+ * recursion limit (LangGraph's `Recursion limit of 25 reached`), a loop detector's `Agent got stuck
+ * in a loop` (OpenHands' `AgentStuckInLoopError`).
  */
-const RUN_LIMIT =
-  /\btoo many (?:consecutive )?(?:mistakes|errors|failures|iterations|turns|steps|tool calls)\b|\bmax(?:imum)?\s+(?:number of\s+)?(?:turns|iterations?|steps|rounds|tool calls)\b.{0,40}\b(?:reached|exceeded|hit|crossed)\b|\b(?:reach(?:ed|ing)|exceed(?:ed|ing)|hit(?:ting)?)\b.{0,20}\bmax(?:imum)?\s+(?:number of\s+)?(?:turns|iterations?|steps|rounds|tool calls)\b|\b(?:turn|iteration|step)[ _]limit[ _](?:reached|exceeded|crossed)\b/i;
+const RUN_LIMIT = new RegExp(
+  String.raw`\btoo many (?:consecutive )?(?:mistakes|errors|failures|iterations|turns|steps|tool calls)\b|\bmax(?:imum)?\s+(?:number of\s+)?(?:turns|iterations?|steps|rounds|tool calls)\b.{0,40}\b(?:reached|exceeded|hit|crossed)\b|\b(?:reach(?:ed|ing)|exceed(?:ed|ing)|hit(?:ting)?)\b.{0,20}\bmax(?:imum)?\s+(?:number of\s+|of\s+\d+\s+)?(?:turns|iterations?|steps|rounds|tool calls)\b|\b(?:turn|iteration|step|recursion)[ _]limit(?:\s+of\s+\d+)?[ _](?:reached|exceeded|crossed)|${STOPPED_BY_LIMIT}|\b(?:got |is |was )?stuck in (?:a |an )?(?:infinite |endless )?loop\b`,
+  'i',
+);
 const SERVER_STATE = /\bdisconnected\b|\bmcp error -?\d+/i;
 /** An agent, subagent or role asked for by name that does not exist (lifecycle). */
 const AGENT_UNKNOWN =
