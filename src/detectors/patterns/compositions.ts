@@ -126,7 +126,29 @@ const REJECTED = /\b40[13]\b|\bunauthori[sz]ed\b|\bforbidden\b/i;
  * found`, `Could not locate the included file`, `Layout 'post' requested in … does not exist`).
  */
 const TEMPLATE_MISSING =
-  /\btemplates?\b.{0,60}\b(?:not found|could not be found|does not exist|doesn't exist|is undefined|not defined)\b|\b(?:no|unknown|missing) (?:such )?template\b|\bpartials?\b.{0,60}\b(?:not found|could not be found)\b|TemplateNotFound|\b(?:included? files?|layouts?)\s+(?:'[^']*'|"[^"]*"|.{0,80})\s*(?:\b[\w ]{0,60})?\b(?:not found|could not be found|does not exist|doesn't exist)\b|\b(?:could not|unable to|cannot) (?:locate|find) the included file\b/i;
+  /\btemplates?\b.{0,60}\b(?:not found|could not be found|does not exist|doesn't exist|is undefined|not defined)\b|\b(?:no|unknown|missing) (?:such )?(?:template|layout)\b|\bpartials?\b.{0,60}\b(?:not found|could not be found)\b|TemplateNotFound|\b(?:included? files?|layouts?)\s+(?:'[^']*'|"[^"]*"|.{0,80})\s*(?:\b[\w ]{0,60})?\b(?:not found|could not be found|does not exist|doesn't exist)\b|\b(?:could not|unable to|cannot) (?:locate|find) the included file\b/i;
+/**
+ * A template file that cannot be found or read (round 10), whatever the engine or the tool that
+ * looked it up: a file with a template engine's extension (`.j2`, `.tmpl`, `.hbs`, `.liquid`,
+ * `.njk`, …) or a path in a templates/layouts/includes directory, next to a lookup that failed,
+ * in either order, not at warn level (Ansible's `unable to read …/x.j2` and `the template file x.j2 could not be
+ * found`, Go's `open templates/hello.html: no such file or directory`, Liquid's `Couldn't find
+ * file '…' in /_layouts/post.html`, `layouts/application.tmpl not found`).
+ */
+const TEMPLATE_FILE = String.raw`(?:[\w./-]*\.(?:j2|jinja2?|tmpl|tpl|gotmpl|hbs|handlebars|mustache|liquid|ejs|pug|njk|twig)\b|(?:^|[\s'"\`(/])_?(?:templates|layouts|includes|partials)/[\w./-]*\.(?:html?|xml|ya?ml|md|txt|json|tmpl|tpl)\b)`;
+const LOOKUP_FAILED = String.raw`\b(?:not found|could not be found|cannot be found|can't be found|does not exist|doesn't exist|is not exist|no such file or directory|unable to (?:read|find|open|load)|(?:could not|couldn't|cannot|can't|failed to) (?:find|read|open|load))\b`;
+const TEMPLATE_FILE_MISSING = new RegExp(
+  `${TEMPLATE_FILE}.{0,80}?${LOOKUP_FAILED}|${LOOKUP_FAILED}.{0,80}?${TEMPLATE_FILE}`,
+  'i',
+);
+/**
+ * A template engine's own error for a template it read (round 10): Go's `template: <name>:<line>:`
+ * prefix (`panic: template: layout:6: missing value for block clause`, `html/template:home.html:1:11:`).
+ */
+const GO_TEMPLATE_ERROR = /\b(?:html\/|text\/)?template: ?[\w./-]+:\d+(?::\d+)?: /;
+/** A template that no engine finds, by its wording or its file (lifecycle). */
+export const templateMissing = (text: string): boolean =>
+  TEMPLATE_MISSING.test(text) || TEMPLATE_FILE_MISSING.test(text);
 /** A run started without its prompt (lifecycle): `no prompt provided`, `prompt is required`, `Input must be provided through stdin or --prompt`. */
 const PROMPT_MISSING =
   /\b(?:no|missing|empty)\s+(?:\w+\s+)?prompt\b(?!\s*(?:cache|caching|template))|\bprompt\b.{0,40}\b(?:is required|required|missing|not provided|must be provided|is empty|was empty)\b|\bmust be provided\b.{0,40}\bprompt\b/i;
@@ -173,6 +195,9 @@ function runFamily(text: string, env: Envelope, ctx: Context): Verdict | null {
     RUN_LIMIT.test(text) ||
     AGENT_UNKNOWN.test(text) ||
     TEMPLATE_MISSING.test(text) ||
+    // a template file looked up at warn level is a tool's warning (Ansible's `[WARNING]: Unable to
+    // find 'foo.xml.j2' in expected paths` goes on with the next path)
+    (env.level !== 'warn' && TEMPLATE_FILE_MISSING.test(text)) ||
     PROMPT_MISSING.test(text)
   )
     return {
@@ -311,6 +336,14 @@ export function recategoriseByComposition(
   ctx: Context,
 ): Verdict | null {
   if (alert !== 'runtime' && alert !== 'A12') return null;
+  if (alert === 'runtime' && (templateMissing(text) || GO_TEMPLATE_ERROR.test(text)))
+    return {
+      kind: 'recategorise',
+      rule: 'structure:run-stopped',
+      why: "a template that cannot be found or read, or a template engine's error: lifecycle",
+      alert: 'lifecycle',
+      family: 'limits',
+    };
   if (configLoadFailure(text, env))
     return {
       kind: 'recategorise',
