@@ -238,6 +238,26 @@ function configLoadFailure(text: string, env: Envelope): boolean {
  * `invalid config for …`. Assigned to a line no pattern took; it does not re-categorise (goose's
  * `Failed to start extension 'x' (invalid config: …)` is an MCP start-up failure).
  */
+/**
+ * A document's syntax error with its place in the file (round 10): a parser's complaint and a line
+ * and column (`Unexpected non-whitespace character after JSON at position 3063 (line 113 column 3)`,
+ * `Expected double-quoted property name in JSON at position 731 (line 23 column 9)`, Firefox's
+ * `JSON.parse: unexpected character at line 1 column 1 of the JSON data`, serde's `… at line 20
+ * column 1`), or a configuration file said to contain parse or syntax errors (`The file
+ * '…/config.yaml' contains Parser Error(s)`): an agent's configuration file that does not parse,
+ * A11. Not a response body that does not parse (`error decoding response body: expected value at
+ * line 1 column 1`, a `Raw body:`), not a line that names MCP (a server writing non-JSON to
+ * stdout is an MCP start-up failure), not an item of pydantic's report (`[type=json_invalid, …`:
+ * its `N validation error for …` headline is the finding). Assigned only, it does not
+ * re-categorise.
+ */
+const SYNTAX_AT_PLACE =
+  /\b(?:JSON|parse|parser|parsing|syntax|unexpected|expected|trailing characters)\b.{0,80}?(?:\(|\bat\s+)line ?\d+,? column ?\d+\b|(?:\.(?:toml|ya?ml|json|jsonc)|\bconfig(?:uration)?)\b['"`]?.{0,40}?\b(?:parse|parser|parsing|syntax)\s+errors?\b/i;
+const NOT_A_CONFIG_DOCUMENT =
+  /\b(?:body|response|request|reply|http|stdout|stream|payload)\b|(?:^|[^a-z])mcp(?:[^a-z]|$)|\[type=\w+,/i;
+const configSyntaxError = (text: string): boolean =>
+  SYNTAX_AT_PLACE.test(text) && !NOT_A_CONFIG_DOCUMENT.test(text);
+
 const CONFIG_INVALID =
   /\binvalid\s+(?:[\w-]+\s+)?(?:config(?:uration)?|settings)\s*(?::|\bfor\b|\bin\b|\bat\b|\bfile\b)/i;
 
@@ -303,7 +323,8 @@ export function composedFinding(text: string, env: Envelope, ctx: Context): Verd
       severity: 'high',
       family: 'environment',
     };
-  if (configLoadFailure(text, env) || CONFIG_INVALID.test(text)) return configFinding;
+  if (configLoadFailure(text, env) || CONFIG_INVALID.test(text) || configSyntaxError(text))
+    return configFinding;
   if (mcpStartupFailure(text, env, ctx)) return mcpFinding;
   return null;
 }

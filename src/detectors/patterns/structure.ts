@@ -477,6 +477,9 @@ export const STRUCTURE_LITERALS = [
   '401',
   '403',
   'unauthori',
+  // round 10: a document's syntax error at a line and column (`… in JSON at position 731 (line 23
+  // column 9)`), compositions.ts
+  'column',
 ];
 
 /** The same, as one RE2/LogQL-compatible alternation (for the Loki line filter). */
