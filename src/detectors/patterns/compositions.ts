@@ -269,6 +269,20 @@ const CONFIG_INVALID =
 const PROTOCOL_PARSE =
   /\bis not valid JSON\b|\bJSON Parse error\b|\bUnexpected (?:token|end of JSON input)\b|\berror parsing (?:SSE|JSON-?RPC) message\b/i;
 
+/**
+ * A server process that could not be spawned (round 10): Node's `spawn npx ENOENT`, `Failed to spawn
+ * process: No such file or directory` (Claude Desktop). Under an MCP client (MCP named on the line
+ * or in the window: a server list, `@modelcontextprotocol/…` arguments), outside a tool call, it is
+ * the server that did not come up: A12.
+ */
+const SPAWN_FAILED = /\bspawn \S+ ENOENT\b|\bfailed to spawn process\b/i;
+const MCP_AROUND = /(?:^|[^a-z])mcp(?:[^a-z]|$)|mcp_?servers|modelcontextprotocol/i;
+function mcpSpawnFailure(text: string, ctx: Context): boolean {
+  if (!SPAWN_FAILED.test(text)) return false;
+  if (!MCP_AROUND.test(text) && !ctx.before().some((l) => MCP_AROUND.test(l))) return false;
+  return !inToolCall(text, ctx);
+}
+
 /** A line that states an MCP client or server failed to start or connect, outside a tool call. */
 function mcpStartupFailure(text: string, env: Envelope, ctx: Context): boolean {
   if (quiet(env, text)) return false;
@@ -325,7 +339,7 @@ export function composedFinding(text: string, env: Envelope, ctx: Context): Verd
     };
   if (configLoadFailure(text, env) || CONFIG_INVALID.test(text) || configSyntaxError(text))
     return configFinding;
-  if (mcpStartupFailure(text, env, ctx)) return mcpFinding;
+  if (mcpStartupFailure(text, env, ctx) || mcpSpawnFailure(text, ctx)) return mcpFinding;
   return null;
 }
 
@@ -373,7 +387,7 @@ export function recategoriseByComposition(
       alert: 'A11',
       family: 'config',
     };
-  if (alert === 'runtime' && mcpStartupFailure(text, env, ctx))
+  if (alert === 'runtime' && (mcpStartupFailure(text, env, ctx) || mcpSpawnFailure(text, ctx)))
     return {
       kind: 'recategorise',
       rule: 'structure:mcp-startup-failure',
