@@ -272,13 +272,21 @@ const PROTOCOL_PARSE =
 /**
  * A server process that could not be spawned (round 10): Node's `spawn npx ENOENT`, `Failed to spawn
  * process: No such file or directory` (Claude Desktop). Under an MCP client (MCP named on the line
- * or in the window: a server list, `@modelcontextprotocol/…` arguments), outside a tool call, it is
- * the server that did not come up: A12.
+ * or in the window: a server list, `@modelcontextprotocol/…` arguments), outside a tool call and
+ * not indented right under the failure it causes, it is the server that did not come up: A12.
  */
+const CAUSE_LINES = 3;
+/** Indented text, also inside a panel's side border (`│    Error: …`). */
+const INDENTED_DETAIL = /^\s*[│┃║]?\s{2,}\S/u;
 const SPAWN_FAILED = /\bspawn \S+ ENOENT\b|\bfailed to spawn process\b/i;
 const MCP_AROUND = /(?:^|[^a-z])mcp(?:[^a-z]|$)|mcp_?servers|modelcontextprotocol/i;
 function mcpSpawnFailure(text: string, ctx: Context): boolean {
   if (!SPAWN_FAILED.test(text)) return false;
+  // the cause indented under a start-up failure found just above (gemini-cli's `✖ failed to start
+  // or connect to MCP server 'x'` then `│    Error: spawn python ENOENT`) stays what its pattern
+  // says (the older corpus labels it runtime)
+  if (ctx.lastFinding && ctx.lastFinding.back <= CAUSE_LINES && INDENTED_DETAIL.test(text))
+    return false;
   if (!MCP_AROUND.test(text) && !ctx.before().some((l) => MCP_AROUND.test(l))) return false;
   return !inToolCall(text, ctx);
 }
