@@ -775,8 +775,27 @@ function sameLoggerReport(text: string, ctx: Context): Verdict | null {
   };
 }
 
+/**
+ * A kubelet's `Killing` event whose message says a probe failed (round 10): the liveness kill is
+ * an event of type Normal (`Normal  Killing  0s  kubelet  Killing container with id
+ * docker://liveness:Container failed liveness probe.. Container will be killed and recreated.`,
+ * `Container x failed liveness probe, will be restarted`); not a kill on scale-down or delete
+ * (`Stopping container nginx`).
+ */
+const PROBE_KILL =
+  /\bfailed (?:liveness|startup|readiness) probe\b|\b(?:liveness|startup) probe failed\b|\bis unhealthy\b/i;
+
 function assign(text: string, ctx: Context): Verdict | null {
   const env = envelopeOf(text);
+  if (env.shape === 'event' && env.reason === 'Killing' && PROBE_KILL.test(env.message))
+    return {
+      kind: 'assign',
+      rule: 'structure:event-probe-kill',
+      why: 'a Kubernetes Killing event for a container that failed its probe (a liveness kill)',
+      alert: 'runtime',
+      severity: 'high',
+      family: 'k8s-event',
+    };
   if (env.level === 'info' || env.level === 'debug') return composedFinding(text, env, ctx);
   if (env.shape === 'event') {
     if (env.level === 'warn' && env.reason && WARNING_REASONS.has(env.reason))

@@ -201,3 +201,19 @@ void t.test("runc's and Docker's container start failures", (t) => {
   t.same(alerts('Successfully started container process 4242'), [], 'a healthy start');
   t.end();
 });
+
+void t.test("a kubelet's Killing event for a container that failed its probe", (t) => {
+  t.same(
+    alerts(
+      '  Normal   Killing                0s                 kubelet, ip-192-168-18-63.ec2.internal  Killing container with id docker://liveness:Container failed liveness probe.. Container will be killed and recreated.',
+    ),
+    [[1, 'runtime']],
+    'a liveness kill is an event of type Normal',
+  );
+  t.same(
+    alerts('  Normal   Killing    3s    kubelet            Stopping container nginx'),
+    [],
+    'a kill on scale-down or delete',
+  );
+  t.end();
+});
