@@ -12,7 +12,7 @@ import {
 // The honest measurement of issue #12: the classifier on the evaluation corpus
 // (test/fixtures/detection-corpus), collected and labelled blind to the catalogue and split by
 // source. `tune/` may guide catalogue changes; `heldout/` never does (frozen at its own commit).
-// `roundN/` is round N's held-out half (round 1 frozen at a12c96e, round 2 at 10907e5, round 3 at 7881af5, round 4 at 0ad0430, round 5 at 40c2a27, round 6 at 137d773, round 7 at 1c8f917, round 8 at fb1f16e, round 9 at fc25e02), measured
+// `roundN/` is round N's held-out half (round 1 frozen at a12c96e, round 2 at 10907e5, round 3 at 7881af5, round 4 at 0ad0430, round 5 at 40c2a27, round 6 at 137d773, round 7 at 1c8f917, round 8 at fb1f16e, round 9 at fc25e02, round 10 at 7027db9), measured
 // and reported as held-out in its round; once a later round brought a fresh `heldout/`, it is
 // tuning material like `tune/`.
 // The held-out half's individual misses are not printed (only its counts), so tuning cannot see them.
