@@ -268,9 +268,10 @@ const RECORD_MARK = /^\s*│?\s*[⎿✻●✖✗×⚠■❌▶[]/u;
 /**
  * A fragment of a JSON document wrapped over lines: an opening brace or bracket, or a field
  * (`"key": …`). A line that is only a quoted sentence (`"Error: exceeded retry limit, …"`) is a
- * record of its own, not a field.
+ * record of its own, not a field. A bracket opens an array only before a value (round 11: a
+ * `[nomad.service 💻 worker-01]` tag after a timestamp is a record's prefix, not JSON).
  */
-const JSON_FRAGMENT = /^\s*(?:[{[]|"[^"]{0,80}"\s*:)/;
+const JSON_FRAGMENT = /^\s*(?:\{|\[(?:\s|$|[{["\d\]-]|(?:true|false|null)\b)|"[^"]{0,80}"\s*:)/;
 /**
  * A field of the exception above it (`Reason: Unauthorized` under `ApiException: (401)`, `Error
  * type: EACCES` under `Error: spawn EACCES`).
@@ -280,11 +281,14 @@ const FIELD = /^(?:Reason|Error type|Error code|errno|syscall):\s/;
 const WRAPPED = /^\s+[a-z]/;
 /** The end of a sentence or a quotation: the next line starts something new. */
 const SENTENCE_END = /[.!?"”]\s*$/;
-/** npm's error block, also as numbered lines of its debug log (`189 error code EAI_AGAIN`). */
-const NPM_ERR = /^\s*(?:#\d+\s+)?(?:\d+\.\d+\s+)?(?:npm (?:ERR!|error\b)|ERR!|\d+ error\b)/;
+/**
+ * npm's error block, also as numbered lines of its debug log (`189 error code EAI_AGAIN`) and
+ * behind Cloud Foundry's `cf logs` prefix (`2016-07-23T08:54:12.92+0530 [STG/0]  OUT  npm ERR! …`, round 11).
+ */
+const NPM_ERR = /^\s*(?:#\d+\s+)?(?:\d+\.\d+\s+)?(?:\S+\s+\[[\w/.-]+\]\s+(?:OUT|ERR)\s+)?(?:npm (?:ERR!|error\b)|ERR!|\d+ error\b)/;
 /** The trailer of an npm error block (the failure is on its `code`/message line above). */
 const NPM_TRAILER =
-  /^\s*(?:#\d+\s+)?(?:\d+\.\d+\s+)?(?:npm (?:ERR!|error)|ERR!|\d+ error) (?:Exit status \d|errno \S|syscall \S|Failed at |A complete log|This is probably|\s*$)/;
+  /^\s*(?:#\d+\s+)?(?:\d+\.\d+\s+)?(?:\S+\s+\[[\w/.-]+\]\s+(?:OUT|ERR)\s+)?(?:npm (?:ERR!|error)|ERR!|\d+ error) (?:Exit status \d|errno \S|syscall \S|Failed at |A complete log|This is probably|\s*$)/;
 /**
  * A field of an error object Node printed under its message (`  code: 'EAI_AGAIN',`), also
  * behind npm's debug-log prefix (`247 silly fetchPackageMetaData   code: 'EAI_AGAIN',`).
