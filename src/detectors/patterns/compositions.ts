@@ -161,6 +161,20 @@ const AUTH_REJECTED =
   /\b(?:tokens?|sessions?|api[ _-]?keys?|credentials?|oauth|access keys?)\b.{0,30}\b(?:expired|revoked|rejected|no longer valid|not valid|invalid)\b|\b(?:expired|revoked|invalid)\s+(?:\w+\s+)?(?:tokens?|sessions?|api[ _-]?keys?|credentials?|access keys?)\b/i;
 const PARSER_TOKEN = /\b(?:unexpected|unrecognized|invalid or unexpected) token\b/i;
 /**
+ * A token or credentials that could not be refreshed, exchanged or fetched (round 11): the
+ * cloud SDKs' and OAuth clients' wording for a session that has run out (aws-sdk-go-v2's `failed
+ * to refresh cached credentials`, botocore's `Refreshing token failed during the mandatory refresh
+ * period` and `TokenRetrievalError`, Go oauth2's `cannot fetch token: 400 Bad Request`, `Token
+ * exchange failed: Status 400`).
+ */
+const TOKEN_REFRESH_FAILED =
+  /\b(?:tokens?|credentials?)\s+(?:refresh|exchange|retrieval)\s+(?:failed|error)\b|\brefreshing (?:the )?(?:access |refresh |id |sso )?(?:tokens?|credentials) failed\b|\b(?:failed|unable|cannot|can't|could not)\s+(?:to\s+)?(?:refresh|exchange|retrieve|fetch|obtain)\s+(?:the\s+|cached\s+|an?\s+)?(?:access\s+|refresh\s+|id\s+|sso\s+|oauth2?\s+)?(?:tokens?|credentials)\b|\bTokenRetrievalError\b/i;
+/**
+ * An error or exception whose message ends in the refusal itself (round 11): the Kubernetes Java
+ * client's `io.kubernetes.client.ApiException: Forbidden`, Go's `Error: Post "https://…": Forbidden`.
+ */
+const ENDS_REFUSED = /\b(?:error|exception)\b.{0,300}?:\s*(?:Forbidden|Unauthori[sz]ed)\.?\s*$/i;
+/**
  * A request refused with 401/403 as a status (round 9): `HTTP 403`, `status code 403: Forbidden`,
  * `Status: 403 - Forbidden`, `invalid status code 'Forbidden'`, next to a failure word (`Exec
  * Failure: HTTP 403, …`, `Got unexpected POST status code 403`, `Operation returned an invalid
@@ -326,12 +340,14 @@ export function composedFinding(text: string, env: Envelope, ctx: Context): Verd
   if (family) return family;
   if (
     (AUTH_REJECTED.test(text) && !PARSER_TOKEN.test(text)) ||
-    (STATUS_REFUSED.test(env.message) && REFUSAL_FAILED.test(env.message))
+    (STATUS_REFUSED.test(env.message) && REFUSAL_FAILED.test(env.message)) ||
+    TOKEN_REFRESH_FAILED.test(text) ||
+    ENDS_REFUSED.test(text)
   )
     return {
       kind: 'assign',
       rule: 'structure:credential-rejected',
-      why: 'a token, session or key that was presented and refused (expired, invalid, revoked), or a request refused with 401/403',
+      why: 'a token, session or key that was presented and refused (expired, invalid, revoked) or could not be refreshed, or a request refused with 401/403',
       alert: 'runtime',
       severity: 'high',
       family: 'auth',

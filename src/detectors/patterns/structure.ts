@@ -257,7 +257,12 @@ export type Verdict =
       family: string;
     };
 
-const TRACEBACK_HEAD = /^\s*Traceback \(most recent call last\):\s*$/;
+/**
+ * A Python traceback's header; since round 11 also IPython's, which names the exception first and
+ * has no colon (`TimeoutError                              Traceback (most recent call last)`).
+ */
+const TRACEBACK_HEAD =
+  /^\s*(?:Traceback \(most recent call last\):|[\w.]+\s{2,}Traceback \(most recent call last\))\s*$/;
 const RUST_PANIC = /\bpanicked at\b/;
 const CARGO_TEST =
   /^\s*(?:---- \S.* stdout ----|running \d+ tests?|failures:|test result: |test \S+ \.\.\. (?:FAILED|ok|ignored))\s*$/;
@@ -279,6 +284,12 @@ const JSON_FRAGMENT = /^\s*(?:\{|\[(?:\s|$|[{["\d\]-]|(?:true|false|null)\b)|"[^
 const FIELD = /^(?:Reason|Error type|Error code|errno|syscall):\s/;
 /** Wrapped text: indented, going on mid-sentence (lower case); only the line or two above. */
 const WRAPPED = /^\s+[a-z]/;
+/**
+ * A line cut after a comma: the next line, starting lower case even without an indent, goes on
+ * with the same message (aws-sdk-go-v2's `… failed to refresh cached credentials,` then `refresh
+ * cached SSO token failed, …`, round 11).
+ */
+const COMMA_CUT = /[A-Za-z],\s*$/;
 /** The end of a sentence or a quotation: the next line starts something new. */
 const SENTENCE_END = /[.!?"”]\s*$/;
 /**
@@ -302,7 +313,7 @@ const NODE_ERROR_FIELD =
  * failure of its own even right under the step's error.
  */
 const EXIT_TRAILER =
-  /\b(?:exit(?:ed)?|terminated) with (?:exit )?(?:code|status):? ?\d+|\bexit status \d+\s*$/i;
+  /\b(?:exit(?:ed)?|terminated) with (?:exit )?(?:code|status):? ?\d+|\bexit status \d+\s*$|^\s*│\s*exit code: -?\d+\s*$/i;
 /** Lines of an exit trailer may follow the failure at most this many lines below. */
 const EXIT_TRAILER_LINES = 2;
 /** A JSON document opened on a line of its own (unindented `{` or `[`): a new record. */
@@ -711,7 +722,8 @@ function continuationOf(text: string, ctx: Context): Verdict | null {
     (JSON_FRAGMENT.test(body) && !isCompleteJson(body) && !newDocumentSince(last.back, ctx)) ||
     FIELD.test(body) ||
     NODE_ERROR_FIELD.test(text) ||
-    (WRAPPED.test(text) && wrapsFinding(last.back, ctx));
+    (WRAPPED.test(text) && wrapsFinding(last.back, ctx)) ||
+    (last.back === 1 && COMMA_CUT.test(ctx.before().at(-1) ?? '') && /^[a-z]/.test(text));
   if (!shaped) return null;
   const env = envelopeOf(text);
   if (env.level !== null || env.shape === 'event') return null; // a record of its own
@@ -789,8 +801,30 @@ function sameLoggerReport(text: string, ctx: Context): Verdict | null {
 const PROBE_KILL =
   /\bfailed (?:liveness|startup|readiness) probe\b|\b(?:liveness|startup) probe failed\b|\bis unhealthy\b/i;
 
+/**
+ * A dump announced by a debug or info line (`… botocore.parsers - DEBUG - Response body:` then
+ * `b'{"error":"invalid_grant",…}'`): the body is part of that quiet record, not a failure the
+ * structural stage or the model should read on its own (round 11). Only a line with no level of
+ * its own, right under a debug/info line that ends with a colon.
+ */
+function quietDump(env: Envelope, ctx: Context): Verdict | null {
+  if (env.level !== null || env.shape !== null) return null;
+  const before = ctx.before();
+  const prev = before[before.length - 1];
+  if (!prev || !/:\s*$/.test(prev)) return null;
+  const penv = envelopeOf(prev);
+  if (penv.level !== 'debug' && penv.level !== 'info') return null;
+  return {
+    kind: 'veto',
+    rule: 'structure:continuation',
+    why: `a body dumped under a ${penv.level}-level line that announced it`,
+  };
+}
+
 function assign(text: string, ctx: Context): Verdict | null {
   const env = envelopeOf(text);
+  const dump = quietDump(env, ctx);
+  if (dump) return dump;
   if (env.shape === 'event' && env.reason === 'Killing' && PROBE_KILL.test(env.message))
     return {
       kind: 'assign',
