@@ -173,7 +173,7 @@ const TOKEN_REFRESH_FAILED =
  * An error or exception whose message ends in the refusal itself (round 11): the Kubernetes Java
  * client's `io.kubernetes.client.ApiException: Forbidden`, Go's `Error: Post "https://…": Forbidden`.
  */
-const ENDS_REFUSED = /\b(?:error|exception)\b.{0,300}?:\s*(?:Forbidden|Unauthori[sz]ed)\.?\s*$/i;
+const ENDS_REFUSED = /(?:error|exception)\b.{0,300}?:\s*(?:Forbidden|Unauthori[sz]ed)\.?\s*$/i;
 /**
  * A request refused with 401/403 as a status (round 9): `HTTP 403`, `status code 403: Forbidden`,
  * `Status: 403 - Forbidden`, `invalid status code 'Forbidden'`, next to a failure word (`Exec
@@ -269,11 +269,15 @@ const SYNTAX_AT_PLACE =
   /\b(?:JSON|parse|parser|parsing|syntax|unexpected|expected|trailing characters)\b.{0,80}?(?:\(|\bat\s+)line ?\d+,? column ?\d+\b|(?:\.(?:toml|ya?ml|json|jsonc)|\bconfig(?:uration)?)\b['"`]?.{0,40}?\b(?:parse|parser|parsing|syntax)\s+errors?\b/i;
 const NOT_A_CONFIG_DOCUMENT =
   /\b(?:body|response|request|reply|http|stdout|stream|payload)\b|(?:^|[^a-z])mcp(?:[^a-z]|$)|\[type=\w+,/i;
-const configSyntaxError = (text: string): boolean =>
-  SYNTAX_AT_PLACE.test(text) && !NOT_A_CONFIG_DOCUMENT.test(text);
+const configSyntaxError = (text: string, ctx: Context): boolean =>
+  SYNTAX_AT_PLACE.test(text) &&
+  !NOT_A_CONFIG_DOCUMENT.test(text) &&
+  // the parser's message indented right under the file's failure found above is its cause
+  // (round 11: ` EOF while parsing a value at line 1 column 0` under `invalid JSON at …/mcp_config.json:`)
+  !(ctx.lastFinding && ctx.lastFinding.back === 1 && /^\s/.test(text));
 
 const CONFIG_INVALID =
-  /\binvalid\s+(?:[\w-]+\s+)?(?:config(?:uration)?|settings)\s*(?::|\bfor\b|\bin\b|\bat\b|\bfile\b)/i;
+  /\binvalid\s+(?:[\w-]+\s+)?(?:config(?:uration)?|settings)\s*(?::|\bfor\b|\bin\b|\bat\b|\bfile\b)|\binvalid (?:JSON|YAML|TOML)\b.{0,10}\b(?:at|in)\s+\S*(?:config|settings|mcp)[\w.-]*\.(?:json5?|jsonc|ya?ml|toml)\b/i;
 
 /**
  * An MCP client that cannot read its server's messages (a server writing non-JSON to stdout, an
@@ -305,12 +309,29 @@ function mcpSpawnFailure(text: string, ctx: Context): boolean {
   return !inToolCall(text, ctx);
 }
 
-/** A line that states an MCP client or server failed to start or connect, outside a tool call. */
+/**
+ * A line that states an MCP client or server failed to start or connect, outside a tool call.
+ * Since round 11 MCP may be named on the two lines above instead, when the failure opens the line
+ * (a record whose header wrapped: the MCP Java SDK's `[io.modelcontextprotocol.client.LifecycleInitializer] :`
+ * then ` Failed to initialize`; a client's `Failed to connect to "Browser search"` under the
+ * server's `'@playwright/mcp@latest'` arguments).
+ */
+const STARTUP_HEADLINE =
+  /^\W{0,3}(?:error:\s*)?failed to (?:start|connect|initiali[sz]e|launch)\b/i;
 function mcpStartupFailure(text: string, env: Envelope, ctx: Context): boolean {
   if (quiet(env, text)) return false;
   if (CONFIG_FAILED.test(text)) return false; // the configuration is the cause: A11
-  if (!MCP_NAME.test(text) || !(STARTUP_FAILED.test(text) || PROTOCOL_PARSE.test(text)))
-    return false;
+  if (!(STARTUP_FAILED.test(text) || PROTOCOL_PARSE.test(text))) return false;
+  if (!MCP_NAME.test(text)) {
+    if (!STARTUP_HEADLINE.test(text)) return false;
+    if (
+      !ctx
+        .before()
+        .slice(-2)
+        .some((l) => MCP_AROUND.test(l))
+    )
+      return false;
+  }
   return !inToolCall(text, ctx);
 }
 
@@ -361,7 +382,7 @@ export function composedFinding(text: string, env: Envelope, ctx: Context): Verd
       severity: 'high',
       family: 'environment',
     };
-  if (configLoadFailure(text, env) || CONFIG_INVALID.test(text) || configSyntaxError(text))
+  if (configLoadFailure(text, env) || CONFIG_INVALID.test(text) || configSyntaxError(text, ctx))
     return configFinding;
   if (mcpStartupFailure(text, env, ctx) || mcpSpawnFailure(text, ctx)) return mcpFinding;
   return null;

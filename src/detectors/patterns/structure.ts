@@ -296,7 +296,8 @@ const SENTENCE_END = /[.!?"”]\s*$/;
  * npm's error block, also as numbered lines of its debug log (`189 error code EAI_AGAIN`) and
  * behind Cloud Foundry's `cf logs` prefix (`2016-07-23T08:54:12.92+0530 [STG/0]  OUT  npm ERR! …`, round 11).
  */
-const NPM_ERR = /^\s*(?:#\d+\s+)?(?:\d+\.\d+\s+)?(?:\S+\s+\[[\w/.-]+\]\s+(?:OUT|ERR)\s+)?(?:npm (?:ERR!|error\b)|ERR!|\d+ error\b)/;
+const NPM_ERR =
+  /^\s*(?:#\d+\s+)?(?:\d+\.\d+\s+)?(?:\S+\s+\[[\w/.-]+\]\s+(?:OUT|ERR)\s+)?(?:npm (?:ERR!|error\b)|ERR!|\d+ error\b)/;
 /** The trailer of an npm error block (the failure is on its `code`/message line above). */
 const NPM_TRAILER =
   /^\s*(?:#\d+\s+)?(?:\d+\.\d+\s+)?(?:\S+\s+\[[\w/.-]+\]\s+(?:OUT|ERR)\s+)?(?:npm (?:ERR!|error)|ERR!|\d+ error) (?:Exit status \d|errno \S|syscall \S|Failed at |A complete log|This is probably|\s*$)/;
