@@ -282,6 +282,13 @@ const JSON_FRAGMENT = /^\s*(?:\{|\[(?:\s|$|[{["\d\]-]|(?:true|false|null)\b)|"[^
  * type: EACCES` under `Error: spawn EACCES`).
  */
 const FIELD = /^(?:Reason|Error type|Error code|errno|syscall):\s/;
+/**
+ * The `Error:` field of a report printed as indented fields under its headline (round 11: an IDE's
+ * MCP report, `Failed to connect to MCP server "x"` then `  Command: uvx …`, `  Args:`, `  Error: MCP
+ * error -2: Request timed out`, `  Stderr:`): the headline is the finding.
+ */
+const INDENTED_ERROR_FIELD = /^\s+Error:\s/;
+const INDENTED_FIELD = /^\s+[A-Z][\w ]{0,20}:(?:\s|$)/;
 /** Wrapped text: indented, going on mid-sentence (lower case); only the line or two above. */
 const WRAPPED = /^\s+[a-z]/;
 /**
@@ -724,7 +731,8 @@ function continuationOf(text: string, ctx: Context): Verdict | null {
     FIELD.test(body) ||
     NODE_ERROR_FIELD.test(text) ||
     (WRAPPED.test(text) && wrapsFinding(last.back, ctx)) ||
-    (last.back === 1 && COMMA_CUT.test(ctx.before().at(-1) ?? '') && /^[a-z]/.test(text));
+    (last.back === 1 && COMMA_CUT.test(ctx.before().at(-1) ?? '') && /^[a-z]/.test(text)) ||
+    (INDENTED_ERROR_FIELD.test(text) && INDENTED_FIELD.test(ctx.before().at(-1) ?? ''));
   if (!shaped) return null;
   const env = envelopeOf(text);
   if (env.level !== null || env.shape === 'event') return null; // a record of its own

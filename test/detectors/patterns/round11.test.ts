@@ -200,6 +200,26 @@ void t.test('an MCP start-up failure whose record names MCP on the lines above',
   t.end();
 });
 
+void t.test('the Error: field of a report printed as indented fields', (t) => {
+  t.same(
+    alerts(
+      `2025-06-04 14:19:53.747 [error] 'McpHost' Failed to connect to MCP server "mcp-feedback-enhanced"`,
+      '  Command: uvx mcp-feedback-enhanced@latest',
+      '  Args:',
+      '  Error: MCP error -2: Request timed out',
+      '  Stderr:',
+    ),
+    [[1, 'A12']],
+    'the headline is the finding',
+  );
+  t.same(
+    alerts('Connecting to registry', '  Error: connect ETIMEDOUT 104.16.0.35:443'),
+    [[2, 'runtime']],
+    'an indented error with no report above it',
+  );
+  t.end();
+});
+
 void t.test('look-alikes', (t) => {
   t.same(alerts('yarn install --network-timeout 100000'), [], 'a timeout flag');
   t.same(
