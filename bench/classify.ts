@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { lineBlocks, openLog } from '../src/cli/scan.js';
 import { Classifier, loadCatalogue, STRUCTURE_FILTER } from '../src/detectors/patterns/index.js';
+import { asciiMode } from './lib/rg-pattern.js';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(name);
@@ -152,17 +153,6 @@ function ripgrep(
   }
   return { ms: median(times), result };
 }
-
-/**
- * A pattern for rg's `(?-u)` mode: rg refuses non-ASCII characters there ("Unicode not allowed
- * here"), so a character class or a run of characters outside ASCII (`[✗✘]`, `🔴`) gets its
- * Unicode mode back locally, `(?u:…)`; the rest keeps ASCII `\b \w \d` like the JavaScript regex.
- */
-const asciiMode = (p: string): string =>
-  p.replace(
-    /\[(?:\\.|[^\]\\])*[\u0080-\uffff](?:\\.|[^\]\\])*\]|[\u0080-\uffff]+/g,
-    (m) => `(?u:${m})`,
-  );
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'healer-bench-'));
