@@ -108,6 +108,13 @@ class ChunkState {
           memo = [...this.carry.lines.slice(memo.length - WINDOW_LINES), ...memo];
         return memo;
       },
+      // one line decoded, not the window (a rule that looks only at the line above)
+      previous: () =>
+        memo
+          ? memo.at(-1)
+          : idx > 0
+            ? precedingLines(this.input, start, 1)[0]
+            : this.carry?.lines.at(-1),
       lastFinding: last ? { back: idx - last.idx, text: last.text } : null,
     };
   }
@@ -650,5 +657,5 @@ export class Classifier {
 /** A context from a known window (no stream state): for single lines and explanations. */
 function lineContext(before: readonly string[]): Context {
   const window = before.slice(-WINDOW_LINES);
-  return { before: () => window, lastFinding: null };
+  return { before: () => window, previous: () => window.at(-1), lastFinding: null };
 }

@@ -240,6 +240,8 @@ function jsonEnvelope(text: string): Envelope | null {
 export interface Context {
   /** Up to `WINDOW_LINES` preceding lines of the same stream, oldest first. */
   before(): readonly string[];
+  /** The line right before this one (the last of `before()`), without reading the whole window. */
+  previous(): string | undefined;
   /** The stream's last finding: how many lines above this one, and its text; or null. */
   lastFinding: { back: number; text: string } | null;
 }
@@ -731,8 +733,8 @@ function continuationOf(text: string, ctx: Context): Verdict | null {
     FIELD.test(body) ||
     NODE_ERROR_FIELD.test(text) ||
     (WRAPPED.test(text) && wrapsFinding(last.back, ctx)) ||
-    (last.back === 1 && COMMA_CUT.test(ctx.before().at(-1) ?? '') && /^[a-z]/.test(text)) ||
-    (INDENTED_ERROR_FIELD.test(text) && INDENTED_FIELD.test(ctx.before().at(-1) ?? ''));
+    (last.back === 1 && COMMA_CUT.test(ctx.previous() ?? '') && /^[a-z]/.test(text)) ||
+    (INDENTED_ERROR_FIELD.test(text) && INDENTED_FIELD.test(ctx.previous() ?? ''));
   if (!shaped) return null;
   const env = envelopeOf(text);
   if (env.level !== null || env.shape === 'event') return null; // a record of its own
@@ -818,8 +820,7 @@ const PROBE_KILL =
  */
 function quietDump(env: Envelope, ctx: Context): Verdict | null {
   if (env.level !== null || env.shape !== null) return null;
-  const before = ctx.before();
-  const prev = before[before.length - 1];
+  const prev = ctx.previous();
   if (!prev || !/:\s*$/.test(prev)) return null;
   const penv = envelopeOf(prev);
   if (penv.level !== 'debug' && penv.level !== 'info') return null;
