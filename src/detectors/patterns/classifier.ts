@@ -98,25 +98,7 @@ class ChunkState {
 
   /** The context of line `idx` of the chunk, starting at offset `start`. */
   context(idx: number, start: number): Context {
-    let memo: string[] | null = null;
-    const last = this.last;
-    return {
-      before: () => {
-        if (memo) return memo;
-        memo = precedingLines(this.input, start, Math.min(idx, WINDOW_LINES));
-        if (memo.length < WINDOW_LINES && this.carry)
-          memo = [...this.carry.lines.slice(memo.length - WINDOW_LINES), ...memo];
-        return memo;
-      },
-      // one line decoded, not the window (a rule that looks only at the line above)
-      previous: () =>
-        memo
-          ? memo.at(-1)
-          : idx > 0
-            ? precedingLines(this.input, start, 1)[0]
-            : this.carry?.lines.at(-1),
-      lastFinding: last ? { back: idx - last.idx, text: last.text } : null,
-    };
+    return new ChunkLineContext(this, idx, start);
   }
 
   /** Hands the chunk's tail over to the stream window. */
@@ -126,6 +108,45 @@ class ChunkState {
     const tail = precedingLines(this.input, this.input.length + 1, WINDOW_LINES);
     w.lines = tail.length < WINDOW_LINES ? [...w.lines, ...tail].slice(-WINDOW_LINES) : tail;
     w.lastFinding = this.last ? { ago: lines - 1 - this.last.idx, text: this.last.text } : null;
+  }
+}
+
+/**
+ * What the structural stage sees besides one line of a chunk: the window is decoded only when a
+ * rule asks for it, once. A class, not an object of closures: the scan makes one per candidate
+ * line.
+ */
+class ChunkLineContext implements Context {
+  readonly lastFinding: { back: number; text: string } | null;
+  private memo: readonly string[] | null = null;
+  private readonly state: ChunkState;
+  private readonly idx: number;
+  private readonly start: number;
+
+  constructor(state: ChunkState, idx: number, start: number) {
+    this.state = state;
+    this.idx = idx;
+    this.start = start;
+    const last = state.last;
+    this.lastFinding = last ? { back: idx - last.idx, text: last.text } : null;
+  }
+
+  before(): readonly string[] {
+    if (this.memo) return this.memo;
+    const { input, carry } = this.state;
+    let lines = precedingLines(input, this.start, Math.min(this.idx, WINDOW_LINES));
+    if (lines.length < WINDOW_LINES && carry)
+      lines = [...carry.lines.slice(lines.length - WINDOW_LINES), ...lines];
+    this.memo = lines;
+    return lines;
+  }
+
+  /** One line decoded, not the window (a rule that looks only at the line above). */
+  previous(): string | undefined {
+    if (this.memo) return this.memo.at(-1);
+    return this.idx > 0
+      ? precedingLines(this.state.input, this.start, 1)[0]
+      : this.state.carry?.lines.at(-1);
   }
 }
 
