@@ -119,6 +119,28 @@ void t.test('a Go panic is one finding, also when its tail arrives in the next c
   t.end();
 });
 
+void t.test('the line above comes from the previous chunk of the same stream', (t) => {
+  // quietDump reads only the line above (Context.previous()); at a chunk's first line that line is
+  // the stream window's last one.
+  const announce =
+    '2024-03-06 10:54:27,185 - MainThread - botocore.parsers - DEBUG - Response body:';
+  const body = `b'{"error":"invalid_grant","error_description":"Invalid refresh token provided"}'`;
+  const stream = new StreamWindow();
+  t.same(classifier.classifyChunk(announce, 1, stream), []);
+  t.same(classifier.classifyChunk(body, 2, stream), [], 'the body under its debug line');
+  t.same(
+    classifier.classifyChunk(body, 1, new StreamWindow()).map((f) => f.alert),
+    ['runtime'],
+    'the same body at the start of a fresh stream',
+  );
+  t.same(
+    classifier.classifyChunk(`${announce}\n${body}`).map((f) => f.alert),
+    [],
+    'and within one chunk',
+  );
+  t.end();
+});
+
 void t.test('continuations of a finding stay quiet; repeated records are each found', (t) => {
   t.same(
     chunk(
