@@ -147,7 +147,7 @@ const TEMPLATE_FILE_MISSING = new RegExp(
  */
 const GO_TEMPLATE_ERROR = /\b(?:html\/|text\/)?template: ?[\w./-]+:\d+(?::\d+)?: /;
 /** A template that no engine finds, by its wording or its file (lifecycle). */
-export const templateMissing = (text: string): boolean =>
+const templateMissing = (text: string): boolean =>
   TEMPLATE_MISSING.test(text) || TEMPLATE_FILE_MISSING.test(text);
 /** A run started without its prompt (lifecycle): `no prompt provided`, `prompt is required`, `Input must be provided through stdin or --prompt`. */
 const PROMPT_MISSING =
@@ -252,6 +252,9 @@ function configLoadFailure(text: string, env: Envelope): boolean {
  * `invalid config for …`. Assigned to a line no pattern took; it does not re-categorise (goose's
  * `Failed to start extension 'x' (invalid config: …)` is an MCP start-up failure).
  */
+const CONFIG_INVALID =
+  /\binvalid\s+(?:[\w-]+\s+)?(?:config(?:uration)?|settings)\s*(?::|\bfor\b|\bin\b|\bat\b|\bfile\b)|\binvalid (?:JSON|YAML|TOML)\b.{0,10}\b(?:at|in)\s+\S*(?:config|settings|mcp)[\w.-]*\.(?:json5?|jsonc|ya?ml|toml)\b/i;
+
 /**
  * A document's syntax error with its place in the file (round 10): a parser's complaint and a line
  * and column (`Unexpected non-whitespace character after JSON at position 3063 (line 113 column 3)`,
@@ -275,9 +278,6 @@ const configSyntaxError = (text: string, ctx: Context): boolean =>
   // the parser's message indented right under the file's failure found above is its cause
   // (round 11: ` EOF while parsing a value at line 1 column 0` under `invalid JSON at …/mcp_config.json:`)
   !(ctx.lastFinding && ctx.lastFinding.back === 1 && /^\s/.test(text));
-
-const CONFIG_INVALID =
-  /\binvalid\s+(?:[\w-]+\s+)?(?:config(?:uration)?|settings)\s*(?::|\bfor\b|\bin\b|\bat\b|\bfile\b)|\binvalid (?:JSON|YAML|TOML)\b.{0,10}\b(?:at|in)\s+\S*(?:config|settings|mcp)[\w.-]*\.(?:json5?|jsonc|ya?ml|toml)\b/i;
 
 /**
  * An MCP client that cannot read its server's messages (a server writing non-JSON to stdout, an
